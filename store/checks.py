@@ -1,0 +1,118 @@
+"""Consistency checks (勾稽关系) as data, and the code that runs them.
+
+The same equalities serve twice: the parser uses them to recover a cell a
+printed row lost, and :func:`check_report` reports every one that fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.records import ParsedReport, Problem
+from store.template import (APPLICANT_COLUMNS, APPLICANT_PARTS, APPLY, NARRATIVE_FIGURES, RESULT_PARTS,
+                            REVIEW_GROUPS, cell_spec)
+
+
+@dataclass(frozen=True)
+class Equality:
+    """``sum(left) == sum(right)`` over cell keys."""
+
+    rule: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    message: str  # Chinese, formatted with {left} and {right}
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+
+def _result_rows(version: str) -> tuple[str, ...]:
+    skip = {"new", "carried", "total", "carry_forward"}
+    return tuple(r.key for r in APPLY.rows_for(version) if r.key not in skip)
+
+
+def equalities(version: str) -> tuple[Equality, ...]:
+    """Every 勾稽关系 of template ``version`` that holds inside one report."""
+    out = []
+    for col in APPLICANT_COLUMNS:
+        c = col.key
+        out.append(Equality(
+            "apply_balance", (f"apply.new.{c}", f"apply.carried.{c}"), (f"apply.total.{c}", f"apply.carry_forward.{c}"),
+            f"（{col.label}列）本年新收 + 上年结转 = {{left}}，但（七）总计 + 结转下年度 = {{right}}"))
+        out.append(Equality(
+            "apply_results_sum", tuple(f"apply.{r}.{c}" for r in _result_rows(version)), (f"apply.total.{c}",),
+            f"（{col.label}列）各项办理结果之和为 {{left}}，但（七）总计为 {{right}}"))
+    for row in APPLY.rows_for(version):
+        out.append(Equality(
+            "apply_row_sum", tuple(f"apply.{row.key}.{c}" for c in APPLICANT_PARTS), (f"apply.{row.key}.total",),
+            f"“{row.label}”一行六类申请人之和为 {{left}}，但总计为 {{right}}"))
+    for group in REVIEW_GROUPS:
+        label = cell_spec(f"{group}.total").label.rsplit("：", 1)[0]
+        out.append(Equality(
+            "review_sum", tuple(f"{group}.{c}" for c in RESULT_PARTS), (f"{group}.total",),
+            f"{label}：维持、纠正、其他结果、尚未审结之和为 {{left}}，但总计为 {{right}}"))
+    return tuple(out)
+
+
+def _num(report_cells, key):
+    c = report_cells.get(key)
+    if c is None or c.value is None or c.status not in ("number", "inferred"):
+        return None
+    return c.value
+
+
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def check_report(report: ParsedReport) -> list[Problem]:
+    """The problems found inside one report (cross-year checks live in the store)."""
+    problems: list[Problem] = []
+    version = report.meta.template or "2021"
+    for eq in equalities(version):
+        left = [_num(report.cells, k) for k in eq.left]
+        right = [_num(report.cells, k) for k in eq.right]
+        if any(v is None for v in left + right):
+            continue
+        sl, sr = sum(left), sum(right)
+        if abs(sl - sr) > 1e-9:
+            problems.append(Problem(eq.rule, eq.message.format(left=_fmt(sl), right=_fmt(sr)), list(eq.keys)))
+    problems += check_narrative(report)
+    return problems
+
+
+def derived_value(cells, key: str):
+    """Figures the narrative restates that are not a single cell."""
+    if key == "derived.suit_total":
+        a, b = _num(cells, "suit.direct.total"), _num(cells, "suit.after_review.total")
+        return None if a is None or b is None else a + b
+    return _num(cells, key)
+
+
+def narrative_figures(text: str):
+    """Yield ``(key, figure, sentence)`` for every sentence that restates a table figure."""
+    import re
+
+    for fig in NARRATIVE_FIGURES:
+        for pattern in fig.patterns:
+            for m in re.finditer(pattern, text):
+                n = m.groupdict().get("n")
+                yield fig.key, (int(n) if n is not None else 0), m.group(0)
+
+
+def check_narrative(report: ParsedReport) -> list[Problem]:
+    problems = []
+    seen = set()
+    for p in report.passages:
+        for key, figure, phrase in narrative_figures(p.text):
+            table = derived_value(report.cells, key)
+            if table is None or (key, figure) in seen:
+                continue
+            seen.add((key, figure))
+            if abs(table - figure) > 1e-9:
+                keys = ["suit.direct.total", "suit.after_review.total"] if key.startswith("derived.") else [key]
+                problems.append(Problem(
+                    "narrative_matches_table",
+                    f"正文称“{phrase}”，但表格中为 {_fmt(table)}", keys, "warning"))
+    return problems

@@ -1,0 +1,113 @@
+"""Parsing: a neutral document in, a :class:`~store.records.ParsedReport` out.
+
+``parse_document`` is a pure function: it reads nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from store.checks import check_report
+from store.document import Document
+from store.parse import metadata, sections, tables
+from store.parse.lines import Line, document_lines, fold
+from store.records import ParsedReport, Problem, ReportMeta
+from store.template import ACTIVE, APPLY, cell_key, cells as template_cells
+
+_ANCHORS = {
+    "active": re.compile(r"第二十条第[(（]"),
+    "apply": re.compile(r"申请人情况|本年新收政府信息公开申请"),
+    "review": re.compile(r"^\s*行政复议\s*$|行政复议\s+行政诉讼|^行政复议\t"),
+}
+
+
+def _regions(lines: list[Line], spans: list[sections.SectionSpan]) -> dict[str, tuple[int, int]]:
+    by_number = {s.number: (s.start + 1, s.end) for s in spans}
+    out = {}
+    for table_id, number in (("active", "二"), ("apply", "三"), ("review", "四")):
+        if number in by_number:
+            out[table_id] = by_number[number]
+    # fall back on anchors where a heading was not found
+    for table_id, anchor in _ANCHORS.items():
+        if table_id in out:
+            continue
+        start = next((i for i, ln in enumerate(lines) if anchor.search(fold(ln.text) if table_id != "review"
+                                                                          else ln.text.strip())), None)
+        if start is None:
+            continue
+        later = [s for s in spans if s.start > start]
+        ends = [r[0] - 1 for t, r in out.items() if r[0] - 1 > start] + [s.start for s in later] + [len(lines)]
+        out[table_id] = (start, min(ends))
+    return out
+
+
+def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
+    """Parse a document into metadata, every template cell, passages and problems.
+
+    ``hints`` (from a manifest) override what the text gives: agency, short_name,
+    district, city, province, year, source_url.
+    """
+    lines = document_lines(doc)
+    text = doc.text
+    meta = metadata.extract(lines, text)
+    _apply_hints(meta, hints or {})
+    version = meta.template or "2021"
+    spans = sections.find_sections(lines)
+    regions = _regions(lines, spans)
+    cells = {}
+    problems: list[Problem] = [Problem("reader", msg, [], "error") for msg in doc.problems]
+    table_lines: set[int] = set()
+    for table_id, table in (("active", ACTIVE), ("apply", APPLY)):
+        region = regions.get(table_id)
+        region_lines = lines[region[0]:region[1]] if region else []
+        found, notes = tables.parse_row_table(table, version, region_lines)
+        cells.update(found)
+        if region:
+            table_lines.update(i for i in range(*region) if lines[i].kind != "narrative")
+        for note in notes:
+            problems.append(Problem("table_layout", note, [], "warning"))
+    region = regions.get("review")
+    found, notes = tables.parse_review_table(lines[region[0]:region[1]] if region else [])
+    cells.update(found)
+    if region:
+        table_lines.update(i for i in range(*region) if lines[i].kind != "narrative")
+    for note in notes:
+        problems.append(Problem("table_layout", note, [], "warning"))
+    # every template cell is present, in template order
+    ordered = {}
+    for spec in template_cells(version):
+        ordered[spec.key] = cells.get(spec.key) or _missing(spec.key)
+    if all(c.status == "missing" for c in ordered.values()):
+        problems.append(Problem("no_tables", "未找到任何标准表格（主动公开、收到和处理申请、行政复议和诉讼），仅保存了正文", []))
+    elif any(c.status == "missing" for c in ordered.values()):
+        absent = sorted({k.split(".")[0] for k, c in ordered.items() if c.status == "missing"})
+        names = {"active": "主动公开政府信息情况", "apply": "收到和处理政府信息公开申请情况",
+                 "review": "行政复议、行政诉讼情况", "suit": "行政复议、行政诉讼情况"}
+        problems.append(Problem("table_missing", "未找到表格：" + "、".join(dict.fromkeys(names[a] for a in absent)),
+                                [], "warning"))
+    passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
+    report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
+    report.problems += check_report(report)
+    return report
+
+
+def _missing(key: str):
+    from store.records import CellRecord
+
+    return CellRecord(key, None, None, "missing")
+
+
+def _apply_hints(meta: ReportMeta, hints: dict) -> None:
+    for field in ("agency", "short_name", "district", "city", "province", "source_url", "template"):
+        if hints.get(field):
+            setattr(meta, field, str(hints[field]))
+    if hints.get("year"):
+        meta.year = int(hints["year"])
+        if not hints.get("template"):
+            from store.template import version_for_year
+            meta.template = meta.template or version_for_year(meta.year)
+    if hints.get("agency") and not hints.get("short_name"):
+        meta.short_name = metadata.short_name(str(hints["agency"]))
+
+
+__all__ = ["parse_document", "cell_key"]

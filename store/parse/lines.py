@@ -1,0 +1,143 @@
+"""Turn a document into lines of classified tokens.
+
+A line is what the parser walks: a paragraph of a text file or a table row.
+Each token is a cell: a ``label``, a ``value`` (a number or a mark such as
+"/", "—", "无") or a ``blank``.  ``explicit`` says whether a blank is a real
+cell (a grid cell, a line holding only a tab) or just spacing between cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from store.document import Document
+from store.template import NOT_APPLICABLE_MARKS
+
+_NUMBER = re.compile(
+    r"^(?P<num>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>件|条|个|项|万元|元|起|次|宗|人次|%)?$")
+_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])\s+(?P<nums>(?:[+\-]?\d[\d,.]*\s*)+)$")
+_SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
+
+TokKind = Literal["label", "value", "blank"]
+
+
+@dataclass
+class Tok:
+    text: str
+    kind: TokKind
+    explicit: bool = True
+    value: float | int | None = None
+    na: bool = False  # a printed mark such as "/" or "无"
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class Line:
+    kind: Literal["empty", "cell", "row", "grid", "narrative"]
+    text: str
+    toks: list[Tok] = field(default_factory=list)
+    line: int | None = None
+    page: int | None = None
+
+
+def fold(text: str) -> str:
+    """NFKC with all kinds of spaces made plain and trimmed."""
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").strip()
+
+
+def parse_number(text: str) -> float | int | None:
+    m = _NUMBER.match(fold(text))
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    value = float(num)
+    return int(value) if value.is_integer() and "." not in num else value
+
+
+def classify(text: str, explicit: bool = True, line: int | None = None, page: int | None = None) -> Tok:
+    t = fold(text)
+    t = re.sub(r"</?u>", "", t).strip()
+    if not t:
+        return Tok(text, "blank", explicit, line=line, page=page)
+    n = parse_number(t)
+    if n is not None:
+        return Tok(text, "value", explicit, value=n, line=line, page=page)
+    if t in NOT_APPLICABLE_MARKS or re.fullmatch(r"[/／\\—\-－–_]+", t):
+        return Tok(text, "value", explicit, na=True, line=line, page=page)
+    return Tok(text, "label", explicit, line=line, page=page)
+
+
+def is_narrative(text: str) -> bool:
+    t = fold(text)
+    if len(t) >= 45:
+        return True
+    return len(t) >= 16 and bool(_SENTENCE.search(t)) and not t.startswith(("(", "（"))
+
+
+def split_cells(text: str) -> list[str]:
+    """Split a printed row into cells: tabs, runs of spaces, full-width spaces.
+
+    The last cell may end with numbers separated by single spaces
+    ("行政事业性收费 0 0"); they are split off as cells of their own.
+    """
+    pieces = [p for p in _SPLIT.split(text)]
+    if text.startswith(("\t", " ", "\u3000")) and pieces and not pieces[0].strip():
+        pieces = pieces[1:]  # indentation, not an empty cell
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
+    if pieces:
+        last = fold(pieces[-1])
+        m = _TRAILING_NUMBERS.match(last)
+        if m and len(m.group("label")) >= 2:
+            pieces[-1:] = [m.group("label"), *m.group("nums").split()]
+        elif re.fullmatch(r"(?:[+\-]?\d[\d,.]*\s+)+[+\-]?\d[\d,.]*", last):
+            pieces[-1:] = last.split()
+    return pieces
+
+
+def document_lines(doc: Document) -> list[Line]:
+    out: list[Line] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            for row in block.rows:
+                cells = [c for c in row if not c.merged]
+                if not cells:
+                    continue
+                page = next((c.page for c in cells if c.page is not None), block.page)
+                line = next((c.line for c in cells if c.line is not None), block.line)
+                toks = [classify(c.text, True, c.line or line, c.page or page) for c in cells]
+                text = "\t".join(c.text for c in cells)
+                if all(t.kind == "blank" for t in toks):
+                    continue
+                if len(toks) == 1 and toks[0].kind == "label" and is_narrative(text):
+                    out.append(Line("narrative", text, toks, line, page))
+                else:
+                    out.append(Line("grid", text, toks, line, page))
+            continue
+        raw = block.text
+        for sub in raw.split("\n") if "\n" in raw else (raw,):
+            out.append(_paragraph_line(sub, block.line, block.page))
+    return out
+
+
+def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
+    if not text.strip(" \u3000\u00a0\r"):
+        if "\t" in text:
+            return Line("cell", text, [Tok(text, "blank", True, line=line, page=page)], line, page)
+        return Line("empty", text, [], line, page)
+    pieces = split_cells(text)
+    nonempty = [p for p in pieces if p.strip()]
+    if len(nonempty) <= 1:
+        piece = nonempty[0] if nonempty else ""
+        if is_narrative(piece):
+            return Line("narrative", text, [Tok(piece, "label", line=line, page=page)], line, page)
+        return Line("cell", text, [classify(piece, True, line, page)], line, page)
+    toks = [classify(p, False, line, page) for p in pieces]
+    if len(nonempty) == 2 and toks[-1].kind != "value" and is_narrative(" ".join(nonempty)):
+        return Line("narrative", text, [Tok(text.strip(), "label", line=line, page=page)], line, page)
+    return Line("row", text, toks, line, page)

@@ -1,0 +1,189 @@
+"""Report metadata from the text: agency, short name, region, year, date, template."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from store.parse.lines import Line, fold
+from store.records import ReportMeta
+from store.template import version_for_year
+
+_TITLE_END = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_YEAR_IN_TITLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?")
+_DATE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"[二][〇零○Ｏ][一二三四五六七八九〇零○][〇零○一二三四五六七八九]")
+
+# Suffixes of the agency name that are not part of its short name.
+_AGENCY_SUFFIX = re.compile(r"(?:办事处|人民政府|政府)$")
+_REGION_PREFIX = re.compile(
+    r"^(?P<region>(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|地区|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|自治县|旗|市))?)(?:人民政府)?(?P<rest>.+)$")
+_LOCAL = ("街道", "镇", "乡", "苏木", "社区", "村")
+# A place named in the text: after a boundary (start, punctuation, 《, 地址) and before what follows a
+# place name (区, 县, 人民政府, 政府信息公开规定 …), so that 城市 or 应市里 are not taken for cities.
+_BOUNDARY = r"(?:^|(?<=[《“\"\s，,。、：:（(；;])|(?<=地址)|(?<=位于))"
+_FOLLOWS = r"(?=[\u4e00-\u9fff]{0,4}?(?:区|县|旗|人民政府|政府|政务|委员会|规定|办法|条例|实施|[\d〇一二三四五六七八九十]))"
+_PROVINCE = re.compile(_BOUNDARY + r"([\u4e00-\u9fff]{2,3}?省|[\u4e00-\u9fff]{2,6}?自治区)")
+_CITY = re.compile(_BOUNDARY + r"(?:[\u4e00-\u9fff]{2,3}?省)?([\u4e00-\u9fff]{2,4}?市)" + _FOLLOWS)
+_NOT_PLACES = {"城市", "都市", "超市", "上市", "门市", "集市", "全市", "本市", "我市", "该市", "各市", "省市",
+               "市县", "节省", "全省", "本省", "我省", "该省", "各省", "门户市", "城市市"}
+
+
+def cn_year_to_int(text: str) -> int | None:
+    m = _CN_YEAR.search(text)
+    if not m:
+        return None
+    return int("".join(_CN_DIGITS[c] for c in m.group(0)))
+
+
+def find_title(lines: list[Line]) -> tuple[str | None, int]:
+    """The report title (which may be wrapped over up to three lines) and the line index after it."""
+    texts = []
+    for i, ln in enumerate(lines[:40]):
+        t = fold(ln.text).replace(" ", "").replace("\t", "")
+        if not t:
+            continue
+        texts.append((i, t))
+        if len(texts) > 12:
+            break
+    for k, (i, t) in enumerate(texts):
+        joined = t
+        for extra in range(0, 3):
+            if extra:
+                if k + extra >= len(texts):
+                    break
+                joined += texts[k + extra][1]
+            if len(joined) <= 70 and _TITLE_END.search(joined):
+                return joined, texts[min(k + extra, len(texts) - 1)][0] + 1
+    return None, 0
+
+
+def agency_from_title(title: str) -> tuple[str | None, int | None]:
+    t = re.sub(r"^关于", "", title)
+    t = re.sub(r"[（(].*?[)）]", "", t)
+    m = _TITLE_END.search(t)
+    head = t[: m.start()] if m else t
+    year = None
+    ym = _YEAR_IN_TITLE.search(head)
+    if ym:
+        year = int(ym.group("y"))
+        head = (head[: ym.start()] + head[ym.end():]).strip()
+    else:
+        year = cn_year_to_int(head)
+        head = re.sub(r"[二][〇零○Ｏ][〇零○一二三四五六七八九]{2}年度?", "", head)
+    head = re.sub(r"(?:关于|年度|年)$", "", head).strip("“”\"")
+    return (head or None), year
+
+
+def short_name(full: str) -> str:
+    """后湖街道 from 江岸区人民政府后湖街道办事处; departments keep their region."""
+    name = full.strip()
+    m = _REGION_PREFIX.match(name)
+    rest = m.group("rest") if m else name
+    region = m.group("region") if m else ""
+    rest = _AGENCY_SUFFIX.sub("", rest) or rest
+    if any(rest.endswith(x) for x in _LOCAL) and len(rest) >= 2:
+        return rest
+    if not rest or len(rest) < 2:
+        return _AGENCY_SUFFIX.sub("", name) or name
+    # a department: keep the nearest region level ("江岸区教育局")
+    last_region = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|区|县|旗)", region)
+    return (last_region[-1] if last_region else "") + rest
+
+
+def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]:
+    """district, city, province from the agency name and the report's text."""
+    district = city = province = None
+    m = _REGION_PREFIX.match(full)
+    region = m.group("region") if m else ""
+    for part in re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|区|县|旗|地区|盟)", region):
+        if part.endswith(("省", "自治区")):
+            province = part
+        elif part.endswith(("市", "自治州", "地区", "盟")) and not city:
+            city = part
+        else:
+            district = part
+    if district is None:
+        m2 = re.search(r"([\u4e00-\u9fff]{1,4}(?:区|县|旗))(?:人民政府)?$", region)
+        if m2:
+            district = m2.group(1)
+    if district and not city:
+        m3 = re.search(r"(?:省|^|[^\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}?市)" + re.escape(district), text)
+        if m3 and m3.group(1) not in _NOT_PLACES:
+            city = m3.group(1)
+    if not city:
+        counts = Counter(c for c in _CITY.findall(text) if c not in _NOT_PLACES and not c.endswith("城市"))
+        if counts:
+            city = counts.most_common(1)[0][0]
+    if city and not province:
+        m4 = re.search(r"([\u4e00-\u9fff]{2,3}?省)" + re.escape(city), text)
+        if m4:
+            province = m4.group(1)
+    if not province:
+        counts = Counter(p for p in _PROVINCE.findall(text) if p not in _NOT_PLACES)
+        if counts:
+            province = counts.most_common(1)[0][0]
+    return district, city, province
+
+
+def report_date(lines: list[Line]) -> str | None:
+    for ln in reversed(lines[-15:]):
+        t = fold(ln.text).replace(" ", "")
+        if len(t) > 30:
+            continue
+        m = _DATE.search(t)
+        if m:
+            return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    return None
+
+
+def signature(lines: list[Line]) -> str | None:
+    """The agency name signed at the end of the report, if any."""
+    for ln in reversed(lines[-15:]):
+        t = fold(ln.text).replace(" ", "")
+        if 4 <= len(t) <= 40 and re.search(r"(?:办事处|人民政府|街道|镇|乡|局|委员会|办公室|政府)$", t) \
+                and not re.search(r"[，。；：:]", t):
+            return t
+    return None
+
+
+def detect_template(text: str, year: int | None) -> str:
+    marks_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
+    marks_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知")
+    folded = text.replace(" ", "").replace("\t", "")
+    s19 = sum(m in folded for m in marks_2019)
+    s21 = sum(m in folded for m in marks_2021)
+    if s19 > s21:
+        return "2019"
+    if s21 > s19:
+        return "2021"
+    return version_for_year(year)
+
+
+def extract(lines: list[Line], text: str) -> ReportMeta:
+    title, _ = find_title(lines)
+    agency, year = agency_from_title(title) if title else (None, None)
+    if year is None:
+        years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", text[:3000]))
+        year = years.most_common(1)[0][0] if years else None
+    sign = signature(lines)
+    full = agency
+    if sign and (not agency or (agency in sign or short_name(agency) in sign) and len(sign) > len(agency)):
+        full = sign
+    if full and agency and full != agency:
+        # a fuller name printed elsewhere ("淮北市相山区西街道办事处")
+        pass
+    elif agency:
+        m = re.search(r"([\u4e00-\u9fff]{2,12}" + re.escape(agency) + r")", text)
+        if m and re.match(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县)", m.group(1)) and len(m.group(1)) <= len(agency) + 8:
+            full = m.group(1)
+    meta = ReportMeta(agency=full, title=title, year=year)
+    if full:
+        meta.short_name = short_name(full)
+        meta.district, meta.city, meta.province = region_of(full, text)
+    meta.report_date = report_date(lines)
+    meta.template = detect_template(text, year)
+    return meta

@@ -1,0 +1,101 @@
+"""Find the six sections, the sub-headings, and the narrative passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from store.parse.lines import Line, fold
+from store.records import Passage
+from store.template import SECTIONS, normalise_label
+
+_NUMERALS = "一二三四五六"
+_TOP = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．,，:：\s]\s*(?P<title>.+?)\s*$")
+_SUB = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]")
+_SUB3 = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
+
+
+@dataclass
+class SectionSpan:
+    number: str  # 一 … 六
+    heading: str
+    start: int  # index of the heading line
+    end: int  # index after the last line
+
+
+def section_score(text: str, number: str) -> float:
+    sec = SECTIONS[_NUMERALS.index(number)]
+    t = normalise_label(text)
+    return max(fuzz.ratio(normalise_label(v), t) for v in (sec.title, *sec.variants))
+
+
+def find_sections(lines: list[Line]) -> list[SectionSpan]:
+    """Top-level headings (一、总体情况 … 六、其他需要报告的事项), in order.
+
+    Table rows such as 三、本年度办理结果 also start with a numeral: a heading
+    must read like its section's title and come after the previous one.
+    """
+    found: list[tuple[int, str, str]] = []
+    last = -1
+    for i, ln in enumerate(lines):
+        if ln.kind not in ("cell", "narrative", "row", "grid") or not ln.toks:
+            continue
+        text = fold(ln.text)
+        if len(text) > 42:
+            continue
+        m = _TOP.match(text)
+        if m:
+            idx = _NUMERALS.index(m.group("num"))
+            if idx > last and section_score(m.group("title"), m.group("num")) >= 72:
+                found.append((i, m.group("num"), text))
+                last = idx
+                continue
+        # a heading printed without its numeral
+        for idx in range(last + 1, len(SECTIONS)):
+            if len(text) <= 30 and section_score(text, _NUMERALS[idx]) >= 90:
+                found.append((i, _NUMERALS[idx], text))
+                last = idx
+                break
+    spans = []
+    for k, (i, num, text) in enumerate(found):
+        end = found[k + 1][0] if k + 1 < len(found) else len(lines)
+        spans.append(SectionSpan(num, text, i, end))
+    return spans
+
+
+def is_subheading(text: str) -> bool:
+    t = fold(text)
+    return len(t) <= 30 and "。" not in t and bool(_SUB.match(t) or _SUB3.match(t))
+
+
+def _printed(text: str) -> str:
+    text = re.sub(r"\[bookmark:[^\]]*\]", "", text)
+    return re.sub(r"[\s\u3000\u00a0]+", " ", text).strip()
+
+
+def passages(lines: list[Line], sections: list[SectionSpan], table_lines: set[int],
+             title_end: int = 0) -> list[Passage]:
+    """Every paragraph outside the tables, with its section path."""
+    starts = {s.start: s for s in sections}
+    out: list[Passage] = []
+    top, sub, sub3 = "", "", ""
+    for i, ln in enumerate(lines):
+        if i in starts:
+            top, sub, sub3 = _printed(starts[i].heading), "", ""
+            continue
+        if ln.kind == "empty" or i in table_lines and ln.kind != "narrative":
+            continue
+        text = _printed(ln.text)
+        if not text:
+            continue
+        if ln.kind != "grid" and is_subheading(text) and i not in table_lines:
+            if _SUB.match(text):
+                sub, sub3 = text, ""
+            else:
+                sub3 = text
+            continue
+        path = " > ".join(p for p in (top or ("标题" if i < title_end else "正文"), sub, sub3) if p)
+        out.append(Passage(len(out), path, text, ln.page, ln.line))
+    return out

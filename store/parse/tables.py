@@ -1,0 +1,405 @@
+"""Recover the three standard tables from lines of tokens.
+
+Rows are assembled from whatever layout the document has (a grid, one row per
+line, one cell per line), aligned with the template's rows by fuzzy label
+matching in template order (a row whose label is unreadable takes its place by
+position), and their values fitted to the template's columns.  A row that
+lost a cell is resolved with the 勾稽关系 when they determine it; otherwise
+its cells are stored as ``uncertain`` — never a guessed figure.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from store.checks import Equality, equalities
+from store.parse.lines import Line, Tok, fold
+from store.records import CellRecord
+from store.template import (ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
+                            leaf_labels, normalise_label)
+
+MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
+
+
+@dataclass
+class ObservedRow:
+    label: str
+    cells: list[Tok]
+    layout: str  # grid | row | cell
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " | ".join(fold(ln.text.replace("\t", " ")) for ln in self.lines if ln.text.strip())
+
+    @property
+    def location(self) -> tuple[int | None, int | None]:
+        for t in self.cells:
+            if t.kind == "value":
+                return t.page, t.line
+        ln = self.lines[0] if self.lines else None
+        return (ln.page, ln.line) if ln else (None, None)
+
+
+def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
+    """Group tokens into rows: a label followed by its cells, in any layout."""
+    rows: list[ObservedRow] = []
+    labels: list[str] = []
+    label_lines: list[Line] = []
+    cur: ObservedRow | None = None
+
+    def flush():
+        nonlocal cur
+        if cur is not None and cur.cells:
+            rows.append(cur)
+        cur = None
+
+    for ln in lines:
+        if ln.kind in ("empty", "narrative"):
+            flush()
+            if ln.kind == "narrative":
+                labels, label_lines = [], []
+            continue
+        if ln.kind in ("row", "grid"):
+            flush()
+            toks = ln.toks
+            k = 0
+            while k < len(toks) and toks[k].kind != "value":
+                k += 1
+            head, tail = toks[:k], toks[k:]
+            if ln.kind == "grid":
+                # trailing blanks of a grid are real cells; blanks just before the values may be too
+                while head and head[-1].kind == "blank":
+                    tail.insert(0, head.pop())
+            head_labels = [t.text for t in head if t.kind == "label"]
+            if tail:
+                rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail),
+                                        ln.kind, label_lines + [ln]))
+                labels, label_lines = [], []
+            elif ln.kind == "grid" and head and all(t.kind == "blank" for t in head):
+                continue
+            else:
+                labels += head_labels
+                label_lines.append(ln)
+            continue
+        tok = ln.toks[0]
+        if tok.kind == "label":
+            if cur is not None and cur.cells:
+                flush()
+            if cur is not None:  # a label continues the label of a row not yet filled
+                labels = [cur.label]
+                cur = None
+            labels.append(tok.text)
+            label_lines.append(ln)
+            continue
+        if cur is None:
+            if not labels:
+                continue  # a cell that belongs to no row (spacing between rows)
+            cur = ObservedRow(" ".join(labels)[-80:], [], "cell", list(label_lines))
+            labels, label_lines = [], []
+        cur.cells.append(tok)
+        cur.lines.append(ln)
+    flush()
+    return rows
+
+
+# --------------------------------------------------------------------------- alignment
+
+def label_score(row: Row, observed: str) -> float:
+    obs = normalise_label(observed)
+    if not obs:
+        return 0.0
+    best = 0.0
+    for leaf in leaf_labels(row):
+        if len(obs) >= min(len(leaf), 3):
+            s = fuzz.partial_ratio(leaf, obs)
+        else:
+            s = fuzz.ratio(leaf, obs)
+        best = max(best, s)
+    return best
+
+
+def align(observed: list[ObservedRow], rows: tuple[Row, ...], widths: list[int] | None = None) -> dict[int, int]:
+    """Map template row index -> observed row index, monotonic, best total label score.
+
+    Rows left between two matched rows are paired by position when the counts agree.
+    """
+    n, m = len(observed), len(rows)
+    score = [[label_score(rows[j], observed[i].label) for j in range(m)] for i in range(n)]
+    if widths is not None:
+        for i in range(n):
+            for j in range(m):
+                have = sum(1 for t in observed[i].cells if t.kind == "value")
+                if have > widths[j] + 1:
+                    score[i][j] -= 30
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = [(best[i - 1][j], 1), (best[i][j - 1], 2)]
+            s = score[i - 1][j - 1]
+            if s >= MATCH_THRESHOLD:
+                options.append((best[i - 1][j - 1] + s - MATCH_THRESHOLD + 1, 3))
+            best[i][j], move[i][j] = max(options)
+    pairs: dict[int, int] = {}
+    i, j = n, m
+    while i > 0 and j > 0:
+        mv = move[i][j]
+        if mv == 3:
+            pairs[j - 1] = i - 1
+            i, j = i - 1, j - 1
+        elif mv == 1:
+            i -= 1
+        else:
+            j -= 1
+    # positional fill of gaps with equal counts
+    anchors = sorted(pairs.items())
+    bounds = [(-1, -1)] + anchors + [(m, n)]
+    for (tj0, oi0), (tj1, oi1) in zip(bounds, bounds[1:]):
+        gap_t = list(range(tj0 + 1, tj1))
+        gap_o = list(range(oi0 + 1, oi1))
+        if gap_t and len(gap_t) == len(gap_o):
+            for tj, oi in zip(gap_t, gap_o):
+                pairs[tj] = oi
+    return pairs
+
+
+# --------------------------------------------------------------------------- fitting values
+
+Hypothesis = list  # list[Tok | None]; None = a cell the printed row lost
+
+
+def fit(row: ObservedRow, n: int) -> tuple[list[Hypothesis], str]:
+    """The ways the row's printed cells can fill ``n`` columns, and how sure that is."""
+    cells = list(row.cells)
+    if row.layout == "grid" and len(cells) >= n:
+        return [cells[-n:]], "exact"
+    if row.layout == "row":
+        while cells and cells[0].kind == "blank":
+            cells.pop(0)
+        while cells and cells[-1].kind == "blank":
+            cells.pop()
+    else:
+        while len(cells) > n and cells[-1].kind == "blank":
+            cells.pop()
+        while len(cells) > n and cells[0].kind == "blank":
+            cells.pop(0)
+    if len(cells) == n:
+        return [cells], "exact"
+    if len(cells) > n:
+        return [cells[:n], cells[-n:]], "extra"
+    missing = n - len(cells)
+    if missing > 2 or not cells:
+        return [], "lost"
+    out = []
+    for slots in itertools.combinations(range(n), missing):
+        it = iter(cells)
+        out.append([None if k in slots else next(it) for k in range(n)])
+    return out, "lost"
+
+
+# --------------------------------------------------------------------------- resolving with 勾稽关系
+
+def _propagate(values: dict[str, float | None], unknown: set[str], eqs: tuple[Equality, ...]) -> bool:
+    """Solve unknown cells from equalities with exactly one unknown; False if inconsistent."""
+    changed = True
+    while changed:
+        changed = False
+        for eq in eqs:
+            keys = [k for k in eq.keys if k in unknown and values.get(k) is None]
+            if len(keys) != 1:
+                continue
+            others = [values.get(k) for k in eq.keys if k != keys[0]]
+            if any(v is None for v in others):
+                continue
+            lsum = sum(values[k] for k in eq.left if k != keys[0])
+            rsum = sum(values[k] for k in eq.right if k != keys[0])
+            v = rsum - lsum if keys[0] in eq.left else lsum - rsum
+            if v < 0:
+                return False
+            values[keys[0]] = v
+            changed = True
+    return True
+
+
+def _consistent(values, touched: set[str], eqs) -> bool:
+    for eq in eqs:
+        if not touched.intersection(eq.keys):
+            continue
+        vs = [values.get(k) for k in eq.keys]
+        if any(v is None for v in vs):
+            continue
+        if abs(sum(values[k] for k in eq.left) - sum(values[k] for k in eq.right)) > 1e-9:
+            return False
+    return True
+
+
+def resolve(fixed: dict[str, float | None], choices: list[list[dict[str, Tok | None]]],
+            eqs: tuple[Equality, ...]) -> dict[str, tuple[Tok | None, float | None]] | None:
+    """Pick, for every ambiguous row, the placement the 勾稽关系 allow.
+
+    ``choices`` holds, per ambiguous row, its alternative placements (key -> token, None = lost).
+    Returns key -> (token, value) where every consistent combination agrees, or None.
+    """
+    solutions = []
+    for combo in itertools.islice(itertools.product(*choices), 2000):
+        values = dict(fixed)
+        unknown: set[str] = set()
+        touched: set[str] = set()
+        for placement in combo:
+            for key, tok in placement.items():
+                touched.add(key)
+                if tok is None:
+                    unknown.add(key)
+                    values[key] = None
+                else:
+                    values[key] = tok.value if tok.kind == "value" and not tok.na else None
+        if not _propagate(values, unknown, eqs):
+            continue
+        if any(values.get(k) is None for k in unknown):
+            continue
+        if _consistent(values, touched, eqs):
+            solutions.append((combo, values))
+    if not solutions:
+        return None
+    out: dict[str, tuple[Tok | None, float | None]] = {}
+    first_combo, first_values = solutions[0]
+    for placement in first_combo:
+        for key in placement:
+            vals = {(s[1].get(key), _tok_text(_placed(s[0], key))) for s in solutions}
+            if len({v for v, _ in vals}) != 1:
+                return None
+            out[key] = (_placed(first_combo, key), first_values.get(key))
+    return out
+
+
+def _placed(combo, key):
+    for placement in combo:
+        if key in placement:
+            return placement[key]
+    return None
+
+
+def _tok_text(tok):
+    return None if tok is None else tok.text
+
+
+# --------------------------------------------------------------------------- building records
+
+def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = None,
+            value=None) -> CellRecord:
+    page, line = row.location
+    if tok is None:
+        return CellRecord(key, value, None, status or "uncertain", page, line, row.text)
+    page, line = tok.page if tok.page is not None else page, tok.line if tok.line is not None else line
+    raw = fold(tok.text) if tok.kind != "blank" else None
+    if status:
+        return CellRecord(key, value if status == "inferred" else None, raw, status, page, line, row.text)
+    if tok.kind == "blank":
+        return CellRecord(key, None, None, "blank", page, line, row.text)
+    if tok.na:
+        return CellRecord(key, None, raw, "na", page, line, row.text)
+    return CellRecord(key, tok.value, raw, "number", page, line, row.text)
+
+
+def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
+    """Section 二 or 三: returns the cells and notes on what was uncertain."""
+    rows = table.rows_for(version)
+    observed = assemble_rows(lines)
+    widths = [len(r.columns) for r in rows]
+    pairs = align(observed, rows, widths)
+    cells: dict[str, CellRecord] = {}
+    notes: list[str] = []
+    fixed: dict[str, float | None] = {}
+    pending: list[tuple[Row, ObservedRow, list[Hypothesis]]] = []
+    for j, row in enumerate(rows):
+        keys = [cell_key(table, row, c) for c in row.columns]
+        if j not in pairs:
+            status = "blank" if pairs else "missing"
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, status)
+            continue
+        obs = observed[pairs[j]]
+        hyps, how = fit(obs, len(keys))
+        if how == "exact":
+            for k, tok in zip(keys, hyps[0]):
+                cells[k] = _record(k, tok, obs)
+                fixed[k] = cells[k].value if cells[k].status == "number" else None
+        else:
+            pending.append((row, obs, hyps))
+    eqs = equalities(version) if table.id == "apply" else ()
+    for row, obs, hyps in pending:
+        keys = [cell_key(table, row, c) for c in row.columns]
+        solved = None
+        if hyps and eqs:
+            choices = [[dict(zip(keys, h)) for h in hyps]]
+            solved = resolve(fixed, choices, eqs)
+        if solved:
+            for k in keys:
+                tok, value = solved[k]
+                if tok is None:
+                    cells[k] = _record(k, None, obs, "inferred", value)
+                else:
+                    cells[k] = _record(k, tok, obs)
+                    if cells[k].status == "number":
+                        cells[k].status = "inferred"
+            notes.append(f"“{row.label}”一行印出的数字少于应有的 {len(keys)} 个，已按勾稽关系确定各列（标记为 inferred）")
+        else:
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, "uncertain", *obs.location, obs.text)
+            notes.append(f"“{row.label}”一行印出的数字个数与表头不符，无法可靠对位，该行未存数字（标记为 uncertain）")
+    return cells, notes
+
+
+def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
+    """Section 四: 15 figures under a two-level header (复议 5, 直接起诉 5, 复议后起诉 5)."""
+    keys = [f"{g}.{c.key}" for g in REVIEW_GROUPS for c in RESULT_COLUMNS]
+    runs: list[list[tuple[Tok, Line]]] = [[]]
+    for ln in lines:
+        if ln.kind == "narrative":
+            runs.append([])
+            continue
+        for tok in ln.toks:
+            if tok.kind == "label":
+                if runs[-1]:
+                    runs.append([])
+            elif tok.kind == "value" or tok.explicit:
+                runs[-1].append((tok, ln))
+    runs = [r for r in runs if any(t.kind == "value" for t, _ in r)]
+    cells: dict[str, CellRecord] = {}
+    notes: list[str] = []
+    run = next((r for r in reversed(runs) if len(r) >= 14), None)
+    if run is None:
+        status = "missing" if not runs else "uncertain"
+        for k in keys:
+            cells[k] = CellRecord(k, None, None, status)
+        if runs:
+            notes.append("行政复议、行政诉讼表的数字个数不足，未能对位（标记为 uncertain）")
+        return cells, notes
+    printed_lines = list({id(ln): ln for _, ln in run}.values())
+    row = ObservedRow("行政复议 行政诉讼", [t for t, _ in run], "cell", printed_lines)
+    hyps, how = fit(row, 15)
+    if how == "exact":
+        for k, tok in zip(keys, hyps[0]):
+            cells[k] = _record(k, tok, row)
+        return cells, notes
+    eqs = tuple(e for e in equalities("2021") if e.rule == "review_sum")
+    solved = resolve({}, [[dict(zip(keys, h)) for h in hyps]], eqs) if hyps else None
+    if solved:
+        for k in keys:
+            tok, value = solved[k]
+            cells[k] = _record(k, tok, row, "inferred", value) if tok is None else _record(k, tok, row)
+            if tok is not None and cells[k].status == "number":
+                cells[k].status = "inferred"
+        notes.append("行政复议、行政诉讼表印出的数字个数与表头不符，已按勾稽关系确定（标记为 inferred）")
+    else:
+        for k in keys:
+            cells[k] = CellRecord(k, None, None, "uncertain", *row.location, row.text)
+        notes.append("行政复议、行政诉讼表印出的数字个数与表头不符，无法可靠对位（标记为 uncertain）")
+    return cells, notes
+
+
+TABLE_PARSERS = {"active": ACTIVE, "apply": APPLY, "review": REVIEW}

@@ -1,0 +1,16 @@
+"""Plain text reports: every line is a paragraph with its line number.
+
+Tables flattened into text (one cell per line, rows split by tabs or runs of
+spaces) are recovered by the parser, which sees the lines exactly as printed.
+"""
+
+from __future__ import annotations
+
+from store.document import Block, Document
+from store.readers.encoding import decode
+
+
+def read_text(data: bytes | str) -> Document:
+    text = data if isinstance(data, str) else decode(data)
+    blocks = [Block("paragraph", text=line, line=i) for i, line in enumerate(text.split("\n"), start=1)]
+    return Document(blocks, format="text")

@@ -1,0 +1,70 @@
+"""What parsing a report produces: plain records, ready to store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: How a cell was read:
+#: ``number`` a figure was printed (0 included); ``blank`` nothing was printed;
+#: ``na`` a mark such as "/", "—" or "无" was printed (kept as printed, never 0);
+#: ``inferred`` the printed row lost this cell and the 勾稽关系 determine it;
+#: ``uncertain`` something was printed but could not be placed reliably (no value stored);
+#: ``missing`` the table was not found in the report.
+CellStatus = Literal["number", "blank", "na", "inferred", "uncertain", "missing"]
+
+
+@dataclass
+class CellRecord:
+    key: str
+    value: float | int | None
+    raw: str | None  # what was printed in the cell
+    status: CellStatus
+    page: int | None = None
+    line: int | None = None
+    row_text: str | None = None  # the table row as printed
+
+
+@dataclass
+class Passage:
+    seq: int
+    section: str  # e.g. "一、总体情况 > （二）依申请公开"
+    text: str
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class Problem:
+    rule: str
+    message: str  # in Chinese
+    keys: list[str] = field(default_factory=list)
+    severity: Literal["error", "warning", "info"] = "error"
+
+
+@dataclass
+class ReportMeta:
+    agency: str | None = None  # full name as printed
+    short_name: str | None = None
+    district: str | None = None
+    city: str | None = None
+    province: str | None = None
+    year: int | None = None
+    template: str | None = None  # "2019" | "2021"
+    title: str | None = None
+    report_date: str | None = None  # ISO date
+    source_url: str | None = None
+
+
+@dataclass
+class ParsedReport:
+    meta: ReportMeta
+    cells: dict[str, CellRecord]
+    passages: list[Passage]
+    problems: list[Problem]
+    format: str = "text"
+    pages: int | None = None
+
+    def value(self, key: str):
+        c = self.cells.get(key)
+        return None if c is None else c.value
