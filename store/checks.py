@@ -116,3 +116,30 @@ def check_narrative(report: ParsedReport) -> list[Problem]:
                     "narrative_matches_table",
                     f"正文称“{phrase}”，但表格中为 {_fmt(table)}", keys, "warning"))
     return problems
+
+
+def cross_year_problems(prev: dict, cur: dict, prev_year: int) -> list[Problem]:
+    """Checks between an agency's report for ``prev_year`` (``prev``) and the next one (``cur``).
+
+    ``prev`` and ``cur`` map cell keys to values (figures only).
+    """
+    problems = []
+    for col in APPLICANT_COLUMNS:
+        a, b = prev.get(f"apply.carry_forward.{col.key}"), cur.get(f"apply.carried.{col.key}")
+        if a is not None and b is not None and abs(a - b) > 1e-9:
+            problems.append(Problem(
+                "cross_year_carried",
+                f"（{col.label}列）上年结转为 {_fmt(b)}，但{prev_year}年报告的结转下年度继续办理为 {_fmt(a)}",
+                [f"apply.carried.{col.key}"], "warning"))
+    for row, label in (("rules", "规章"), ("normative", "行政规范性文件")):
+        p, i, r, c = (prev.get(f"active.{row}.in_force"), cur.get(f"active.{row}.issued"),
+                      cur.get(f"active.{row}.repealed"), cur.get(f"active.{row}.in_force"))
+        if None in (p, i, r, c):
+            continue
+        if abs(p + i - r - c) > 1e-9:
+            problems.append(Problem(
+                "cross_year_in_force",
+                f"{label}现行有效件数为 {_fmt(c)}，但按{prev_year}年的 {_fmt(p)} + 本年制发 {_fmt(i)} − 本年废止 {_fmt(r)} "
+                f"应为 {_fmt(p + i - r)}",
+                [f"active.{row}.in_force", f"active.{row}.issued", f"active.{row}.repealed"], "warning"))
+    return problems

@@ -1,0 +1,215 @@
+"""Find the agency a question is about.
+
+Every agency is known under several names (its aliases): the full name as
+printed, the short name (后湖街道), the short name without its 街道/镇/乡
+suffix (后湖), and the short name qualified by district or city (江岸区后湖街道,
+武汉后湖街道).  A question is scanned for aliases (longest first); when none
+occurs, the words before the year or the figure asked for are matched fuzzily
+with rapidfuzz, so typos and near-misses still find the agency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+_SUFFIXES = ("街道办事处", "办事处", "人民政府", "街道", "镇", "乡", "苏木")
+_REGION_SUFFIX = re.compile(r"(省|市|区|县|自治州|自治区|旗|地区)$")
+#: Words that end the agency part of a question.
+_STOP = re.compile(
+    r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2}|\d{2}年|今年|去年|前年|最新|最近|近几年|历年|"
+    r"收到|受理|新收|多少|几件|几个|几起|是多少|有多少|的|，|,|？|\?|。|\s|行政|主动|依申请|申请|公开|办结|结转|复议|诉讼)")
+_ADMIN_WORDS = ("人民政府", "政府", "办事处")
+
+
+@dataclass
+class Agency:
+    id: int
+    name: str
+    short_name: str
+    district: str | None = None
+    city: str | None = None
+    province: str | None = None
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def region(self) -> str:
+        return "".join(x for x in (self.province, self.city, self.district) if x)
+
+    @property
+    def display(self) -> str:
+        region = self.district or self.city or self.province
+        if region and region not in self.name:
+            return f"{self.name}（{region}）"
+        return self.name
+
+
+@dataclass
+class Match:
+    agencies: list[Agency]  # one: resolved; several: ambiguous; none: not found
+    matched: str = ""  # the text of the question that named the agency
+    exact: bool = True
+    suggestions: list[Agency] = field(default_factory=list)  # nearest names when nothing matched
+
+
+def _strip_region_suffix(name: str) -> str:
+    base = _REGION_SUFFIX.sub("", name)
+    return base if len(base) >= 2 else name
+
+
+def aliases(a: Agency) -> set[str]:
+    """Every name people use for agency ``a``."""
+    names = {a.name, a.short_name}
+    core = a.short_name
+    for suffix in _SUFFIXES:
+        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+            names.add(core[: -len(suffix)])
+            if suffix == "街道":
+                names.add(core + "办事处")
+            break
+    if core.endswith(("镇", "乡")):
+        names.add(core + "人民政府")
+    bare = {n for n in names if n}
+    for region in (a.district, a.city, a.province):
+        if not region:
+            continue
+        for r in {region, _strip_region_suffix(region)}:
+            for n in list(bare):
+                if n != a.name and len(n) >= 2:
+                    names.add(r + n)
+                    names.add(r + "人民政府" + n)
+    for word in _ADMIN_WORDS:
+        if word in a.name:
+            names.add(a.name.replace(word, ""))
+    return {n for n in names if len(n) >= 2}
+
+
+class AgencyIndex:
+    """Resolve the agency named in a question, fast enough for 10 000 agencies."""
+
+    def __init__(self, agencies: list[Agency]):
+        self.agencies = {a.id: a for a in agencies}
+        self.by_alias: dict[str, set[int]] = defaultdict(set)
+        for a in agencies:
+            for n in aliases(a):
+                self.by_alias[n].add(a.id)
+        self.by_bigram: dict[str, list[str]] = defaultdict(list)
+        for n in self.by_alias:
+            self.by_bigram[n[:2]].append(n)
+        for lst in self.by_bigram.values():
+            lst.sort(key=len, reverse=True)
+        self.alias_list = list(self.by_alias)
+        # regions: for filters such as "江岸区各街道"
+        self.regions: dict[str, set[int]] = defaultdict(set)
+        for a in agencies:
+            for r in (a.district, a.city, a.province):
+                if r:
+                    self.regions[r].add(a.id)
+                    self.regions[_strip_region_suffix(r)].add(a.id)
+
+    @classmethod
+    def from_store(cls, store) -> "AgencyIndex":
+        rows = store.agencies()
+        return cls([Agency(r["id"], r["name"], r["short_name"] or r["name"], r["district"], r["city"],
+                           r["province"], sorted({int(y) for y in (r["years"] or "").split(",") if y}))
+                    for r in rows])
+
+    # ------------------------------------------------------------------ exact mentions
+    def mentions(self, text: str) -> list[tuple[int, str]]:
+        """Aliases occurring in ``text``: (position, alias), longest first at each position,
+        overlapping shorter ones dropped."""
+        found = []
+        i = 0
+        n = len(text)
+        while i < n - 1:
+            best = None
+            for alias in self.by_bigram.get(text[i:i + 2], ()):
+                if text.startswith(alias, i):
+                    best = alias
+                    break  # sorted longest first
+            if best:
+                found.append((i, best))
+                i += len(best)
+            else:
+                i += 1
+        return found
+
+    def resolve(self, text: str) -> Match:
+        text = text.strip()
+        hits = self.mentions(text)
+        if hits:
+            ids: set[int] = set()
+            # the longest mention decides; others that agree narrow it down
+            hits.sort(key=lambda h: -len(h[1]))
+            pos, alias = hits[0]
+            ids = set(self.by_alias[alias])
+            for _, other in hits[1:]:
+                narrowed = ids & self.by_alias[other]
+                if narrowed:
+                    ids = narrowed
+            ids = self._narrow_by_region(ids, text)
+            return Match(sorted((self.agencies[i] for i in ids), key=lambda a: a.name), alias, True)
+        return self.fuzzy(text)
+
+    def _narrow_by_region(self, ids: set[int], text: str) -> set[int]:
+        if len(ids) < 2:
+            return ids
+        for region, members in self.regions.items():
+            if len(region) >= 2 and region in text:
+                narrowed = ids & members
+                if narrowed:
+                    ids = narrowed
+        return ids
+
+    # ------------------------------------------------------------------ fuzzy
+    def candidate_phrase(self, text: str) -> str:
+        m = _STOP.search(text)
+        phrase = text[: m.start()] if m and m.start() >= 2 else text[:12]
+        return phrase.strip(" ，,。?？那")
+
+    def fuzzy(self, text: str, limit: int = 5) -> Match:
+        phrase = self.candidate_phrase(text)
+        if len(phrase) < 2 or not self.alias_list:
+            return Match([], phrase, False, self.suggest(phrase or text))
+        results = process.extract(phrase, self.alias_list, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
+        if not results:
+            return Match([], phrase, False, self.suggest(phrase))
+        top = results[0][1]
+        close = [r for r in results if r[1] >= top - 3]
+        ids: list[int] = []
+        for alias, score, _ in close:
+            for i in sorted(self.by_alias[alias]):
+                if i not in ids:
+                    ids.append(i)
+        if top >= 75:
+            return Match([self.agencies[i] for i in ids], phrase, False)
+        return Match([], phrase, False, [self.agencies[i] for i in ids][:limit] or self.suggest(phrase))
+
+    def suggest(self, phrase: str, limit: int = 5) -> list[Agency]:
+        """The nearest names to ``phrase``, for "did you mean"."""
+        if not self.alias_list or not phrase:
+            return []
+        out: list[int] = []
+        for alias, _, _ in process.extract(phrase, self.alias_list, scorer=fuzz.WRatio, limit=limit * 4):
+            for i in sorted(self.by_alias[alias]):
+                if i not in out:
+                    out.append(i)
+        return [self.agencies[i] for i in out[:limit]]
+
+    def search(self, text: str = "") -> list[Agency]:
+        """Agencies whose name, short name or region contains ``text`` (all when empty)."""
+        text = text.strip()
+        out = [a for a in self.agencies.values()
+               if not text or text in a.name or text in a.short_name or text in a.region]
+        return sorted(out, key=lambda a: a.name)
+
+    def in_region(self, text: str) -> tuple[str, set[int]] | None:
+        """A region named in ``text`` (longest), with its agencies."""
+        best = None
+        for region, members in self.regions.items():
+            if len(region) >= 2 and region in text and (best is None or len(region) > len(best[0])):
+                best = (region, members)
+        return best

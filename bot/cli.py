@@ -1,0 +1,180 @@
+"""``disclosure-bot``: the command line.
+
+    disclosure-bot ingest PATH…        load reports (files, folders, globs) into the database
+    disclosure-bot reports             list what is stored
+    disclosure-bot show AGENCY YEAR    every cell of one report as the template lays it out
+    disclosure-bot check               consistency problems (勾稽关系) found
+    disclosure-bot export              one row per cell, CSV or JSON
+    disclosure-bot ask "QUESTION"      answer one question (``-`` reads one per line from stdin)
+    disclosure-bot chat                a console conversation
+    disclosure-bot serve               the Telegram bot (console chat when no token is configured)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot.config import load_config
+from store.db import Store
+
+
+class Context:
+    def __init__(self, config_file: str | None, db: str | None):
+        self.config = load_config(config_file)
+        if db:
+            self.config["store"]["database"] = db
+        self._store: Store | None = None
+
+    def store(self, samples: bool = True) -> Store:
+        if self._store is None:
+            self._store = Store(self.config["store"]["database"])
+            if samples and self.config["store"].get("load_samples", True):
+                from store.samples import load_samples_if_empty
+
+                if load_samples_if_empty(self._store):
+                    click.echo("(first use: loaded the bundled sample reports)", err=True)
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: $DISCLOSURE_BOT_CONFIG or ./config.toml).")
+@click.option("--db", default=None, help="SQLite database (overrides store.database).")
+@click.version_option(package_name="disclosure-bot")
+@click.pass_context
+def cli(ctx, config_file, db):
+    """Answer questions about 政府信息公开工作年度报告."""
+    try:
+        ctx.obj = Context(config_file, db)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc))
+
+
+# ---------------------------------------------------------------------------- ingest
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--workers", "-w", type=int, default=1, show_default=True,
+              help="Parse in N parallel processes (one process writes the database).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV or JSON with path, agency, region, year, source_url for the batch.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_ctx
+def ingest(ctx: Context, paths, workers, manifest, quiet):
+    """Load reports (PDF, docx, HTML, text in any Chinese encoding) into the database."""
+    from store.ingest import expand_paths, ingest as run
+
+    store = ctx.store(samples=False)
+    files = expand_paths(paths)
+    if not files:
+        raise click.ClickException("no files found")
+    show_bar = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
+                           show_pos=True) if show_bar else _NoBar() as bar:
+        summary = run(store, files, workers=workers, manifest=manifest, progress=lambda r: bar.update(1))
+    for line in summary.lines():
+        click.echo(line)
+    if not summary.ok:
+        sys.exit(1)
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+
+# ---------------------------------------------------------------------------- reading
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@pass_ctx
+def reports(ctx: Context, as_json):
+    """List the stored reports."""
+    rows = ctx.store().reports()
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    for r in rows:
+        region = "".join(x for x in (r["province"], r["city"], r["district"]) if x) or "-"
+        click.echo(f"{r['year']}\t{r['short_name']}\t{r['agency']}\t{region}\t{r['template']}年版\t"
+                   f"{r['problem_count']} problems\t{r['file']}")
+    click.echo(f"{len(rows)} reports", err=True)
+
+
+def _find_report(store: Store, agency: str, year: int) -> int:
+    from bot.agencies import AgencyIndex
+
+    index = AgencyIndex.from_store(store)
+    match = index.resolve(agency)
+    if not match.agencies:
+        near = "、".join(a.name for a in match.suggestions) or "-"
+        raise click.ClickException(f"no agency matches {agency!r}; nearest: {near}")
+    if len(match.agencies) > 1:
+        raise click.ClickException(f"{agency!r} matches several agencies: "
+                                   + "; ".join(a.display for a in match.agencies))
+    a = match.agencies[0]
+    rep = store.report_for(a.id, year)
+    if rep is None:
+        raise click.ClickException(f"no {year} report for {a.name}; years on file: "
+                                   + (", ".join(map(str, a.years)) or "none"))
+    return rep["id"]
+
+
+@cli.command()
+@click.argument("agency")
+@click.argument("year", type=int)
+@pass_ctx
+def show(ctx: Context, agency, year):
+    """Every cell of one report, as the template lays it out."""
+    from store.show import render_report
+
+    store = ctx.store()
+    click.echo(render_report(store, _find_report(store, agency, year)))
+
+
+@cli.command()
+@click.option("--rule", default=None, help="Only problems of this rule (e.g. apply_balance).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def check(ctx: Context, rule, as_json):
+    """The consistency problems (勾稽关系 and more) found in the stored reports."""
+    problems = [p for p in ctx.store().problems() if not rule or p["rule"] == rule]
+    for p in problems:
+        if as_json:
+            click.echo(json.dumps(p, ensure_ascii=False))
+        else:
+            click.echo(f"{p['agency']}\t{p['year']}\t{p['severity']}\t{p['rule']}\t{p['message']}")
+    click.echo(f"{len(problems)} problems", err=True)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@pass_ctx
+def export(ctx: Context, fmt, output):
+    """One row per cell: agency, year, key, labels, value, what was printed, status."""
+    from store.export import write_export
+
+    n = write_export(ctx.store(), output, fmt)
+    click.echo(f"{n} cells", err=True)
+
+
+def main():
+    cli(prog_name="disclosure-bot")
+
+
+if __name__ == "__main__":
+    main()
