@@ -203,12 +203,20 @@ def fit(row: ObservedRow, n: int) -> tuple[list[Hypothesis], str]:
 
 # --------------------------------------------------------------------------- resolving with 勾稽关系
 
-def _propagate(values: dict[str, float | None], unknown: set[str], eqs: tuple[Equality, ...]) -> bool:
-    """Solve unknown cells from equalities with exactly one unknown; False if inconsistent."""
+MAX_COMBINATIONS = 2000
+
+
+def _propagate(values: dict[str, float | None], unknown: set[str],
+               eqs: tuple[Equality, ...]) -> set[int] | None:
+    """Solve unknown cells from equalities with exactly one unknown.
+
+    Returns the indices of the equalities used to solve them, or None if a solution is negative.
+    """
+    used: set[int] = set()
     changed = True
     while changed:
         changed = False
-        for eq in eqs:
+        for n, eq in enumerate(eqs):
             keys = [k for k in eq.keys if k in unknown and values.get(k) is None]
             if len(keys) != 1:
                 continue
@@ -219,22 +227,33 @@ def _propagate(values: dict[str, float | None], unknown: set[str], eqs: tuple[Eq
             rsum = sum(values[k] for k in eq.right if k != keys[0])
             v = rsum - lsum if keys[0] in eq.left else lsum - rsum
             if v < 0:
-                return False
+                return None
             values[keys[0]] = v
+            used.add(n)
             changed = True
-    return True
+    return used
+
+
+def _holds(values, eq: Equality) -> bool | None:
+    """True / False when every cell of ``eq`` has a value, None when it cannot be evaluated."""
+    if any(values.get(k) is None for k in eq.keys):
+        return None
+    return abs(sum(values[k] for k in eq.left) - sum(values[k] for k in eq.right)) <= 1e-9
 
 
 def _consistent(values, touched: set[str], eqs) -> bool:
-    for eq in eqs:
-        if not touched.intersection(eq.keys):
-            continue
-        vs = [values.get(k) for k in eq.keys]
-        if any(v is None for v in vs):
-            continue
-        if abs(sum(values[k] for k in eq.left) - sum(values[k] for k in eq.right)) > 1e-9:
-            return False
-    return True
+    return all(_holds(values, eq) is not False for eq in eqs if touched.intersection(eq.keys))
+
+
+def _verified(values, unknown: set[str], used: set[int], eqs) -> bool:
+    """Every solved cell is confirmed by an equality other than the ones used to solve it."""
+    return all(any(n not in used and k in eq.keys and _holds(values, eq) for n, eq in enumerate(eqs))
+               for k in unknown)
+
+
+def table_consistent(fixed: dict[str, float | None], eqs: tuple[Equality, ...]) -> bool:
+    """No equality that the cells read for sure can evaluate fails."""
+    return all(_holds(fixed, eq) is not False for eq in eqs)
 
 
 def resolve(fixed: dict[str, float | None], choices: list[list[dict[str, Tok | None]]],
@@ -242,10 +261,18 @@ def resolve(fixed: dict[str, float | None], choices: list[list[dict[str, Tok | N
     """Pick, for every ambiguous row, the placement the 勾稽关系 allow.
 
     ``choices`` holds, per ambiguous row, its alternative placements (key -> token, None = lost).
-    Returns key -> (token, value) where every consistent combination agrees, or None.
+    Returns key -> (token, value), or None unless the answer is certain: every placement the
+    equalities do not refute gives the same values, and every cell they supply is confirmed
+    by an equality other than the one it was solved from.  A placement that the equalities can
+    neither refute nor solve makes the answer uncertain.
     """
+    total = 1
+    for c in choices:
+        total *= max(1, len(c))
+    if not choices or total > MAX_COMBINATIONS or not table_consistent(fixed, eqs):
+        return None
     solutions = []
-    for combo in itertools.islice(itertools.product(*choices), 2000):
+    for combo in itertools.product(*choices):
         values = dict(fixed)
         unknown: set[str] = set()
         touched: set[str] = set()
@@ -257,20 +284,19 @@ def resolve(fixed: dict[str, float | None], choices: list[list[dict[str, Tok | N
                     values[key] = None
                 else:
                     values[key] = tok.value if tok.kind == "value" and not tok.na else None
-        if not _propagate(values, unknown, eqs):
-            continue
-        if any(values.get(k) is None for k in unknown):
-            continue
-        if _consistent(values, touched, eqs):
-            solutions.append((combo, values))
+        used = _propagate(values, unknown, eqs)
+        if used is None or not _consistent(values, touched, eqs):
+            continue  # refuted
+        if any(values.get(k) is None for k in unknown) or not _verified(values, unknown, used, eqs):
+            return None  # possible, but the equalities cannot pin it down
+        solutions.append((combo, values))
     if not solutions:
         return None
     out: dict[str, tuple[Tok | None, float | None]] = {}
     first_combo, first_values = solutions[0]
     for placement in first_combo:
         for key in placement:
-            vals = {(s[1].get(key), _tok_text(_placed(s[0], key))) for s in solutions}
-            if len({v for v, _ in vals}) != 1:
+            if len({s[1].get(key) for s in solutions}) != 1:
                 return None
             out[key] = (_placed(first_combo, key), first_values.get(key))
     return out
@@ -331,12 +357,14 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
         else:
             pending.append((row, obs, hyps))
     eqs = equalities(version) if table.id == "apply" else ()
+    solved = None
+    if pending and eqs and all(hyps for _, _, hyps in pending):
+        # all rows that lost cells are placed together: the 勾稽关系 tie them to each other
+        choices = [[dict(zip([cell_key(table, row, c) for c in row.columns], h)) for h in hyps]
+                   for row, _, hyps in pending]
+        solved = resolve(fixed, choices, eqs)
     for row, obs, hyps in pending:
         keys = [cell_key(table, row, c) for c in row.columns]
-        solved = None
-        if hyps and eqs:
-            choices = [[dict(zip(keys, h)) for h in hyps]]
-            solved = resolve(fixed, choices, eqs)
         if solved:
             for k in keys:
                 tok, value = solved[k]
