@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 _SUFFIXES = ("街道办事处", "办事处", "人民政府", "街道", "镇", "乡", "苏木")
@@ -23,6 +24,9 @@ _STOP = re.compile(
     r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2}|\d{2}年|今年|去年|前年|最新|最近|近几年|历年|"
     r"收到|受理|新收|多少|几件|几个|几起|是多少|有多少|的|，|,|？|\?|。|\s|行政|主动|依申请|申请|公开|办结|结转|复议|诉讼)")
 _ADMIN_WORDS = ("人民政府", "政府", "办事处")
+#: Words around a question that are not part of any name.
+_FILLER = re.compile(r"^(?:请问|我想知道|想知道|帮我查一?下|查一?下|告诉我|那么|那|还有|然后|再问一下)|"
+                     r"(?:呢|吗|啊|呀|么|吧|了)+[？?。!！]*$|[？?。!！]+$")
 
 
 @dataclass
@@ -85,6 +89,10 @@ def aliases(a: Agency) -> set[str]:
         if word in a.name:
             names.add(a.name.replace(word, ""))
     return {n for n in names if len(n) >= 2}
+
+
+def _pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text))
 
 
 class AgencyIndex:
@@ -166,27 +174,37 @@ class AgencyIndex:
 
     # ------------------------------------------------------------------ fuzzy
     def candidate_phrase(self, text: str) -> str:
+        text = _FILLER.sub(" ", text).strip()
         m = _STOP.search(text)
         phrase = text[: m.start()] if m and m.start() >= 2 else text[:12]
-        return phrase.strip(" ，,。?？那")
+        phrase = phrase.strip(" ，,。?？!！")
+        return phrase if len(phrase) >= 2 else ""
 
     def fuzzy(self, text: str, limit: int = 5) -> Match:
+        """A name with a typo.  Chinese typos are mostly homophones typed with a pinyin IME
+        (后胡街道 for 后湖街道), so a near name is taken when it sounds the same; a name that
+        only looks alike (东湖街道 vs 后湖街道) is a different place: suggested, not taken."""
         phrase = self.candidate_phrase(text)
-        if len(phrase) < 2 or not self.alias_list:
-            return Match([], phrase, False, self.suggest(phrase or text))
-        results = process.extract(phrase, self.alias_list, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
+        if not phrase or not self.alias_list:
+            return Match([], "", False, [])
+        results = process.extract(phrase, self.alias_list, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=50)
         if not results:
             return Match([], phrase, False, self.suggest(phrase))
-        top = results[0][1]
-        close = [r for r in results if r[1] >= top - 3]
+        sound = _pinyin(phrase)
         ids: list[int] = []
-        for alias, score, _ in close:
-            for i in sorted(self.by_alias[alias]):
-                if i not in ids:
-                    ids.append(i)
-        if top >= 75:
+        for alias, score, _ in results:
+            if len(alias) == len(phrase) and _pinyin(alias) == sound or (score >= 90 and len(phrase) >= 6):
+                for i in sorted(self.by_alias[alias]):
+                    if i not in ids:
+                        ids.append(i)
+        if ids:
             return Match([self.agencies[i] for i in ids], phrase, False)
-        return Match([], phrase, False, [self.agencies[i] for i in ids][:limit] or self.suggest(phrase))
+        near: list[int] = []
+        for alias, _, _ in results:
+            for i in sorted(self.by_alias[alias]):
+                if i not in near:
+                    near.append(i)
+        return Match([], phrase, False, [self.agencies[i] for i in near][:limit] or self.suggest(phrase))
 
     def suggest(self, phrase: str, limit: int = 5) -> list[Agency]:
         """The nearest names to ``phrase``, for "did you mean"."""

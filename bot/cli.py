@@ -172,6 +172,61 @@ def export(ctx: Context, fmt, output):
     click.echo(f"{n} cells", err=True)
 
 
+# ---------------------------------------------------------------------------- questions
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (status, agency, year, metric, value, …).")
+@pass_ctx
+def ask(ctx: Context, question, as_json):
+    """Answer QUESTION; with QUESTION "-", one question per line from standard input (one JSON per line)."""
+    from bot.engine import Answerer
+
+    answerer = Answerer(ctx.store())
+    if question == "-":
+        for line in sys.stdin:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            click.echo(json.dumps(answerer.answer(line).to_json(), ensure_ascii=False))
+        return
+    ans = answerer.answer(question)
+    if as_json:
+        click.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(ans.text)
+        if ans.status == "ambiguous":
+            click.echo("\n".join(f"  - {c.label}" for c in ans.candidates))
+    if ans.status != "answered":
+        sys.exit(2)
+
+
+@cli.command()
+@pass_ctx
+def chat(ctx: Context):
+    """A console conversation (follow-ups kept, as in the Telegram bot)."""
+    from bot.chat import run_chat
+    from bot.engine import Answerer
+
+    run_chat(Answerer(ctx.store()), context_minutes=ctx.config["chat"]["context_minutes"])
+
+
+# ---------------------------------------------------------------------------- the bot
+
+@cli.command()
+@pass_ctx
+def serve(ctx: Context):
+    """Run the Telegram bot (polling or webhook); the console chat when no token is configured."""
+    if not ctx.config["telegram"].get("token"):
+        click.echo("No Telegram token configured (DISCLOSURE_BOT_TOKEN or telegram.token): "
+                   "starting the console chat instead.", err=True)
+        ctx.invoke(chat)
+        return
+    from bot.telegram.app import run
+
+    run(ctx.config, ctx.store())
+
+
 def main():
     cli(prog_name="disclosure-bot")
 

@@ -84,7 +84,7 @@ def check_report(report: ParsedReport) -> list[Problem]:
 
 def derived_value(cells, key: str):
     """Figures the narrative restates that are not a single cell."""
-    if key == "derived.suit_total":
+    if key == "suit.all.total":
         a, b = _num(cells, "suit.direct.total"), _num(cells, "suit.after_review.total")
         return None if a is None or b is None else a + b
     return _num(cells, key)
@@ -111,7 +111,7 @@ def check_narrative(report: ParsedReport) -> list[Problem]:
                 continue
             seen.add((key, figure))
             if abs(table - figure) > 1e-9:
-                keys = ["suit.direct.total", "suit.after_review.total"] if key.startswith("derived.") else [key]
+                keys = ["suit.direct.total", "suit.after_review.total"] if key == "suit.all.total" else [key]
                 problems.append(Problem(
                     "narrative_matches_table",
                     f"正文称“{phrase}”，但表格中为 {_fmt(table)}", keys, "warning"))

@@ -137,8 +137,32 @@ class Table:
         return tuple(r for r in self.rows if version in r.versions)
 
 
+#: What people call the columns of section 二 in questions.
+ACTIVE_COLUMN_SYNONYMS = {
+    "issued": ("制发", "新制发", "本年制发", "发布"),
+    "repealed": ("废止",),
+    "in_force": ("现行有效", "有效"),
+    "made": ("新制作", "制作"),
+    "published": ("新公开",),
+    "public_total": ("对外公开总数", "公开总数"),
+    "prev_items": ("上一年项目", "上年项目"),
+    "change": ("增减", "增/减", "增加", "减少"),
+    "decisions": ("处理决定", "决定数量", "决定"),
+    "amount": ("金额", "收费金额", "采购金额", "多少钱", "万元"),
+    "items": ("项目数量", "采购项目"),
+}
+
+#: The column a question about a section 二 row means when it names none.
+ACTIVE_DEFAULT_COLUMN = {
+    "2021": {"rules": "issued", "normative": "issued", "license": "decisions", "punishment": "decisions",
+             "coercion": "decisions", "fees": "amount"},
+    "2019": {"rules": "made", "normative": "made", "license": "decisions", "other_services": "decisions",
+             "punishment": "decisions", "coercion": "decisions", "fees": "prev_items", "procurement": "items"},
+}
+
+
 def _c(key: str, label: str, *variants: str) -> Column:
-    return Column(key, label, variants)
+    return Column(key, label, variants, ACTIVE_COLUMN_SYNONYMS.get(key, ()))
 
 
 # Section 二: each row has its own columns, and they differ between versions.
@@ -219,7 +243,8 @@ def _apply_rows() -> tuple[Row, ...]:
         R("other.overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", g6,
           ("申请人逾期未按收费通知要求缴纳费用", "逾期未按收费通知要求缴纳费用"), ("未缴纳费用", "逾期未缴费", "缴纳费用"), ("2021",)),
         R("other.other", "3.其他", g6, ("其他",), (), ("2021",)),
-        R("total", "（七）总计", "", ("总计",), ("办结", "办理完结", "答复", "处理完", "办理了", "总计", "已办结")),
+        R("total", "（七）总计", "", ("总计",), ("办结", "办理完结", "答复了", "处理完", "办理了", "已办结", "办理结果总计",
+                                                "处理了")),
         R("carry_forward", "四、结转下年度继续办理", "", ("结转下年度继续办理", "结转下年度"),
           ("结转下年度", "结转下年", "继续办理", "结转到下年")),
     )
@@ -335,26 +360,35 @@ REVIEW_GROUPS = tuple(row_key(r) for r in REVIEW.rows)
 
 @dataclass(frozen=True)
 class Derived:
-    key: str
+    """A figure computed from cells: a sum over rows (per column) or a ratio."""
+
+    key: str  # a sum: "<prefix>.<col>" with the column left open ("apply.denied"); a ratio: "derived.<name>"
     label: str
     formula: str  # shown to the user
     synonyms: tuple[str, ...]
+    parts: tuple[str, ...] = ()  # sums: row prefixes whose cells (same column) are added
     unit: str = "件"
+    versions: tuple[str, ...] = VERSIONS
 
 
-DERIVED: tuple[Derived, ...] = (
-    Derived("derived.denied", "不予公开（八项合计）", "不予公开 = 第1至8项之和",
-            ("不予公开",)),
-    Derived("derived.unable", "无法提供（三项合计）", "无法提供 = 第1至3项之和", ("无法提供",)),
-    Derived("derived.rejected", "不予处理（五项合计）", "不予处理 = 第1至5项之和", ("不予处理",)),
+DERIVED_SUMS: tuple[Derived, ...] = (
+    Derived("apply.denied", "（三）不予公开（八项合计）", "不予公开 = 第1至8项之和", ("不予公开", "不公开"),
+            tuple(f"apply.{r.key}" for r in APPLY.rows if r.key.startswith("denied."))),
+    Derived("apply.unable", "（四）无法提供（三项合计）", "无法提供 = 第1至3项之和", ("无法提供",),
+            tuple(f"apply.{r.key}" for r in APPLY.rows if r.key.startswith("unable."))),
+    Derived("apply.rejected", "（五）不予处理（五项合计）", "不予处理 = 第1至5项之和", ("不予处理",),
+            tuple(f"apply.{r.key}" for r in APPLY.rows if r.key.startswith("rejected."))),
+    Derived("apply.other", "（六）其他处理（三项合计）", "其他处理 = 第1至3项之和", ("其他处理",),
+            tuple(f"apply.{r.key}" for r in APPLY.rows if r.key.startswith("other.")), versions=("2021",)),
+    Derived("suit.all", "行政诉讼（未经复议直接起诉 + 复议后起诉）", "行政诉讼 = 未经复议直接起诉 + 复议后起诉",
+            ("行政诉讼", "被起诉", "被告", "诉讼", "起诉"), ("suit.direct", "suit.after_review"), "起"),
+)
+
+DERIVED_RATIOS: tuple[Derived, ...] = (
     Derived("derived.open_rate", "公开率", "公开率 = （予以公开 + 部分公开）÷ 办结（（七）总计）",
-            ("公开率",), "%"),
-    Derived("derived.review_correction_rate", "行政复议纠错率", "复议纠错率 = 结果纠正 ÷ 行政复议总计",
-            ("复议纠错率", "纠错率"), "%"),
-    Derived("derived.suit_total", "行政诉讼总计", "行政诉讼 = 未经复议直接起诉总计 + 复议后起诉总计",
-            ("行政诉讼", "被起诉", "被告", "诉讼"), "起"),
-    Derived("derived.suit_corrected", "行政诉讼结果纠正", "行政诉讼结果纠正 = 直接起诉纠正 + 复议后起诉纠正",
-            ("诉讼纠正", "败诉"), "件"),
+            ("公开率", "公开比例"), ("apply.granted.total", "apply.partial.total", "apply.total.total"), "%"),
+    Derived("derived.review_correction_rate", "行政复议纠错率", "复议纠错率 = 行政复议结果纠正 ÷ 行政复议总计",
+            ("复议纠错率", "纠错率", "纠正率"), ("review.corrected", "review.total"), "%"),
 )
 
 # --------------------------------------------------------------------------- narrative
@@ -385,7 +419,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         ),
     ),
     NarrativeFigure(
-        "derived.suit_total",
+        "suit.all.total",
         (
             r"(?:被提起|提起)?行政诉讼(?P<n>\d+)(?:起|件|次|宗)",
             r"无行政诉讼(?:案件)?",

@@ -60,8 +60,7 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
     for ln in lines:
         if ln.kind in ("empty", "narrative"):
             flush()
-            if ln.kind == "narrative":
-                labels, label_lines = [], []
+            labels, label_lines = [], []
             continue
         if ln.kind in ("row", "grid"):
             flush()
@@ -76,8 +75,8 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
                     tail.insert(0, head.pop())
             head_labels = [t.text for t in head if t.kind == "label"]
             if tail:
-                rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail),
-                                        ln.kind, label_lines + [ln]))
+                printed = [ln] if head_labels else label_lines[-2:] + [ln]
+                rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail), ln.kind, printed))
                 labels, label_lines = [], []
             elif ln.kind == "grid" and head and all(t.kind == "blank" for t in head):
                 continue

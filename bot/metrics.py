@@ -1,0 +1,194 @@
+"""What figure a question asks for, from the synonyms that live with the template.
+
+A question is scanned for the words people use for rows (收到 → ``apply.new``,
+行政许可 → ``active.license``, 行政诉讼 → ``suit.all``, 不予公开 → the sum of its
+eight reasons), for columns (企业 → ``business``, 纠正 → ``corrected``,
+现行有效 → ``in_force``), ratios (公开率) and facts that live only in the
+narrative (主动公开信息89条).  Overlapping hits keep the longest; a reason
+(保护第三方合法权益) beats its group (不予公开).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLICANT_COLUMNS, APPLY, DERIVED_RATIOS, DERIVED_SUMS,
+                            NARRATIVE_FACTS, RESULT_COLUMNS, REVIEW, cell_spec, row_key)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # row | col | ratio | narrative
+    family: str  # applicant | result | active | "" — which columns a row takes
+    ref: str  # row prefix (apply.new, active.license, review, suit.all, apply.denied), column key, ratio key, fact name
+    weak: bool = False  # only used when nothing stronger is asked
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One figure asked for: a row prefix and a column (None: the row's default)."""
+
+    prefix: str
+    column: str | None
+    family: str
+    kind: str = "cell"  # cell | sum | ratio | narrative
+
+    def key(self, version: str) -> str:
+        if self.kind in ("ratio", "narrative"):
+            return self.prefix
+        col = self.column
+        if self.family == "active":
+            row = self.prefix.split(".", 1)[1]
+            col = col or ACTIVE_DEFAULT_COLUMN.get(version, {}).get(row, "decisions")
+        else:
+            col = col or "total"
+        return f"{self.prefix}.{col}"
+
+    def with_column(self, column: str) -> "MetricQuery":
+        return MetricQuery(self.prefix, column, self.family, self.kind)
+
+
+_WEAK_APPLY = ("申请数", "申请量", "申请件数", "申请情况", "几件申请", "多少申请", "多少件申请", "申请")
+
+
+@lru_cache(maxsize=1)
+def synonym_index() -> tuple[tuple[str, Target], ...]:
+    out: dict[str, Target] = {}
+
+    def add(word: str, target: Target):
+        if word and word not in out:
+            out[word] = target
+
+    for row in APPLY.rows:
+        for w in row.synonyms + tuple(v for v in row.variants if len(v) >= 4):
+            add(w, Target("row", "applicant", f"apply.{row.key}"))
+    for d in DERIVED_SUMS:
+        family = "result" if d.key.startswith("suit") else "applicant"
+        for w in d.synonyms:
+            add(w, Target("row", family, d.key))
+    for row in REVIEW.rows:
+        for w in row.synonyms:
+            add(w, Target("row", "result", row_key(row)))
+    for row in ACTIVE.rows:
+        for w in row.synonyms:
+            add(w, Target("row", "active", f"active.{row_key(row)}"))
+    for d in DERIVED_RATIOS:
+        for w in d.synonyms:
+            add(w, Target("ratio", "", d.key))
+    for name, triggers, _, _ in NARRATIVE_FACTS:
+        for w in triggers:
+            add(w, Target("narrative", "", name))
+    for col in APPLICANT_COLUMNS:
+        for w in col.synonyms:
+            add(w, Target("col", "applicant", col.key))
+    for col in RESULT_COLUMNS:
+        for w in col.synonyms:
+            add(w, Target("col", "result", col.key))
+    for row in ACTIVE.rows:
+        for col in row.columns:
+            for w in col.synonyms:
+                add(w, Target("col", "active", col.key))
+    for w in _WEAK_APPLY:
+        out[w] = Target("row", "applicant", "apply.new", weak=True)
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+def find_hits(text: str) -> list[tuple[int, int, Target]]:
+    """Synonym hits in ``text``: (start, end, target); a longer hit hides those it overlaps."""
+    hits: list[tuple[int, int, Target]] = []
+    taken = [False] * (len(text) + 1)
+    for word, target in synonym_index():
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                hits.append((start, end, target))
+                for k in range(start, end):
+                    taken[k] = True
+            start = text.find(word, start + 1)
+    return sorted(hits, key=lambda h: h[0])
+
+
+@dataclass
+class MetricParse:
+    metrics: list[MetricQuery]
+    columns: list[tuple[str, str]]  # (family, column) named without a row: "企业呢"
+    hits: list[tuple[int, int, Target]]
+
+
+def parse_metrics(text: str) -> MetricParse:
+    hits = find_hits(text)
+    rows = [t for _, _, t in hits if t.kind == "row"]
+    strong = [t for t in rows if not t.weak]
+    if strong:
+        rows = strong
+    cols = [t for _, _, t in hits if t.kind == "col"]
+    # a reason beats its group: 保护第三方合法权益 + 不予公开 -> denied.third_party
+    prefixes = [t.ref for t in rows]
+    rows = [t for t in rows if not any(p != t.ref and p.startswith(t.ref + ".") for p in prefixes)]
+    # 复议后起诉 / 直接起诉 beat 行政诉讼
+    if any(t.ref.startswith("suit.") and t.ref != "suit.all" for t in rows):
+        rows = [t for t in rows if t.ref != "suit.all"]
+    # review rows named together with 诉讼 words stay; 行政复议 + 诉讼 both asked: keep both
+    metrics: list[MetricQuery] = []
+    for t in rows:
+        family_cols = [c.ref for c in cols if c.family == t.family]
+        kind = "sum" if any(t.ref == d.key for d in DERIVED_SUMS) else "cell"
+        if family_cols:
+            for c in family_cols:
+                metrics.append(MetricQuery(t.ref, c, t.family, kind))
+        else:
+            metrics.append(MetricQuery(t.ref, None, t.family, kind))
+    for _, _, t in hits:
+        if t.kind == "ratio":
+            metrics.append(MetricQuery(t.ref, None, "", "ratio"))
+    if not metrics:
+        for _, _, t in hits:
+            if t.kind == "narrative":
+                metrics.append(MetricQuery(t.ref, None, "", "narrative"))
+                break
+    metrics = list(dict.fromkeys(metrics))
+    loose_cols = [(c.family, c.ref) for c in cols] if not rows else []
+    return MetricParse(metrics, loose_cols, hits)
+
+
+def metric_label(query: MetricQuery, version: str) -> str:
+    key = query.key(version)
+    if query.kind == "ratio":
+        return next(d.label for d in DERIVED_RATIOS if d.key == key)
+    if query.kind == "narrative":
+        return query.prefix
+    if query.kind == "sum":
+        d = next(d for d in DERIVED_SUMS if d.key == query.prefix)
+        col = key.rsplit(".", 1)[1]
+        cols = APPLICANT_COLUMNS if query.family == "applicant" else RESULT_COLUMNS
+        col_label = next(c.label for c in cols if c.key == col)
+        return f"{d.label}（{col_label}）" if col != "total" or query.family == "applicant" else f"{d.label}：总计"
+    spec = cell_spec(key, version)
+    return spec.label if spec else key
+
+
+def metric_unit(query: MetricQuery, version: str) -> str:
+    if query.kind == "ratio":
+        return "%"
+    if query.kind == "narrative":
+        return next(u for n, _, _, u in NARRATIVE_FACTS if n == query.prefix)
+    if query.kind == "sum":
+        return "件"
+    spec = cell_spec(query.key(version), version)
+    return spec.unit if spec else "件"
+
+
+def sum_parts(query: MetricQuery, version: str) -> tuple[str, ...]:
+    """The cells a derived sum adds, for ``version``."""
+    d = next(d for d in DERIVED_SUMS if d.key == query.prefix)
+    col = query.key(version).rsplit(".", 1)[1]
+    if version not in d.versions:
+        # 2019 format: （六）其他处理 is a single printed row
+        return (f"{query.prefix}.{col}",)
+    return tuple(f"{p}.{col}" for p in d.parts)
+
+
+_QUESTION_WORDS = re.compile(r"多少|几件|几个|几起|几次|是多少|有多少|几|吗|呢|？|\?")

@@ -1,0 +1,180 @@
+"""The Chinese replies: a figure with its unit, what it means, and where it came from."""
+
+from __future__ import annotations
+
+import os
+
+from bot.agencies import Agency
+from bot.answers import Source
+from bot.figures import Figure
+from bot.metrics import MetricQuery
+
+_MAX_PASSAGE = 160
+
+
+def fmt_number(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:g}"
+    return str(v)
+
+
+def value_text(f: Figure) -> str:
+    if f.status in ("number", "inferred") and f.value is not None:
+        unit = f.unit if f.unit != "%" else "%"
+        s = ("约" if f.approx else "") + fmt_number(f.value) + unit
+        return s + ("（按勾稽关系推定）" if f.status == "inferred" else "")
+    return {
+        "blank": "报告未填写",
+        "na": "报告填写为“{}”（不是数字）".format(next((c.get("raw") for c in f.cells if c.get("raw")), "/")),
+        "uncertain": "该项无法从报告中可靠读取，不给出数字",
+        "missing": "报告中没有找到这一项",
+        "partial": f.note or "部分组成项未填写，不能合计",
+        "zero_division": f.note or "无法计算",
+        "not_stated": "报告正文中没有找到这一数字",
+    }.get(f.status, "无")
+
+
+def where(s: Source) -> str:
+    if s.page:
+        return f"第{s.page}页"
+    if s.line:
+        return f"第{s.line}行"
+    return ""
+
+
+def _clip(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _MAX_PASSAGE else text[: _MAX_PASSAGE - 1] + "…"
+
+
+def sources_text(sources: list[Source]) -> list[str]:
+    lines = []
+    reports = []
+    for s in sources:
+        if s.passage:
+            loc = where(s)
+            loc = f"，{loc}" if loc else ""
+            if s.section == "表格":
+                lines.append(f"• 表格原文{loc}：{_clip(s.passage)}")
+            else:
+                sec = f"{s.section}" if s.section else "正文"
+                lines.append(f"• 正文（{sec}{loc}）：“{_clip(s.passage)}”")
+        key = (s.title, s.file)
+        if key not in reports:
+            reports.append(key)
+    for title, file in reports:
+        name = os.path.basename(file) if file else ""
+        lines.append(f"报告：{title or '（无标题）'}" + (f"（文件 {name}）" if name else ""))
+    return lines
+
+
+def cells_text(agency: Agency, rep: dict, figs: list[Figure], note: str, sources: list[Source],
+               warnings: list[str]) -> str:
+    head = f"{agency.display} {rep['year']}年{note}"
+    lines = [head]
+    for f in figs:
+        lines.append(f"{f.label}：{value_text(f)}")
+    lines.append("来源：")
+    lines += sources_text(sources)
+    lines += [f"⚠ {w}" for w in warnings]
+    return "\n".join(lines)
+
+
+def overview_metrics(version: str) -> list[MetricQuery]:
+    m = [
+        MetricQuery("apply.new", None, "applicant"),
+        MetricQuery("apply.carried", None, "applicant"),
+        MetricQuery("apply.granted", None, "applicant"),
+        MetricQuery("apply.partial", None, "applicant"),
+        MetricQuery("apply.denied", None, "applicant", "sum"),
+        MetricQuery("apply.unable", None, "applicant", "sum"),
+        MetricQuery("apply.rejected", None, "applicant", "sum"),
+        MetricQuery("apply.total", None, "applicant"),
+        MetricQuery("apply.carry_forward", None, "applicant"),
+        MetricQuery("review", None, "result"),
+        MetricQuery("suit.all", None, "result", "sum"),
+        MetricQuery("active.license", None, "active"),
+        MetricQuery("active.punishment", None, "active"),
+        MetricQuery("active.coercion", None, "active"),
+    ]
+    return m
+
+
+def overview_text(agency: Agency, rep: dict, figs: list[Figure], problems: list[dict], note: str) -> str:
+    lines = [f"{agency.display} {rep['year']}年政府信息公开工作年度报告概况{note}"]
+    if rep.get("report_date"):
+        lines.append(f"报告日期：{rep['report_date']}")
+    for f in figs:
+        lines.append(f"• {f.label}：{value_text(f)}")
+    if problems:
+        lines.append(f"发现的问题（{len(problems)}）：")
+        lines += [f"⚠ {p['message']}" for p in problems[:5]]
+        if len(problems) > 5:
+            lines.append(f"……另有{len(problems) - 5}处")
+    else:
+        lines.append("勾稽关系核对：未发现问题")
+    lines.append(f"报告：{rep['title'] or ''}（文件 {os.path.basename(rep['file'] or '')}）")
+    return "\n".join(lines)
+
+
+def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]]) -> str:
+    label = rows[-1][1].label
+    lines = [f"{agency.display} 历年{label}："]
+    for y, f in rows:
+        lines.append(f"• {y}年：{value_text(f)}")
+    nums = [(y, f.value) for y, f in rows if f.value is not None]
+    if len(nums) >= 2:
+        (y0, v0), (y1, v1) = nums[0], nums[-1]
+        d = v1 - v0
+        trend = "增加" if d > 0 else ("减少" if d < 0 else "持平")
+        lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(abs(d))}" if d else ""))
+    lines.append("来源：各年度报告的同一表格行")
+    return "\n".join(lines)
+
+
+def compare_text(agency: Agency, years: tuple[int, int], figs: list[Figure], sources: list[Source]) -> str:
+    (y1, y2), (f1, f2) = years, figs
+    lines = [f"{agency.display} {f2.label}：", f"• {y1}年：{value_text(f1)}", f"• {y2}年：{value_text(f2)}"]
+    if f1.value is not None and f2.value is not None:
+        d = f2.value - f1.value
+        if d > 0:
+            lines.append(f"{y2}年比{y1}年多{fmt_number(d)}{f2.unit}")
+        elif d < 0:
+            lines.append(f"{y2}年比{y1}年少{fmt_number(-d)}{f2.unit}")
+        else:
+            lines.append("两年相同")
+    else:
+        lines.append("有一年没有可比的数字，无法计算差值")
+    lines.append("来源：")
+    lines += sources_text(sources)
+    return "\n".join(lines)
+
+
+def rank_text(query: MetricQuery, year: int, region: str | None, shown: list[tuple[dict, Figure]], n_with: int,
+              n_reports: int, fewest: bool) -> str:
+    if not shown:
+        return f"{region or ''}{year}年的{n_reports}份报告都没有这一项数字。"
+    label = shown[0][1].label
+    order = "从少到多" if fewest else "从多到少"
+    lines = [f"{region or '全部单位'} {year}年 {label} 排名（{order}，{n_with}/{n_reports}份报告有该数字）："]
+    for i, (rep, f) in enumerate(shown, 1):
+        lines.append(f"{i}. {rep['agency']}：{value_text(f)}")
+    return "\n".join(lines)
+
+
+def total_text(query: MetricQuery, year: int, region: str | None, total, f0: Figure, n_with: int, n: int) -> str:
+    return (f"{region or '全部单位'} {year}年 {f0.label} 合计：{fmt_number(total)}{f0.unit}"
+            f"（{n_with}份报告相加" + (f"，另有{n - n_with}份没有该项数字" if n > n_with else "") + "）")
+
+
+def agency_list(agencies: list[Agency], filter_text: str) -> str:
+    head = f"包含“{filter_text}”的单位" if filter_text else "已收录的单位"
+    lines = [f"{head}（{len(agencies)}个）："]
+    for a in agencies[:50]:
+        years = "、".join(map(str, a.years))
+        lines.append(f"• {a.display}：{years}")
+    if len(agencies) > 50:
+        lines.append(f"……另有{len(agencies) - 50}个，请加上地区或名称缩小范围")
+    return "\n".join(lines)

@@ -1,0 +1,476 @@
+"""The conversation: how the bot answers people.
+
+* In a private chat any text is a question.  In a group the bot answers when it is
+  mentioned (@bot …), when someone replies to one of its messages, or with ``/ask …``.
+* ``/start`` and ``/help`` show example questions that work on the data on file.
+* ``/agencies [filter]``, ``/years AGENCY``, ``/report AGENCY [YEAR]``, ``/compare …`` and
+  ``/rank …`` use the same answering core as a typed question.
+* An ambiguous question (which agency? which year?) gets one button per choice; a tap
+  answers the original question with that choice.
+* Each chat keeps a :class:`~bot.answers.ChatSession`, so "那2022年呢" follows on.
+* Replies are Telegram HTML with every piece of data escaped, split at line boundaries
+  when longer than Telegram's 4 096 characters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+import re
+import time
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType, MessageLimit
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.answers import Answer, ChatSession
+from bot.telegram.state import Services
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096
+PENDING_KEEP = 20  # ambiguous questions remembered per chat, waiting for a tap
+
+#: The commands everyone sees in the menu (registered with set_my_commands).
+PUBLIC_COMMANDS = [
+    ("help", "使用说明和示例问题"),
+    ("ask", "提问（群聊中使用）"),
+    ("agencies", "有哪些机构 [筛选]"),
+    ("years", "某机构有哪些年份的报告"),
+    ("report", "一份报告的概况：机构 [年份]"),
+    ("compare", "对比：机构 年份 年份"),
+    ("rank", "排名：年份 [指标]"),
+    ("subscribe", "订阅新报告摘要 [地区或机构]"),
+    ("unsubscribe", "取消订阅"),
+    ("subscriptions", "查看订阅"),
+]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["services"]
+
+
+# ---------------------------------------------------------------------- replying
+
+def _safe_cut(text: str, limit: int) -> int:
+    """A cut point <= limit that does not split an HTML entity (&amp;) or a tag."""
+    cut = limit
+    amp = text.rfind("&", max(0, cut - 10), cut)
+    if amp >= 0 and ";" not in text[amp:cut]:
+        cut = amp
+    lt = text.rfind("<", max(0, cut - 200), cut)
+    if lt >= 0 and ">" not in text[lt:cut]:
+        cut = lt
+    return cut or limit
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split a reply into messages of at most ``limit`` characters, at line boundaries
+    (a single line longer than that is cut, never inside an HTML entity)."""
+    text = text.strip("\n") or "…"
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            cut = _safe_cut(line, limit)
+            chunks.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return [c for c in chunks if c.strip()] or ["…"]
+
+
+async def send_html(bot, chat_id: int, text: str, *, reply_markup: InlineKeyboardMarkup | None = None,
+                    reply_to: int | None = None, thread_id: int | None = None, pace: float = 0.0) -> Message | None:
+    """Send ``text`` (already HTML) in as many messages as it takes; buttons on the last one.
+    ``pace``: seconds between the parts (Telegram allows about one message a second per chat)."""
+    parts = split_message(text)
+    last = None
+    for i, part in enumerate(parts):
+        if i and pace:
+            await asyncio.sleep(pace)
+        last = await bot.send_message(
+            chat_id, part, reply_markup=reply_markup if i == len(parts) - 1 else None,
+            reply_to_message_id=reply_to if i == 0 else None, message_thread_id=thread_id,
+            allow_sending_without_reply=True)
+    return last
+
+
+async def reply_html(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                     reply_markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    msg = update.effective_message
+    chat = update.effective_chat
+    in_group = chat.type != ChatType.PRIVATE
+    return await send_html(context.bot, chat.id, text, reply_markup=reply_markup,
+                           reply_to=msg.message_id if (in_group and msg) else None,
+                           thread_id=msg.message_thread_id if (msg and msg.is_topic_message) else None)
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=False)
+
+
+# ---------------------------------------------------------------------- sessions and pending choices
+
+def chat_session(context: ContextTypes.DEFAULT_TYPE) -> ChatSession:
+    """This chat's follow-up context; a fresh one once the old has expired."""
+    minutes = float(services(context).setting("chat", "context_minutes", 30))
+    session = context.chat_data.get("session")
+    if session is None or session.expired():
+        session = ChatSession(ttl_seconds=minutes * 60)
+        context.chat_data["session"] = session
+    return session
+
+
+def _remember_pending(context: ContextTypes.DEFAULT_TYPE, question: str, forced: dict[str, int]) -> int:
+    pending: dict[int, dict] = context.chat_data.setdefault("pending", {})
+    token = context.chat_data.get("pending_seq", 0) + 1
+    context.chat_data["pending_seq"] = token
+    pending[token] = {"question": question, **forced}
+    for old in sorted(pending)[:-PENDING_KEEP]:
+        del pending[old]
+    return token
+
+
+def keyboard_for(answer: Answer, token: int) -> InlineKeyboardMarkup | None:
+    if answer.status != "ambiguous" or not answer.candidates:
+        return None
+    rows = []
+    for c in answer.candidates[:24]:
+        label = c.label if len(c.label) <= 60 else c.label[:59] + "…"
+        rows.append([InlineKeyboardButton(label, callback_data=f"pick:{token}:{c.kind[0]}:{c.value}")])
+    return InlineKeyboardMarkup(rows)
+
+
+# ---------------------------------------------------------------------- answering
+
+def _chart(answer: Answer) -> bytes | None:
+    """A PNG line chart for a trend (only when matplotlib is installed)."""
+    if answer.kind != "trend" or len(answer.values) < 3:
+        return None
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:
+        return None
+    try:
+        points = sorted((int(v["year"]), v["value"]) for v in answer.values
+                        if v.get("year") is not None and v.get("value") is not None)
+        if len(points) < 3:
+            return None
+        fig, ax = plt.subplots(figsize=(6, 3.2), dpi=120)
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o")
+        ax.set_xticks([p[0] for p in points])
+        ax.grid(alpha=0.3)
+        buf = io.BytesIO()
+        fig.tight_layout()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+        return buf.getvalue()
+    except Exception:  # a chart is a bonus: never let it cost the answer
+        log.exception("could not draw a chart")
+        return None
+
+
+async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
+                  forced: dict[str, int] | None = None, started: float | None = None) -> None:
+    """Log the question, and send its answer (with buttons when it is ambiguous)."""
+    sv = services(context)
+    ms = int((time.monotonic() - started) * 1000) if started else 0
+    sv.state.log_question(question, answer.status, answer.kind, update.effective_chat.type, ms)
+    markup = None
+    if answer.status == "ambiguous" and answer.candidates:
+        markup = keyboard_for(answer, _remember_pending(context, question, forced or {}))
+    await reply_html(update, context, answer.html(), markup)
+    chart = _chart(answer) if answer.status == "answered" else None
+    if chart:
+        await context.bot.send_photo(update.effective_chat.id, chart)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    question = question.strip()
+    if not question:
+        await reply_html(update, context, "请输入问题，例如：" + esc(_examples(context)[0]))
+        return
+    try:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+    except Exception:  # cosmetic
+        pass
+    session = chat_session(context)
+    started = time.monotonic()
+    answer = services(context).answerer.answer(question, session)
+    session.touch()
+    await deliver(update, context, answer, question, started=started)
+
+
+def _examples(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    try:
+        examples = list(services(context).answerer.examples())
+    except Exception:
+        log.exception("answerer.examples() failed")
+        examples = []
+    return examples or ["后湖街道2021年收到几件申请"]
+
+
+# ---------------------------------------------------------------------- text messages
+
+def _mentions_bot(message: Message, username: str, bot_id: int) -> str | None:
+    """The question when ``message`` is addressed to the bot (mention or reply), else None."""
+    text = message.text or ""
+    handle = "@" + username.lower()
+    for ent in message.entities or ():
+        if ent.type == MessageEntity.MENTION:
+            if message.parse_entity(ent).lower() == handle:
+                return (text[:_offset(text, ent.offset)] + " "
+                        + text[_offset(text, ent.offset + ent.length):]).strip()
+        elif ent.type == MessageEntity.TEXT_MENTION and ent.user and ent.user.id == bot_id:
+            return text.replace(message.parse_entity(ent), " ").strip()
+    reply = message.reply_to_message
+    if reply and reply.from_user and reply.from_user.id == bot_id:
+        return text.strip()
+    return None
+
+
+def _offset(text: str, utf16_offset: int) -> int:
+    """Python index of a UTF-16 offset (Telegram counts entities in UTF-16 code units)."""
+    return len(text.encode("utf-16-le")[: utf16_offset * 2].decode("utf-16-le", errors="ignore"))
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await ask(update, context, update.effective_message.text or "")
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    msg = update.effective_message
+    question = _mentions_bot(msg, context.bot.username or "", context.bot.id)
+    if question is None:
+        return  # people talking among themselves
+    if not question:
+        await reply_html(update, context, "您好！请在 @我 后面写上问题，例如：@" + esc(context.bot.username)
+                         + " " + esc(_examples(context)[0]))
+        return
+    await ask(update, context, question)
+
+
+# ---------------------------------------------------------------------- commands
+
+def help_text(context: ContextTypes.DEFAULT_TYPE, is_admin: bool = False) -> str:
+    examples = "\n".join("• " + esc(q) for q in _examples(context)[:8])
+    lines = [
+        "我可以回答<b>政府信息公开工作年度报告</b>里的问题：数字、出处、对比、趋势和排名。",
+        "",
+        "直接提问即可，例如：",
+        examples,
+        "",
+        "可以接着追问，例如“那2022年呢”“企业呢”。",
+        "",
+        "<b>命令</b>",
+        "/agencies [筛选] — 有哪些机构",
+        "/years 机构 — 某机构有哪些年份的报告",
+        "/report 机构 [年份] — 一份报告的概况",
+        "/compare 机构 年份 年份 — 两年对比（如 /compare 后湖街道 2021 2022）",
+        "/rank 年份 [指标] — 排名（如 /rank 2021 收到申请）",
+        "/subscribe [地区或机构] — 订阅新报告的每日摘要",
+        "/unsubscribe — 取消订阅；/subscriptions — 查看订阅",
+        "",
+        "在群里：@我 提问、回复我的消息，或用 /ask 问题。",
+    ]
+    if is_admin:
+        lines += ["", "<b>管理员</b>",
+                  "/reload — 读取收件箱中的新报告", "直接发送报告文件（PDF、docx、HTML、txt）— 入库",
+                  "/stats — 统计；/unanswered — 未能回答的问题；/digest — 立即发送摘要"]
+    return "\n".join(lines)
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    user = update.effective_user
+    await reply_html(update, context, "您好！" + help_text(context, sv.is_admin(user.id if user else None)))
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    user = update.effective_user
+    await reply_html(update, context, help_text(context, sv.is_admin(user.id if user else None)))
+
+
+async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await ask(update, context, " ".join(context.args or []))
+
+
+async def _core(update: Update, context: ContextTypes.DEFAULT_TYPE, label: str, call) -> None:
+    started = time.monotonic()
+    answer = call()
+    await deliver(update, context, answer, label, started=started)
+
+
+async def cmd_agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = " ".join(context.args or [])
+    await _core(update, context, f"/agencies {text}".strip(),
+                lambda: services(context).answerer.list_agencies(text))
+
+
+async def cmd_years(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    agency = " ".join(context.args or []).strip()
+    if not agency:
+        await reply_html(update, context, "用法：/years 机构，例如 /years 后湖街道")
+        return
+    await _core(update, context, f"/years {agency}", lambda: services(context).answerer.years(agency))
+
+
+YEAR_ARG = re.compile(r"^((?:19|20)\d{2}|\d{2})年?$")
+
+
+def _year(token: str) -> int | None:
+    m = YEAR_ARG.match(token)
+    if not m:
+        return None
+    y = int(m.group(1))
+    return y + 2000 if y < 100 else y
+
+
+async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = list(context.args or [])
+    year = _year(args[-1]) if args else None
+    if year is not None:
+        args = args[:-1]
+    elif args:  # "后湖街道2021" in one word
+        m = re.match(r"^(.+?)((?:19|20)\d{2})年?$", args[-1])
+        if m:
+            args[-1], year = m.group(1), int(m.group(2))
+    agency = " ".join(args).strip()
+    if not agency:
+        await reply_html(update, context, "用法：/report 机构 [年份]，例如 /report 后湖街道 2021")
+        return
+    await _core(update, context, f"/report {agency} {year or ''}".strip(),
+                lambda: services(context).answerer.overview(agency, year))
+
+
+METRIC_HINT = re.compile(r"申请|公开|复议|诉讼|起诉|许可|处罚|强制|收费|办结|结转|规章|规范性文件|采购|处理|纠正|维持|"
+                         r"信息|率|答复|咨询|件数|数量")
+RANK_HINT = re.compile(r"排名|排行|最多|最少|前\d+|后\d+|多少名")
+
+
+def _join_args(args: list[str]) -> tuple[str, bool]:
+    """Arguments as one question: years as 2021年, two years or two names joined by 和."""
+    parts: list[str] = []
+    prev = None
+    has_metric = False
+    for tok in args:
+        year = _year(tok)
+        kind = "year" if year else ("metric" if METRIC_HINT.search(tok) else "name")
+        has_metric = has_metric or kind == "metric"
+        if prev == kind and kind in ("year", "name"):
+            parts.append("和")
+        parts.append(f"{year}年" if year else tok)
+        prev = kind
+    return "".join(parts), has_metric
+
+
+def compare_question(args: list[str]) -> str:
+    """``/compare 后湖街道 2021 2022`` -> ``后湖街道2021年和2022年收到申请对比``."""
+    text, has_metric = _join_args(args)
+    if not has_metric:
+        text += "收到申请"
+    return text + ("" if re.search(r"对比|比较|相比|变化", text) else "对比")
+
+
+def rank_question(args: list[str]) -> str:
+    """``/rank 2021 收到申请`` -> ``2021年收到申请排名``."""
+    text, has_metric = _join_args(args)
+    if not has_metric:
+        text += "收到申请"
+    return text + ("" if RANK_HINT.search(text) else "排名")
+
+
+async def cmd_compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not context.args:
+        await reply_html(update, context, "用法：/compare 机构 年份 年份 [指标]，例如 /compare 后湖街道 2021 2022；"
+                                          "或 /compare 机构 机构 年份")
+        return
+    await ask(update, context, compare_question(context.args))
+
+
+async def cmd_rank(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not context.args:
+        await reply_html(update, context, "用法：/rank 年份 [指标] [地区]，例如 /rank 2021 收到申请")
+        return
+    await ask(update, context, rank_question(context.args))
+
+
+# ---------------------------------------------------------------------- button taps
+
+async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    try:
+        _, token, kind, value = (query.data or "").split(":")
+        token_i, value_i = int(token), int(value)
+    except ValueError:
+        await query.answer()
+        return
+    pending = context.chat_data.get("pending", {}).pop(token_i, None)
+    label = value
+    if query.message and getattr(query.message, "reply_markup", None):
+        for row in query.message.reply_markup.inline_keyboard:
+            for button in row:
+                if button.callback_data == query.data:
+                    label = button.text
+    if pending is None:
+        await query.answer("这个选择已过期，请重新提问。")
+        await _close_keyboard(query, None)
+        return
+    await query.answer()
+    await _close_keyboard(query, label)
+    forced = {k: pending[k] for k in ("agency_id", "year") if pending.get(k) is not None}
+    forced["agency_id" if kind == "a" else "year"] = value_i
+    session = chat_session(context)
+    started = time.monotonic()
+    answer = services(context).answerer.answer(pending["question"], session, **forced)
+    session.touch()
+    await deliver(update, context, answer, pending["question"], forced, started)
+
+
+async def _close_keyboard(query, label: str | None) -> None:
+    """Take the buttons off the question, noting the choice made."""
+    msg = query.message
+    try:
+        if label is not None and msg is not None and getattr(msg, "text", None):
+            await query.edit_message_text(esc(msg.text) + "\n\n✅ " + esc(label), reply_markup=None)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as exc:  # too old to edit, or unchanged: the answer still follows
+        log.debug("could not edit the choice message: %s", exc)
+
+
+# ---------------------------------------------------------------------- wiring
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", cmd_start))
+    app.add_handler(CommandHandler("help", cmd_help))
+    app.add_handler(CommandHandler("ask", cmd_ask))
+    app.add_handler(CommandHandler("agencies", cmd_agencies))
+    app.add_handler(CommandHandler("years", cmd_years))
+    app.add_handler(CommandHandler("report", cmd_report))
+    app.add_handler(CommandHandler("compare", cmd_compare))
+    app.add_handler(CommandHandler("rank", cmd_rank))
+    app.add_handler(CallbackQueryHandler(on_pick, pattern=r"^pick:"))
+    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text), group=1)
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text), group=1)

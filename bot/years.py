@@ -1,0 +1,107 @@
+"""Years as people write them: 2021, 2021年, 21年, 二〇二一年, 二零二一, 今年 / 去年 / 前年,
+最新 / 最近一年, ranges (2020到2022年, 2020-2022年, 近三年)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_CN = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+       "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_YEAR = r"[二][〇零○Ｏ][〇零○一二三四五六七八九]{2}"
+_YEAR = rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR}|(?<!\d)\d{{2}}(?=\s*年))"
+_RANGE = re.compile(rf"(?P<a>{_YEAR})\s*年?\s*(?:到|至|~|～|-|—|－|–)\s*(?P<b>{_YEAR})\s*年?")
+_SINGLE = re.compile(rf"(?P<y>{_YEAR})(?:\s*年)?")
+_RELATIVE = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0, "本年": 0}
+_LAST_N = re.compile(r"(?:近|最近|过去)\s*(?P<n>\d+|[一二两三四五六七八九十])\s*年")
+_LATEST = re.compile(r"最新|最近一年|最近的|最近一期|最新一年|最新一期")
+_ALL_YEARS = re.compile(r"历年|每年|逐年|各年|这几年|近几年|所有年份|历史")
+
+
+@dataclass
+class YearSpec:
+    years: list[int] = field(default_factory=list)  # explicit years, in the order given
+    latest: bool = False  # 最新 / 最近一年
+    all_years: bool = False  # 历年 / 每年
+    last_n: int | None = None  # 近三年
+    is_range: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where in the text
+
+    @property
+    def given(self) -> bool:
+        return bool(self.years or self.latest or self.all_years or self.last_n)
+
+
+def _to_int(text: str) -> int | None:
+    text = text.strip()
+    if text.isdigit():
+        y = int(text)
+        if y < 100:
+            y += 2000
+        return y
+    if re.fullmatch(_CN_YEAR, text):
+        return int("".join(str(_CN[c]) for c in text))
+    return None
+
+
+def _cn_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return _CN.get(text, 0)
+
+
+def parse_years(text: str, today: date | None = None) -> YearSpec:
+    today = today or date.today()
+    spec = YearSpec()
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for m in _RANGE.finditer(text):
+        a, b = _to_int(m.group("a")), _to_int(m.group("b"))
+        if a and b and 1990 <= a <= 2100 and 1990 <= b <= 2100:
+            lo, hi = sorted((a, b))
+            if hi - lo <= 30:
+                spec.years += list(range(lo, hi + 1))
+                spec.is_range = True
+                taken.append(m.span())
+    for m in _SINGLE.finditer(text):
+        if not free(*m.span()):
+            continue
+        raw = m.group("y")
+        # two-digit years only with 年 after them ("21年"), not counts ("3年")
+        if raw.isdigit() and len(raw) == 2 and not m.group(0).rstrip().endswith("年"):
+            continue
+        y = _to_int(raw)
+        if y and 1990 <= y <= 2100:
+            spec.years.append(y)
+            taken.append(m.span())
+    for word, delta in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(word, text):
+            if free(*m.span()):
+                spec.years.append(today.year + delta)
+                taken.append(m.span())
+    m = _LAST_N.search(text)
+    if m and free(*m.span()):
+        spec.last_n = _cn_number(m.group("n"))
+        taken.append(m.span())
+    if _LATEST.search(text):
+        spec.latest = True
+    if _ALL_YEARS.search(text):
+        spec.all_years = True
+    spec.years = list(dict.fromkeys(spec.years))
+    spec.spans = sorted(taken)
+    return spec
+
+
+def strip_years(text: str, spec: YearSpec) -> str:
+    """``text`` without the year expressions (so that 2021 is not read as a figure or a name)."""
+    out, last = [], 0
+    for a, b in spec.spans:
+        out.append(text[last:a])
+        out.append(" ")
+        last = b
+    out.append(text[last:])
+    return "".join(out)
