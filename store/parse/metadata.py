@@ -40,25 +40,36 @@ def cn_year_to_int(text: str) -> int | None:
 
 
 def find_title(lines: list[Line]) -> tuple[str | None, int]:
-    """The report title (which may be wrapped over up to three lines) and the line index after it."""
+    """The report title (which may be wrapped over up to three lines) and the line index after it.
+
+    The title is the shortest run of lines ending in "…信息公开工作年度报告"; lines before it
+    (a web page's navigation, a 文号) are not part of it unless the run names no agency and the
+    line before looks like one ("江岸区人民政府后湖街道办事处" above "2021年政府信息公开工作年度报告").
+    """
     texts = []
-    for i, ln in enumerate(lines[:40]):
+    for i, ln in enumerate(lines[:60]):
         t = fold(ln.text).replace(" ", "").replace("\t", "")
         if not t:
             continue
         texts.append((i, t))
-        if len(texts) > 12:
+        if len(texts) > 16:
             break
-    for k, (i, t) in enumerate(texts):
-        joined = t
-        for extra in range(0, 3):
-            if extra:
-                if k + extra >= len(texts):
-                    break
-                joined += texts[k + extra][1]
-            if len(joined) <= 70 and _TITLE_END.search(joined):
-                return joined, texts[min(k + extra, len(texts) - 1)][0] + 1
+    for j in range(len(texts)):
+        for start in range(j, max(-1, j - 3), -1):
+            joined = "".join(t for _, t in texts[start:j + 1])
+            if len(joined) > 70:
+                break
+            if _TITLE_END.search(joined):
+                head, _ = agency_from_title(joined)
+                if not head and start > 0:
+                    prev = texts[start - 1][1]
+                    if len(prev) <= 30 and _AGENCY_LINE.search(prev) and not re.search(r"[，。；：:>＞|]", prev):
+                        joined = prev + joined
+                return joined, texts[j][0] + 1
     return None, 0
+
+
+_AGENCY_LINE = re.compile(r"(?:办事处|人民政府|政府|街道|镇|乡|局|委员会|委|办公室|办|厅|中心|院|署)$")
 
 
 def agency_from_title(title: str) -> tuple[str | None, int | None]:

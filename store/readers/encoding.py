@@ -44,8 +44,27 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+#: Signatures of binary formats that are never a report in text form (images, archives, old Office, executables).
+_BINARY_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office (.doc/.xls/.wps) file"), (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"), (b"\x7fELF", "an executable"),
+    (b"MZ", "an executable"), (b"BM", None), (b"{\\rtf", "an RTF file"),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _BINARY_MAGIC:
+        if kind and data.startswith(magic):
+            return kind
+    return None
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
     """Decode ``data`` to text; raise :class:`ReadError` for binary files."""
+    kind = _binary_kind(data)
+    if kind:
+        raise ReadError(f"binary file ({kind}): not a report in a readable format")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return _check(data[len(bom):].decode(enc, errors="replace"))

@@ -1,0 +1,184 @@
+"""Readers: plain text in the encodings Chinese files come in, and HTML as government sites publish it."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import random
+
+import pytest
+
+from store.document import ReadError
+from store.parse import parse_document
+from store.readers import read_bytes, sniff_format
+from store.readers.encoding import decode
+from store.readers.html import read_html
+from store.samples import SAMPLES_DIR
+from synth import consistent_figures, expected, render_html, render_text
+
+SAMPLE_003 = (SAMPLES_DIR / "003_57066d24bc835d59.txt").read_text(encoding="utf-8")
+
+
+def parse(data: bytes, name: str):
+    return parse_document(read_bytes(data, name))
+
+
+def assert_cells(report, figures, version):
+    want = expected(figures, version)
+    got = {k: (c.status, c.value, c.raw if c.status != "blank" else None) for k, c in report.cells.items()}
+    wrong = {k: (got.get(k), want[k]) for k in want if got.get(k) != want[k]}
+    assert not wrong, wrong
+
+
+def figures_with_marks(version: str, seed: int = 7) -> dict:
+    f = consistent_figures(random.Random(seed), version, density=0.5)
+    first = "made" if version == "2019" else "issued"
+    f[f"active.rules.{first}"] = "/"
+    f["active.normative." + ("public_total" if version == "2019" else "in_force")] = "—"
+    f["active.license.decisions"] = None  # a blank cell
+    return f
+
+
+# --------------------------------------------------------------------------- plain text encodings
+
+@pytest.mark.parametrize("encoding,bom", [
+    ("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("gb18030", b""), ("gbk", b""),
+    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-le", b""), ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-16-be", b""),
+])
+def test_text_encodings(encoding, bom):
+    text = SAMPLE_003.replace("\u00a0", " ") if encoding == "gbk" else SAMPLE_003  # GBK has no NBSP
+    data = bom + text.encode(encoding)
+    assert decode(data) == text
+    report = parse(data, "report.txt")
+    assert report.meta.agency == "江岸区人民政府后湖街道办事处"
+    assert report.cells["active.license.decisions"].value == 2676
+    assert report.cells["apply.new.total"].value == 3
+    assert any(p.text == "2021年，后湖街道主动公开信息89条。" for p in report.passages)
+
+
+def test_gb18030_characters_outside_gbk():
+    text = "𠀾街道2021年政府信息公开工作年度报告\n一、总体情况\n全年收到政府信息公开申请0件。\n"
+    assert decode(text.encode("gb18030")) == text
+
+
+def test_crlf_and_cr_line_ends():
+    for sep in ("\r\n", "\r"):
+        report = parse(SAMPLE_003.replace("\n", sep).encode("utf-8"), "r.txt")
+        assert report.cells["active.punishment.decisions"].value == 534
+
+
+def test_empty_and_binary_files_are_read_errors():
+    for data in (b"", b"   \n\t\n", codecs.BOM_UTF8, "\u3000\n".encode()):
+        with pytest.raises(ReadError, match="empty"):
+            read_bytes(data, "x.txt")
+    with pytest.raises(ReadError, match="binary"):
+        read_bytes(bytes(range(256)) * 50, "x.txt")
+    with pytest.raises(ReadError, match="binary"):
+        read_bytes(b"\x89PNG\r\n\x1a\n" + b"DDDD" * 100, "x.txt")
+    rng = random.Random(1)
+    with pytest.raises(ReadError, match="binary"):
+        read_bytes(bytes(rng.randrange(256) for _ in range(20000)), "x.txt")
+    with pytest.raises(ReadError, match="binary"):
+        read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "report.doc.txt")
+
+
+def test_sniffing():
+    assert sniff_format(b"<html><body><p>x</p></body></html>", ".txt") == "html"
+    assert sniff_format(b"plain", ".htm") == "html"
+    assert sniff_format(b"%PDF-1.7 ...", ".txt") == "pdf"
+    assert sniff_format("一、总体情况".encode(), ".txt") == "text"
+
+
+# --------------------------------------------------------------------------- HTML grids
+
+def test_rowspan_colspan_grid():
+    doc = read_html("""<html><body><table>
+        <tr><td rowspan="2" colspan="2">A</td><td>B</td></tr>
+        <tr><td>C</td></tr>
+        <tr><td>D</td><td colspan="2">E</td></tr>
+        </table></body></html>""")
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    grid = [[(c.text, c.merged) for c in row] for row in table.rows]
+    assert grid == [[("A", False), ("A", True), ("B", False)],
+                    [("A", True), ("A", True), ("C", False)],
+                    [("D", False), ("E", False), ("E", True)]]
+
+
+def test_bad_spans_do_not_break_the_grid():
+    doc = read_html('<table><tr><td rowspan="x">a</td><td colspan="0">b</td></tr>'
+                    '<tr><td rowspan="99999">c</td></tr></table>')
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    assert table.rows[0][0].text == "a" and table.rows[1][0].text == "c"
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_official_html_tables(version):
+    figures = figures_with_marks(version)
+    report = parse(render_html(figures, version).encode("utf-8"), "page.html")
+    assert report.format == "html"
+    assert report.meta.agency == "江岸区人民政府后湖街道办事处"
+    assert report.meta.year == (2020 if version == "2019" else 2021)
+    assert report.meta.template == version
+    assert_cells(report, figures, version)
+    marks = {k: c.raw for k, c in report.cells.items() if c.status == "na"}
+    assert sorted(marks.values()) == ["/", "—"]
+    assert not [p for p in report.problems if p.rule in ("apply_balance", "apply_results_sum", "apply_row_sum")]
+
+
+@pytest.mark.parametrize("charset,encoding", [("gb2312", "gb18030"), ("gbk", "gbk"), ("GB18030", "gb18030")])
+def test_gbk_html_with_meta_charset(charset, encoding):
+    figures = figures_with_marks("2021", seed=3)
+    data = render_html(figures, "2021", charset=charset).encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    report = parse(data, "page.htm")
+    assert report.meta.agency == "江岸区人民政府后湖街道办事处"
+    assert_cells(report, figures, "2021")
+
+
+def test_gbk_html_without_declaration():
+    figures = consistent_figures(random.Random(4), "2021")
+    page = render_html(figures, "2021").replace('<meta charset="utf-8">', "")
+    report = parse(page.encode("gb18030"), "page.html")
+    assert_cells(report, figures, "2021")
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_layout_table_with_nested_report_tables(version):
+    figures = figures_with_marks(version, seed=11)
+    report = parse(render_html(figures, version, layout_table=True).encode("utf-8"), "page.html")
+    assert report.meta.agency == "江岸区人民政府后湖街道办事处"
+    assert_cells(report, figures, version)
+    assert any("总体情况" in p.section for p in report.passages)
+
+
+def flattened_page(figures, version) -> str:
+    """The table flattened to one <p> per cell, as some CMS exports do."""
+    text = render_text(figures, version, "cells")
+    paras = [f"<p>{html.escape(line.strip())}</p>" for line in text.split("\n") if line.strip()]
+    return '<html><head><meta charset="utf-8"></head><body><div class="TRS_Editor">' + "\n".join(paras) \
+        + "</div></body></html>"
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_table_flattened_to_paragraphs(version):
+    figures = consistent_figures(random.Random(21), version, density=0.5)
+    figures[f"active.rules.{'made' if version == '2019' else 'issued'}"] = "/"
+    report = parse(flattened_page(figures, version).encode("utf-8"), "flat.html")
+    assert_cells(report, figures, version)
+
+
+def test_html_paragraphs_keep_source_lines_and_skip_scripts():
+    doc = read_html("<html><head><title>t</title><style>p{}</style></head><body>\n<p>第一段。</p>\n"
+                    "<script>var a='<p>脚本</p>';</script>\n<p>第二<br>段</p></body></html>")
+    texts = [(b.text, b.line) for b in doc.blocks if b.kind == "paragraph"]
+    assert texts[0] == ("第一段。", 2)
+    assert all("脚本" not in t for t, _ in texts)
+    assert [t for t, _ in texts][1:] == ["第二", "段"]
+
+
+def test_html_entities_and_nbsp_in_cells():
+    doc = read_html("<table><tr><td>规&nbsp;章</td><td>&nbsp;0&nbsp;</td><td>\u3000１２</td></tr></table>")
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    assert [c.text for c in table.rows[0]] == ["规 章", "0", "１２"]
