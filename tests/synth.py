@@ -176,10 +176,36 @@ def _wrap(label: str) -> list[str]:
 
 # --------------------------------------------------------------------------- text layouts
 
-def _cells_table_lines(figures, version, layout, lose) -> tuple[list[str], list[str], list[str]]:
+_NOISE = "口□·FIl|ſ'、 ;:一丨"
+
+
+def garbler(rate: float, seed: int = 0):
+    """A function that garbles row labels as PDF extraction does: characters replaced, dropped, doubled."""
+    rng = random.Random(seed)
+
+    def g(text: str) -> str:
+        if rate <= 0 or rng.random() >= rate or len(text) < 4:
+            return text
+        chars = list(text)
+        for _ in range(rng.randint(1, max(1, len(chars) // 6))):
+            i = rng.randrange(len(chars))
+            op = rng.random()
+            if op < 0.4:
+                chars[i] = rng.choice(_NOISE)
+            elif op < 0.7:
+                del chars[i]
+            else:
+                chars.insert(i, chars[i])
+        return "".join(chars)
+
+    return g
+
+
+def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
     """Sections 二, 三, 四 in the one-cell-per-line layouts."""
 
     def label(text, indent="\t"):
+        text = g(text)
         if layout == "wrapped":
             parts = _wrap(text)
             return [indent + parts[0]] + parts[1:]
@@ -232,7 +258,7 @@ def _cells_table_lines(figures, version, layout, lose) -> tuple[list[str], list[
     return active, apply, review
 
 
-def _row_table_lines(figures, version, layout, lose) -> tuple[list[str], list[str], list[str]]:
+def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
     """Sections 二, 三, 四 with one row per line (tabs or runs of spaces)."""
     sep = "\t" if layout == "tabs" else "    "
 
@@ -249,16 +275,16 @@ def _row_table_lines(figures, version, layout, lose) -> tuple[list[str], list[st
         active.append(line([group]))
         active.append(line(["信息内容", *col_labels]))
         for row_label, keys in rows:
-            active.append(line([row_label, *vals(keys)]))
+            active.append(line([g(row_label), *vals(keys)]))
     apply = [line(["", "", "", "申请人情况"]),
              line(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "自然人",
                    "法人或其他组织", "", "", "", "", "总计"]),
              line(["", "", "", "", *[c.label for c in APPLICANT_COLUMNS[1:-1]]])]
     for top, group, row_label, keys, is_result, in_group in _apply_rows(version):
         if not is_result:
-            cells_ = [row_label, "", ""]
+            cells_ = [g(row_label), "", ""]
         else:
-            cells_ = [top, group, row_label] if in_group else [top, row_label, ""]
+            cells_ = [top, group, g(row_label)] if in_group else [top, g(row_label), ""]
         apply.append(line([*cells_, *vals(keys)]))
     review = [line(["行政复议", "", "", "", "", "行政诉讼"]),
               line(["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉"]),
@@ -267,14 +293,34 @@ def _row_table_lines(figures, version, layout, lose) -> tuple[list[str], list[st
     return active, apply, review
 
 
+def _page_break(apply: list[str], layout: str, repeat_header: bool, page: int = 3) -> list[str]:
+    """Split section 三 by a page break after about half its rows: a page number, maybe the header again."""
+    marker = "4.保护第三方合法权益"
+    at = next((i for i, ln in enumerate(apply) if marker in ln), None)
+    if at is None:
+        return apply
+    if layout in ("cells", "fullwidth", "wrapped"):
+        at = next(i for i in range(at, len(apply)) if apply[i] == "") + 1
+        header = apply[:apply.index("", apply.index("\t总计")) + 1] if repeat_header else []
+        header = [ln for ln in header if "勾稽关系" not in ln]
+    else:
+        at += 1
+        header = apply[:3] if repeat_header else []
+    return apply[:at] + ["", f"— {page} —", "", "\f"] + header + apply[at:]
+
+
 def render_text(figures: dict, version: str, layout: str, *, agency: str = "江岸区人民政府后湖街道办事处",
                 year: int | None = None, region: str = "湖北省武汉市江岸区", lose: frozenset = frozenset(),
-                narrative: int = 2) -> str:
+                narrative: int = 2, page_break: str | None = None, garble: float = 0.0, seed: int = 0) -> str:
+    """``page_break``: None, "plain" (a page number between two rows of section 三) or "header"
+    (the header printed again on the new page).  ``garble``: the share of row labels garbled."""
     year = year or (2020 if version == "2019" else 2021)
     if layout in ("cells", "fullwidth", "wrapped"):
-        active, apply, review = _cells_table_lines(figures, version, layout, lose)
+        active, apply, review = _cells_table_lines(figures, version, layout, lose, garbler(garble, seed))
     else:
-        active, apply, review = _row_table_lines(figures, version, layout, lose)
+        active, apply, review = _row_table_lines(figures, version, layout, lose, garbler(garble, seed))
+    if page_break:
+        apply = _page_break(apply, layout, page_break == "header")
     out = _head(agency, year, region, narrative, figures, version)
     out += active + ["", "三、收到和处理政府信息公开申请情况", ""] + apply
     out += ["", "四、政府信息公开行政复议、行政诉讼情况", ""] + review

@@ -90,6 +90,12 @@ def split_cells(text: str) -> list[str]:
         pieces = pieces[1:]  # indentation, not an empty cell
     while pieces and not pieces[-1].strip():
         pieces.pop()
+    # a row's numbering split from its label ("6\u3000属于四类过程性信息", "1  信访举报投诉类申请"):
+    # numbers never precede the label in these tables, so the number is part of the label
+    first = next((i for i, p in enumerate(pieces) if p.strip()), None)
+    if first is not None and first + 1 < len(pieces) and re.fullmatch(r"\d{1,2}[.．、]?", fold(pieces[first])) \
+            and classify(pieces[first + 1]).kind == "label" and not is_narrative(pieces[first + 1]):
+        pieces[first:first + 2] = [fold(pieces[first]) + fold(pieces[first + 1])]
     if pieces:
         last = fold(pieces[-1])
         m = _TRAILING_NUMBERS.match(last)

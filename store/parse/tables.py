@@ -95,8 +95,9 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
             label_lines.append(ln)
             continue
         if cur is None:
-            if not labels:
-                continue  # a cell that belongs to no row (spacing between rows)
+            if not labels and tok.kind == "blank":
+                continue  # spacing between rows, or a merged cell's placeholder
+            # figures under no readable label still form a row: its place in the table may tell which
             cur = ObservedRow(" ".join(labels)[-80:], [], "cell", list(label_lines))
             labels, label_lines = [], []
         cur.cells.append(tok)
@@ -330,6 +331,16 @@ def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = No
     return CellRecord(key, tok.value, raw, "number", page, line, row.text)
 
 
+def _unplaced_figures(j: int, pairs: dict[int, int], observed: list[ObservedRow]) -> bool:
+    """Whether an observed row holding figures lies unpaired where template row ``j`` would be."""
+    before = [o for t, o in pairs.items() if t < j]
+    after = [o for t, o in pairs.items() if t > j]
+    lo = max(before) if before else -1
+    hi = min(after) if after else len(observed)
+    taken = set(pairs.values())
+    return any(i not in taken and any(t.kind == "value" for t in observed[i].cells) for i in range(lo + 1, hi))
+
+
 def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
     """Section 二 or 三: returns the cells and notes on what was uncertain."""
     rows = table.rows_for(version)
@@ -344,6 +355,8 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
         keys = [cell_key(table, row, c) for c in row.columns]
         if j not in pairs:
             status = "blank" if pairs else "missing"
+            if pairs and _unplaced_figures(j, pairs, observed):
+                status = "uncertain"  # figures were printed around here that no row could take
             for k in keys:
                 cells[k] = CellRecord(k, None, None, status)
             continue
