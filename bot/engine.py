@@ -37,8 +37,9 @@ _LIST_AGENCIES = re.compile(r"(?:有|收录了?|包括)哪些(?:单位|机构|�
 _LIST_YEARS = re.compile(r"哪些年|哪几年|几年的|有哪些年份|什么年份|哪一年的报告|年份")
 _HELP = re.compile(r"^(?:帮助|help|怎么用|使用说明|你能做什么|能问什么|/help|/start)$", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_LIKE = re.compile(r"(?:街道|镇|乡|局|办|区|县|市|委|政府|中心|处|所|院|厅|署)$")
 _FEWEST = re.compile(r"最少|最低|倒数|fewest|least", re.I)
-_TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十]+)")
+_TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十]+)|(\d+|[一二三四五六七八九十])\s*(?:个|家|名)(?:单位|街道|乡镇|镇|部门)?")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -184,7 +185,7 @@ class Answerer:
             if metrics and (region or _ALL.search(q)) and (_TOTAL.search(q) or _ALL.search(q) or region):
                 return self._remember(session, None, spec, metrics, "total",
                                       self._total(metrics[0], spec, region))
-            if match.suggestions:
+            if match.suggestions and (metrics or _NAME_LIKE.search(match.matched)):
                 return self._not_found_agency(match)
             if metrics:
                 return Answer("not_found", "请说明是哪个单位的报告，例如：" + "；".join(self.examples()[:3]),
@@ -201,7 +202,7 @@ class Answerer:
             return self._remember(session, agency, spec, [], "overview", self._overview(agency, spec, q))
         if (_TREND.search(q) or spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range):
             return self._remember(session, agency, spec, metrics, "trend", self._trend(agency, metrics[0], spec))
-        if len(spec.years) == 2 or (_COMPARE.search(q) and spec.years is not None):
+        if len(spec.years) == 2 or _COMPARE.search(q):
             return self._remember(session, agency, spec, metrics, "compare",
                                   self._compare_years(agency, metrics[0], spec))
         return self._remember(session, agency, spec, metrics, "cell", self._cells(agency, metrics, spec))
@@ -512,6 +513,6 @@ def _top_n(q: str) -> int:
     m = _TOP_N.search(q)
     if not m:
         return 10
-    v = m.group(1)
+    v = m.group(1) or m.group(2)
     n = int(v) if v.isdigit() else _CN_NUM.get(v, 10)
     return max(1, min(n, 50))

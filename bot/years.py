@@ -14,6 +14,7 @@ _YEAR = rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR}|(?<!\d)\d{{2}}(?=\s*年))"
 _RANGE = re.compile(rf"(?P<a>{_YEAR})\s*年?\s*(?:到|至|~|～|-|—|－|–)\s*(?P<b>{_YEAR})\s*年?")
 _SINGLE = re.compile(rf"(?P<y>{_YEAR})(?:\s*年)?")
 _RELATIVE = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0, "本年": 0}
+_NOT_A_LABEL = r"(?!新|制发|制作|废止|处理|收费|增|项目|结转|度?办理|新收|公开数量)"
 _LAST_N = re.compile(r"(?:近|最近|过去)\s*(?P<n>\d+|[一二两三四五六七八九十])\s*年")
 _LATEST = re.compile(r"最新|最近一年|最近的|最近一期|最新一年|最新一期")
 _ALL_YEARS = re.compile(r"历年|每年|逐年|各年|这几年|近几年|所有年份|历史")
@@ -79,13 +80,18 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
             spec.years.append(y)
             taken.append(m.span())
     for word, delta in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(word, text):
+        # 上一年项目数量, 本年新制作数量, 本年度办理结果 … are column labels, not years
+        for m in re.finditer(word + _NOT_A_LABEL, text):
             if free(*m.span()):
                 spec.years.append(today.year + delta)
                 taken.append(m.span())
     m = _LAST_N.search(text)
     if m and free(*m.span()):
-        spec.last_n = _cn_number(m.group("n"))
+        n = _cn_number(m.group("n"))
+        if n <= 1:
+            spec.latest = True  # 最近一年
+        else:
+            spec.last_n = n
         taken.append(m.span())
     if _LATEST.search(text):
         spec.latest = True

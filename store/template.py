@@ -96,9 +96,9 @@ APPLICANT_GROUP_LABEL = "法人或其他组织"
 
 RESULT_COLUMNS: tuple[Column, ...] = (
     Column("upheld", "结果维持", ("维持",), ("维持", "结果维持")),
-    Column("corrected", "结果纠正", ("纠正",), ("纠正", "结果纠正", "败诉", "纠错", "撤销")),
+    Column("corrected", "结果纠正", ("纠正",), ("纠正", "结果纠正", "败诉", "纠错", "撤销", "输了", "输")),
     Column("other", "其他结果", (), ("其他结果",)),
-    Column("pending", "尚未审结", ("未审结",), ("尚未审结", "未审结", "审理中", "未结")),
+    Column("pending", "尚未审结", ("未审结",), ("尚未审结", "未审结", "审理中", "未结", "没审结", "还没审结", "在审")),
     Column("total", "总计", ("合计",), ("总计", "合计", "总数", "一共", "多少起", "几起")),
 )
 
@@ -307,11 +307,9 @@ class CellSpec:
         row = self.row
         table = TABLES_BY_ID[self.table]
         if self.table == "apply":
-            row_part = row.full_label
-            col_part = self.column.label if self.column.key != "total" else "总计"
-            if self.column.key not in ("total",):
-                col_part = f"申请人：{self.column.label}"
-            return f"{row_part}（{col_part}）"
+            if self.column.key == "total":
+                return row.full_label if row.key == "total" else f"{row.full_label}（合计）"
+            return f"{row.full_label}（申请人：{self.column.label}）"
         if self.table == "review":
             grp = f"{row.group}·{row.label}" if row.group else row.label
             return f"{grp}：{self.column.label}"
@@ -381,7 +379,7 @@ DERIVED_SUMS: tuple[Derived, ...] = (
     Derived("apply.other", "（六）其他处理（三项合计）", "其他处理 = 第1至3项之和", ("其他处理",),
             tuple(f"apply.{r.key}" for r in APPLY.rows if r.key.startswith("other.")), versions=("2021",)),
     Derived("suit.all", "行政诉讼（未经复议直接起诉 + 复议后起诉）", "行政诉讼 = 未经复议直接起诉 + 复议后起诉",
-            ("行政诉讼", "被起诉", "被告", "诉讼", "起诉"), ("suit.direct", "suit.after_review"), "起"),
+            ("行政诉讼", "被起诉", "被告", "诉讼", "起诉", "官司", "打官司"), ("suit.direct", "suit.after_review"), "起"),
 )
 
 DERIVED_RATIOS: tuple[Derived, ...] = (
@@ -429,13 +427,16 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
 
 #: Narrative facts that live only in the text: (name, question synonyms, regex with group n, unit).
 NARRATIVE_FACTS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
-    ("主动公开信息", ("主动公开", "公开信息", "发布信息", "公开了多少条", "发布政府信息"),
-     r"(?:主动公开|发布|公开)(?:政府)?(?:各类)?(?:公开)?信息(?:数|共计|共|总计)?(?P<n>\d+)(?P<approx>余|多)?条", "条"),
-    ("回应公众关切", ("回应公众关切", "回应关切", "舆情回应", "回应"),
-     r"回应(?:公众|社会)?关切(?:问题)?(?:共计|共)?(?P<n>\d+)(?P<approx>余|多)?(?:条|次|件)", "条"),
-    ("政策解读", ("政策解读", "解读"), r"(?:发布|开展)?(?:政策)?解读(?:稿件|材料|信息)?(?:共计|共)?(?P<n>\d+)(?P<approx>余|多)?(?:条|篇|次|件)", "条"),
-    ("活动场次", ("活动", "场次", "普法"), r"活动(?:共计|共)?\s*(?P<n>\d+)\s*(?P<approx>余|多)?\s*(?:场次|场|次)", "场次"),
-    ("培训", ("培训",), r"培训(?:会)?(?:共计|共)?(?P<n>\d+)(?P<approx>余|多)?(?:次|场|期)", "次"),
+    ("主动公开信息", ("主动公开", "公开信息", "发布信息", "公开了多少条", "发布政府信息", "发布了多少"),
+     r"(?:主动公开|发布|公开)(?:了)?(?:政府)?(?:各类)?(?:公开)?(?:政府)?信息(?:数|共计|共|总计|总数)?\s*"
+     r"(?P<n>\d+)\s*(?P<approx>余|多)?\s*条", "条"),
+    ("回应公众关切", ("回应公众关切", "回应关切", "舆情回应", "回应社会关切"),
+     r"回应(?:公众|社会)?关切(?:问题)?(?:共计|共)?\s*(?P<n>\d+)\s*(?P<approx>余|多)?\s*(?:条|次|件)", "条"),
+    ("政策解读", ("政策解读", "解读"),
+     r"(?:发布|开展)?(?:政策)?解读(?:稿件|材料|信息)?(?:共计|共)?\s*(?P<n>\d+)\s*(?P<approx>余|多)?\s*(?:条|篇|次|件)", "条"),
+    ("活动场次", ("活动", "场次", "普法"),
+     r"活动(?:共计|共)?\s*(?P<n>\d+)\s*(?P<approx>余|多)?\s*(?:场次|场|次)", "场次"),
+    ("培训", ("培训",), r"培训(?:会)?(?:共计|共)?\s*(?P<n>\d+)\s*(?P<approx>余|多)?\s*(?:次|场|期)", "次"),
 )
 
 # --------------------------------------------------------------------------- text helpers
