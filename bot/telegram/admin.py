@@ -1,0 +1,278 @@
+"""Admin commands: for the Telegram user ids in ``telegram.admin_ids`` only.
+
+* ``/reload`` – ingest what is new or changed in the inbox folder (``store.inbox``) and refresh
+  the answering core, replying with what was added, replaced and skipped;
+* a report sent to the bot as a document (PDF, docx, HTML, text) – size-checked
+  (``telegram.max_upload_mb``), saved into the inbox, ingested; the reply says what was read
+  (agency, year) and the problems found;
+* ``/stats`` – reports, agencies, years, problems, questions asked and unanswered;
+* ``/unanswered`` – the latest questions the bot could not answer;
+* ``/digest`` – send the digest now.
+
+Everyone else gets a clear refusal and nothing happens.  The inbox is also scanned on a
+schedule (see :func:`bot.telegram.digest.start_scheduler`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.handlers import esc, reply_html, services
+from bot.telegram.state import Services
+from store.db import Store
+from store.ingest import FileResult, IngestSummary, ingest
+from store.readers import SUFFIXES
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "抱歉，这个命令只有管理员可以使用。"
+UPLOAD_REFUSAL = "抱歉，只有管理员可以上传报告。您可以直接向我提问，例如“后湖街道2021年收到几件申请”。"
+OUTCOME_ZH = {"added": "新增", "replaced": "替换", "unchanged": "未变化", "skipped": "跳过"}
+MAX_LISTED = 40
+
+
+def admin_only(func):
+    @functools.wraps(func)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE):
+        user = update.effective_user
+        if not services(context).is_admin(user.id if user else None):
+            log.info("refused %s for a non-admin", func.__name__)
+            await reply_html(update, context, REFUSAL)
+            return
+        return await func(update, context)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------- ingesting
+
+def _ingest_blocking(store: Store, paths: list[Path]) -> IngestSummary:
+    """Ingest on a connection of its own (WAL lets the bot keep reading meanwhile)."""
+    if store.path == ":memory:":
+        return ingest(store, paths)
+    own = Store(store.path)
+    try:
+        return ingest(own, paths)
+    finally:
+        own.close()
+
+
+async def run_ingest(sv: Services, paths: list[Path]) -> IngestSummary:
+    """Ingest ``paths`` (one ingest at a time, off the event loop), then refresh the answerer."""
+    async with sv.ingest_lock:
+        if sv.store.path == ":memory:":
+            summary = _ingest_blocking(sv.store, paths)
+        else:
+            summary = await asyncio.to_thread(_ingest_blocking, sv.store, paths)
+        if any(f.outcome in ("added", "replaced") for f in summary.files):
+            sv.answerer.refresh()
+    c = summary.counts
+    log.info("ingest: added %d, replaced %d, unchanged %d, skipped %d", c["added"], c["replaced"],
+             c["unchanged"], c["skipped"])
+    return summary
+
+
+def inbox_dir(sv: Services) -> Path:
+    path = Path(sv.setting("store", "inbox", "data/inbox"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _name(path: str) -> str:
+    return esc(Path(path).name)
+
+
+def describe_file(store: Store, f: FileResult) -> str:
+    """What was read from one file (HTML)."""
+    if f.outcome == "skipped":
+        return f"❌ 跳过 {_name(f.path)}：{esc(f.message)}"
+    if f.outcome == "unchanged":
+        rep = store.report(f.report_id) if f.report_id else None
+        what = f"（{esc(rep['agency'])} {rep['year']}年）" if rep else ""
+        return f"＝ 未变化 {_name(f.path)}{what}：库里已有同一文件"
+    rep = store.report(f.report_id) if f.report_id else None
+    agency = rep["agency"] if rep else f.agency
+    year = rep["year"] if rep else f.year
+    lines = [f"✅ {OUTCOME_ZH[f.outcome]}：<b>{esc(agency)}</b> {year}年（{_name(f.path)}）"]
+    if rep and rep.get("title"):
+        lines.append("标题：" + esc(rep["title"]))
+    problems = store.problems(f.report_id) if f.report_id else []
+    if problems:
+        lines.append(f"发现问题 {len(problems)} 项：")
+        lines += ["• " + esc(p["message"]) for p in problems[:10]]
+        if len(problems) > 10:
+            lines.append(f"…… 另有 {len(problems) - 10} 项")
+    else:
+        lines.append("未发现勾稽问题。")
+    return "\n".join(lines)
+
+
+def describe_summary(store: Store, summary: IngestSummary) -> str:
+    c = summary.counts
+    head = f"新增 {c['added']}，替换 {c['replaced']}，未变化 {c['unchanged']}，跳过 {c['skipped']}"
+    shown = [f for f in summary.files if f.outcome != "unchanged"]
+    lines = [head]
+    for f in shown[:MAX_LISTED]:
+        if f.outcome == "skipped":
+            lines.append(f"• 跳过 {_name(f.path)}：{esc(f.message)}")
+        else:
+            rep = store.report(f.report_id) if f.report_id else None
+            agency = rep["agency"] if rep else f.agency
+            extra = f"，问题 {f.problems} 项" if f.problems else ""
+            lines.append(f"• {OUTCOME_ZH[f.outcome]} {esc(agency)} {f.year}年（{_name(f.path)}{extra}）")
+    if len(shown) > MAX_LISTED:
+        lines.append(f"…… 另有 {len(shown) - MAX_LISTED} 个文件")
+    return "\n".join(lines)
+
+
+async def scan_inbox(app: Application) -> IngestSummary | None:
+    """The scheduled inbox scan: ingest what is new or changed."""
+    sv: Services = app.bot_data["services"]
+    try:
+        return await run_ingest(sv, [inbox_dir(sv)])
+    except Exception:
+        log.exception("inbox scan failed")
+        return None
+
+
+# ---------------------------------------------------------------------- commands
+
+@admin_only
+async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    inbox = inbox_dir(sv)
+    summary = await run_ingest(sv, [inbox])
+    if not summary.files:
+        await reply_html(update, context, f"收件箱 {esc(inbox)} 里没有报告文件。")
+        return
+    await reply_html(update, context, f"已读取收件箱 {esc(inbox)}：\n" + describe_summary(sv.store, summary))
+
+
+@admin_only
+async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    st = sv.store.stats()
+    q = sv.state.question_counts()
+    years = st["years"]
+    span = (f"{years[0]}–{years[-1]}（{len(years)} 个年份）" if len(years) > 1 else
+            (str(years[0]) if years else "无"))
+    subs = len(sv.state.subscribers())
+    lines = [
+        "<b>统计</b>",
+        f"报告：{st['reports']} 份",
+        f"机构：{st['agencies']} 个",
+        f"年份：{span}",
+        f"发现问题：{st['problems']} 项",
+        f"提问：{q['asked']} 次，未能回答：{q['unanswered']} 次",
+        f"订阅摘要的会话：{subs} 个",
+    ]
+    await reply_html(update, context, "\n".join(lines))
+
+
+@admin_only
+async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    n = 20
+    if context.args and context.args[0].isdigit():
+        n = max(1, min(100, int(context.args[0])))
+    rows = sv.state.unanswered(n)
+    if not rows:
+        await reply_html(update, context, "还没有未能回答的问题。")
+        return
+    lines = [f"最近 {len(rows)} 个未能回答的问题："]
+    for r in rows:
+        lines.append(f"• {esc(r['at'][:16].replace('T', ' '))} [{esc(r['status'])}] {esc(r['question'][:200])}")
+    await reply_html(update, context, "\n".join(lines))
+
+
+@admin_only
+async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram.digest import send_digest
+
+    out = await send_digest(context.application)
+    if not out["chats"] and not out["unsubscribed"] and not out["failed"]:
+        await reply_html(update, context, "没有新报告，没有发送摘要。")
+        return
+    msg = f"摘要已发送给 {out['chats']} 个会话（{out['reports']} 份报告）。"
+    if out["unsubscribed"]:
+        msg += f"\n{out['unsubscribed']} 个会话已屏蔽机器人，已取消其订阅。"
+    if out["failed"]:
+        msg += f"\n{out['failed']} 个会话发送失败，下次再试。"
+    await reply_html(update, context, msg)
+
+
+# ---------------------------------------------------------------------- uploads
+
+def _safe_filename(name: str, fallback: str) -> str:
+    name = Path((name or "").replace("\\", "/")).name
+    name = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", name).strip(" .")
+    return name or fallback
+
+
+def _destination(inbox: Path, name: str, data: bytes) -> Path:
+    """Where an upload goes: its own name, or name-2, -3… when a different file has that name."""
+    dest = inbox / name
+    n = 2
+    while dest.exists():
+        try:
+            if dest.read_bytes() == data:
+                return dest
+        except OSError:
+            pass
+        dest = inbox / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        n += 1
+    return dest
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    sv = services(context)
+    msg = update.effective_message
+    doc = msg.document
+    user = update.effective_user
+    if not sv.is_admin(user.id if user else None):
+        if update.effective_chat.type == ChatType.PRIVATE:
+            await reply_html(update, context, UPLOAD_REFUSAL)
+        return  # in a group, files people share are none of the bot's business
+    name = _safe_filename(doc.file_name or "", f"{doc.file_unique_id}.pdf")
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        await reply_html(update, context, f"不支持的文件类型“{esc(suffix or name)}”。请上传 PDF、Word（.docx）、"
+                                          "HTML 或文本（.txt）格式的年度报告。")
+        return
+    limit_mb = float(sv.setting("telegram", "max_upload_mb", 20) or 20)
+    limit = int(limit_mb * 1024 * 1024)
+    too_big = (f"文件太大（{{size:.1f}} MB），上传上限为 {limit_mb:g} MB。"
+               "更大的文件请直接放进收件箱文件夹，然后发送 /reload。")
+    if doc.file_size and doc.file_size > limit:
+        await reply_html(update, context, too_big.format(size=doc.file_size / 1024 / 1024))
+        return
+    tg_file = await doc.get_file()
+    data = bytes(await tg_file.download_as_bytearray())
+    if len(data) > limit:
+        await reply_html(update, context, too_big.format(size=len(data) / 1024 / 1024))
+        return
+    inbox = inbox_dir(sv)
+    dest = _destination(inbox, name, data)
+    dest.write_bytes(data)
+    log.info("upload saved to %s (%d bytes)", dest, len(data))
+    summary = await run_ingest(sv, [dest])
+    if not summary.files:
+        await reply_html(update, context, f"已保存 {esc(dest.name)}，但没有读到内容。")
+        return
+    await reply_html(update, context, describe_file(sv.store, summary.files[0]))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("reload", cmd_reload))
+    app.add_handler(CommandHandler("stats", cmd_stats))
+    app.add_handler(CommandHandler("unanswered", cmd_unanswered))
+    app.add_handler(CommandHandler("digest", cmd_digest))
+    app.add_handler(MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE, on_document))

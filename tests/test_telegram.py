@@ -1,0 +1,409 @@
+"""End to end: the real python-telegram-bot Application polling a fake Bot API server on
+127.0.0.1 (tests/fake_bot_api.py).  Nothing here touches the network."""
+
+from __future__ import annotations
+
+import copy
+import html
+import time
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.answers import Answer
+from bot.config import DEFAULTS
+from bot.engine import Answerer
+from bot.telegram.admin import REFUSAL, UPLOAD_REFUSAL
+from bot.telegram.app import ERROR_TEXT, build_application, start, stop
+from bot.telegram.handlers import compare_question, rank_question, split_message
+from store.db import Store
+from store.ingest import ingest
+from store.samples import sample_files
+from fake_bot_api import BOT_USERNAME, FakeBotAPI
+
+TOKEN = "123456:TEST-TOKEN"
+ADMIN = 7001
+USER = 5001
+OTHER = 5002
+GROUP = -100777
+
+
+def houhu_text() -> str:
+    return sample_files()[3].read_text(encoding="utf-8")
+
+
+def other_district_copy() -> str:
+    """The 后湖街道 report as if from another district: "后湖街道" then names two agencies."""
+    return (houhu_text().replace("江岸区", "另一区")
+            .replace("后湖街道2021年政府信息公开工作", "另一区后湖街道2021年政府信息公开工作"))
+
+
+def next_year_copy() -> str:
+    """后湖街道's report, as a 2022 report."""
+    return houhu_text().replace("2021年", "2022年").replace("2022年1月17日", "2023年1月17日")
+
+
+def tiantan_2019_copy() -> str:
+    return sample_files()[4].read_text(encoding="utf-8").replace("2020", "2019")
+
+
+@pytest.fixture
+def api():
+    server = FakeBotAPI(TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "t.db")
+    ingest(s, sample_files())
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def config(api, tmp_path):
+    cfg = copy.deepcopy(DEFAULTS)
+    cfg["store"].update(database=str(tmp_path / "t.db"), inbox=str(tmp_path / "inbox"))
+    cfg["telegram"].update(token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url,
+                           admin_ids=[ADMIN], max_upload_mb=1)
+    cfg["digest"].update(inbox_scan_minutes=0, pace_seconds=0)
+    return cfg
+
+
+@asynccontextmanager
+async def running(config, store, answerer=None):
+    app = build_application(config, store, answerer)
+    await start(app, timeout=1)
+    try:
+        yield app
+    finally:
+        await stop(app)
+
+
+def sent_texts(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [html.unescape(t) for t in api.texts(chat_id)]
+
+
+# ---------------------------------------------------------------------- conversations
+
+async def test_question_and_answer(api, config, store):
+    async with running(config, store):
+        api.private(USER, "后湖街道2021年收到几件申请")
+        calls = await api.wait_sent(USER)
+        assert calls[0].params["parse_mode"] == "HTML"
+        reply = html.unescape(calls[0].text)
+        assert "3件" in reply and "后湖街道" in reply and "来源" in reply
+        api.private(USER, "西岗街道2022年被提起行政诉讼多少起")
+        calls = await api.wait_sent(USER, 2)
+        assert "15" in calls[1].text
+    # the command menu was registered: everyone's, and the admin's in the admin's chat
+    menus = api.called("setMyCommands")
+    assert any("help" in str(c.params.get("commands")) and "reload" not in str(c.params.get("commands"))
+               for c in menus)
+    assert any(c.params.get("scope", {}).get("chat_id") == ADMIN and "reload" in str(c.params["commands"])
+               for c in menus)
+    # the question log: text, status, kind, time; nothing about who asked
+    rows = list(store.db.query("select * from tg_questions order by id"))
+    assert [r["status"] for r in rows] == ["answered", "answered"]
+    assert not any("user" in col or col == "chat_id" for col in rows[0])
+
+
+async def test_start_help_and_commands(api, config, store):
+    async with running(config, store):
+        api.private(USER, "/start")
+        (start_msg,) = await api.wait_sent(USER)
+        assert "/agencies" in start_msg.text and "/reload" not in start_msg.text
+        examples = Answerer(store).examples()
+        assert html.escape(examples[0], quote=False) in start_msg.text
+        api.private(ADMIN, "/help")
+        (admin_help,) = await api.wait_sent(ADMIN)
+        assert "/reload" in admin_help.text
+        for i, cmd in enumerate(["/agencies", "/years 后湖街道", "/report 后湖街道 2021", "/rank 2021 收到申请",
+                                 "/compare 后湖街道 2021 2022", "/years"], start=2):
+            api.private(USER, cmd)
+            await api.wait_sent(USER, i)
+        texts = sent_texts(api, USER)
+        assert "西岗街道" in texts[1]  # /agencies
+        assert "2021" in texts[2]  # /years
+        assert "2676" in texts[3]  # /report: 行政许可
+        assert "排名" in texts[4] and "3件" in texts[4]  # /rank
+        assert "2022" in texts[5]  # /compare: no 2022 report, says what there is
+        assert "用法" in texts[6]  # /years without an agency
+
+
+async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path):
+    extra = tmp_path / "other.txt"
+    extra.write_text(other_district_copy(), encoding="utf-8")
+    assert ingest(store, [extra]).counts["added"] == 1
+    async with running(config, store):
+        api.private(USER, "后湖街道2021年收到几件申请")
+        (question,) = await api.wait_sent(USER)
+        buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+        assert len(buttons) == 2
+        jiangan = next(b for b in buttons if "江岸区" in b["text"])
+        message = api.messages[(USER, int(question.params.get("message_id") or 0))] if False else None
+        message = next(m for (chat, _), m in api.messages.items() if chat == USER and m.get("reply_markup"))
+        api.tap(USER, message, jiangan["callback_data"])
+        await api.wait_for(lambda: len(api.sent(USER)) >= 2, what="the answer after the tap")
+        answer = html.unescape(api.sent(USER)[1].text)
+        assert "江岸区" in answer and "3件" in answer
+        assert api.called("answerCallbackQuery")
+        edits = api.sent(USER, ("editMessageText",))
+        assert edits and "江岸区" in edits[0].text and not edits[0].params.get("reply_markup")
+        # the same button again: the choice has been used, nothing is answered twice
+        api.tap(USER, message, jiangan["callback_data"])
+        await api.wait_for(lambda: len(api.called("answerCallbackQuery")) >= 2)
+        await api.idle()
+        assert len(api.sent(USER)) == 2
+
+
+async def test_follow_up(api, config, store):
+    async with running(config, store):
+        api.private(USER, "后湖街道2021年收到几件申请")
+        await api.wait_sent(USER)
+        api.private(USER, "行政许可呢")
+        calls = await api.wait_sent(USER, 2)
+        assert "2676" in calls[1].text and "后湖街道" in calls[1].text
+        # another chat has its own context
+        api.private(OTHER, "行政许可呢")
+        (other,) = await api.wait_sent(OTHER)
+        assert "2676" not in other.text
+
+
+async def test_group_mention_reply_and_ask(api, config, store):
+    async with running(config, store):
+        api.group(GROUP, USER, "大家好，今天开会")  # not for the bot
+        api.group(GROUP, USER, f"@{BOT_USERNAME} 西岗街道2022年被提起行政诉讼多少起")
+        (first,) = await api.wait_sent(GROUP)
+        assert "15" in first.text
+        assert first.params.get("reply_parameters") or first.params.get("reply_to_message_id")
+        bot_message = api.messages[(GROUP, max(m for (c, m) in api.messages if c == GROUP))]
+        api.group(GROUP, USER, "行政处罚呢", reply_to=bot_message)
+        calls = await api.wait_sent(GROUP, 2)
+        assert "24" in calls[1].text
+        api.group(GROUP, OTHER, f"/ask@{BOT_USERNAME} 后湖街道2021年收到几件申请")
+        calls = await api.wait_sent(GROUP, 3)
+        assert "3件" in html.unescape(calls[2].text)
+        await api.idle()
+        assert len(api.sent(GROUP)) == 3  # the chatter got no reply
+
+
+# ---------------------------------------------------------------------- long answers, limits, errors
+
+class LongAnswerer:
+    """The real answerer, except for one question whose answer is very long."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def answer(self, question, session=None, **kw):
+        if question == "全部明细":
+            text = "\n".join(f"第{i}行 <数据> & “引文” {'明细' * 20}" for i in range(300))
+            return Answer("answered", text, kind="list", question=question)
+        if question == "出错":
+            raise RuntimeError("boom")
+        return self.real.answer(question, session, **kw)
+
+
+async def test_long_answer_split(api, config, store):
+    answerer = LongAnswerer(Answerer(store))
+    async with running(config, store, answerer):
+        api.private(USER, "全部明细")
+        await api.wait_sent(USER, 2)
+        await api.idle()
+    parts = api.sent(USER)
+    assert len(parts) >= 2
+    assert all(len(p.text) <= 4096 for p in parts)
+    full = "\n".join(f"第{i}行 <数据> & “引文” {'明细' * 20}" for i in range(300))
+    assert html.unescape("\n".join(p.text for p in parts)) == full  # split at line boundaries, escaped
+    assert all(p.text.startswith("第") for p in parts)
+
+
+def test_split_message_units():
+    assert split_message("短") == ["短"]
+    long_line = "&amp;" * 1000  # 5000 characters, no newline: cut, but never inside an entity
+    parts = split_message(long_line)
+    assert "".join(parts) == long_line and all(len(p) <= 4096 and p.endswith(";") for p in parts)
+    lines = "\n".join("x" * 100 for _ in range(100))
+    parts = split_message(lines)
+    assert "\n".join(parts) == lines and all(len(p) <= 4096 for p in parts)
+
+
+def test_compare_and_rank_questions():
+    assert compare_question(["后湖街道", "2021", "2022"]) == "后湖街道2021年和2022年收到申请对比"
+    assert compare_question(["后湖街道", "西岗街道", "2022", "行政诉讼"]) == "后湖街道和西岗街道2022年行政诉讼对比"
+    assert rank_question(["2021", "收到申请"]) == "2021年收到申请排名"
+    assert rank_question(["江岸区", "2021"]) == "江岸区2021年收到申请排名"
+    assert rank_question(["2021", "行政诉讼", "最多"]) == "2021年行政诉讼最多"
+
+
+async def test_flood_control_retried(api, config, store):
+    async with running(config, store):
+        api.fail_next("sendMessage", retry_after=1)
+        started = time.monotonic()
+        api.private(USER, "后湖街道2021年收到几件申请")
+        (answer,) = await api.wait_sent(USER)
+        assert "3件" in html.unescape(answer.text)
+        assert time.monotonic() - started >= 0.9
+    statuses = [c.status for c in api.calls if c.method == "sendMessage"]
+    assert statuses[:2] == [429, 200]
+
+
+async def test_error_handler_replies_in_chinese(api, config, store):
+    async with running(config, store, LongAnswerer(Answerer(store))):
+        api.private(USER, "出错")
+        (reply,) = await api.wait_sent(USER)
+        assert reply.text == ERROR_TEXT
+        api.private(USER, "后湖街道2021年收到几件申请")  # and the bot goes on
+        calls = await api.wait_sent(USER, 2)
+        assert "3件" in html.unescape(calls[1].text)
+
+
+# ---------------------------------------------------------------------- admin
+
+async def test_admin_upload_ingested_and_non_admin_refused(api, config, store, tmp_path):
+    inbox = Path(config["store"]["inbox"])
+    async with running(config, store):
+        api.upload(USER, USER, next_year_copy().encode("utf-8"), "houhu2022.txt")
+        (refusal,) = await api.wait_sent(USER)
+        assert refusal.text == html.escape(UPLOAD_REFUSAL, quote=False)
+        assert not inbox.exists() or not any(inbox.iterdir())
+        api.private(USER, "/reload")
+        calls = await api.wait_sent(USER, 2)
+        assert calls[1].text == REFUSAL
+
+        api.upload(ADMIN, ADMIN, next_year_copy().encode("utf-8"), "houhu2022.txt")
+        (reply,) = await api.wait_sent(ADMIN)
+        text = html.unescape(reply.text)
+        assert "新增" in text and "后湖街道" in text and "2022年" in text
+        assert (inbox / "houhu2022.txt").exists()
+        assert api.called("getFile")
+        # the answering core knows the new report without a restart
+        api.private(USER, "后湖街道2022年收到几件申请")
+        calls = await api.wait_sent(USER, 3)
+        assert "3件" in html.unescape(calls[2].text)
+
+        api.upload(ADMIN, ADMIN, b"x" * 10, "big.pdf", mime="application/pdf", size=5 * 1024 * 1024)
+        calls = await api.wait_sent(ADMIN, 2)
+        assert "文件太大" in calls[1].text and "1 MB" in calls[1].text
+        api.upload(ADMIN, ADMIN, b"hello", "notes.exe", mime="application/octet-stream")
+        calls = await api.wait_sent(ADMIN, 3)
+        assert "不支持" in calls[2].text
+        api.upload(ADMIN, ADMIN, "随便写的几句话，不是年度报告。".encode("utf-8"), "junk.txt")
+        calls = await api.wait_sent(ADMIN, 4)
+        assert "跳过" in calls[3].text
+        api.private(ADMIN, "/stats")
+        calls = await api.wait_sent(ADMIN, 5)
+        stats = html.unescape(calls[4].text)
+        assert "报告：6 份" in stats and "提问：1 次" in stats
+
+
+async def test_reload_and_unanswered(api, config, store):
+    inbox = Path(config["store"]["inbox"])
+    inbox.mkdir(parents=True)
+    (inbox / "tiantan2019.txt").write_text(tiantan_2019_copy(), encoding="utf-8")
+    (inbox / "broken.txt").write_text("这不是报告", encoding="utf-8")
+    async with running(config, store):
+        api.private(USER, "东湖街道2021年收到几件申请")
+        await api.wait_sent(USER)
+        api.private(ADMIN, "/reload")
+        (reply,) = await api.wait_sent(ADMIN)
+        text = html.unescape(reply.text)
+        assert "新增 1" in text and "跳过 1" in text and "天坛街道" in text and "broken.txt" in text
+        api.private(USER, "天坛街道2019年收到几件申请")
+        calls = await api.wait_sent(USER, 2)
+        assert "1件" in html.unescape(calls[1].text)
+        api.private(ADMIN, "/reload")
+        calls = await api.wait_sent(ADMIN, 2)
+        assert "新增 0" in calls[1].text and "未变化 1" in calls[1].text
+        api.private(ADMIN, "/unanswered")
+        calls = await api.wait_sent(ADMIN, 3)
+        assert "东湖街道2021年收到几件申请" in calls[2].text
+        assert "天坛街道2019年" not in calls[2].text
+        api.private(USER, "/unanswered")
+        calls = await api.wait_sent(USER, 3)
+        assert calls[2].text == REFUSAL
+
+
+# ---------------------------------------------------------------------- the digest
+
+def digests(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [html.unescape(t) for t in api.texts(chat_id) if "新入库的报告" in t]
+
+
+async def test_digest_sent_once_not_after_restart_nothing_when_nothing_new(api, config, store, tmp_path):
+    async with running(config, store):
+        api.private(USER, "/subscribe")
+        (ok,) = await api.wait_sent(USER)
+        assert "已订阅" in ok.text and "09:00" in ok.text
+        api.private(OTHER, "/subscribe 江岸区")
+        await api.wait_sent(OTHER)
+        api.private(ADMIN, "/digest")
+        (reply,) = await api.wait_sent(ADMIN)
+        assert "没有新报告" in reply.text  # the samples predate the subscriptions
+
+        new = tmp_path / "houhu2022.txt"
+        new.write_text(next_year_copy(), encoding="utf-8")
+        ingest(store, [new])
+        api.private(ADMIN, "/digest")
+        await api.wait_sent(ADMIN, 2)
+        (d,) = digests(api, USER)
+        assert "后湖街道" in d and "2022年" in d and "收到申请 3 件" in d
+        assert len(digests(api, OTHER)) == 1  # 江岸区 matches
+        api.private(ADMIN, "/digest")
+        calls = await api.wait_sent(ADMIN, 3)
+        assert "没有新报告" in calls[2].text
+        assert len(digests(api, USER)) == 1
+
+    # a restart: nothing is sent again
+    async with running(config, store):
+        api.private(ADMIN, "/digest")
+        calls = await api.wait_sent(ADMIN, 4)
+        assert "没有新报告" in calls[3].text
+    assert len(digests(api, USER)) == 1
+
+    # a report outside OTHER's scope: USER gets it, OTHER does not
+    tt = tmp_path / "tiantan2019.txt"
+    tt.write_text(tiantan_2019_copy(), encoding="utf-8")
+    ingest(store, [tt])
+    # the bot was down when the digest was due: sent once on startup, not again on the next
+    long_ago = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat(timespec="seconds")
+    store.db["tg_meta"].upsert({"key": "digest_last_run", "value": long_ago}, pk="key")
+    async with running(config, store):
+        await api.wait_for(lambda: len(digests(api, USER)) == 2, what="the missed digest")
+        assert "天坛街道" in digests(api, USER)[1] and "后湖街道" not in digests(api, USER)[1]
+    async with running(config, store):
+        await api.idle()
+    assert len(digests(api, USER)) == 2
+    assert len(digests(api, OTHER)) == 1
+
+
+async def test_blocked_chat_unsubscribed(api, config, store, tmp_path):
+    async with running(config, store):
+        api.private(USER, "/subscribe")
+        api.private(OTHER, "/subscribe")
+        await api.wait_sent(USER)
+        await api.wait_sent(OTHER)
+        api.block(OTHER)
+        new = tmp_path / "houhu2022.txt"
+        new.write_text(next_year_copy(), encoding="utf-8")
+        ingest(store, [new])
+        api.private(ADMIN, "/digest")
+        (reply,) = await api.wait_sent(ADMIN)
+        assert "1 个会话" in reply.text and "屏蔽" in reply.text
+        assert len(digests(api, USER)) == 1
+        assert list(store.db.query("select chat_id from tg_subscriptions")) == [{"chat_id": USER}]
+        api.private(USER, "/subscriptions")
+        calls = await api.wait_sent(USER, 3)
+        assert "所有新报告" in calls[2].text
+        api.private(USER, "/unsubscribe")
+        calls = await api.wait_sent(USER, 4)
+        assert "已取消订阅" in calls[3].text
+        assert not list(store.db.query("select * from tg_subscriptions"))
