@@ -227,6 +227,10 @@ def serve(ctx: Context):
     run(ctx.config, ctx.store())
 
 
+from bot.telegram.state import backup_command  # noqa: E402  (disclosure-bot backup)
+cli.add_command(backup_command)
+
+
 def main():
     cli(prog_name="disclosure-bot")
 

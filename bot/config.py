@@ -32,11 +32,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "webhook_port": 8443,
         "webhook_secret": "",
         "max_upload_mb": 20,
+        "max_retries": 3,  # retries of a request refused by flood control (429 RetryAfter)
+        "local_mode": False,  # a self-hosted Bot API server started with --local
     },
     "digest": {
         "cron": "0 9 * * *",  # minute hour day month day-of-week
         "timezone": "Asia/Shanghai",
         "inbox_scan_minutes": 10,  # 0 turns the inbox scan off
+        "pace_seconds": 0.05,  # pause between chats when sending the digest
     },
     "chat": {
         "context_minutes": 30,  # how long a chat's follow-up context lives

@@ -407,3 +407,73 @@ async def test_blocked_chat_unsubscribed(api, config, store, tmp_path):
         calls = await api.wait_sent(USER, 4)
         assert "已取消订阅" in calls[3].text
         assert not list(store.db.query("select * from tg_subscriptions"))
+
+
+async def test_unknown_command_and_stickers_get_a_hint(api, config, store):
+    async with running(config, store):
+        api.private(USER, "/nosuchcommand")
+        (reply,) = await api.wait_sent(USER)
+        assert "没有这个命令" in reply.text
+        api.add_update({"message": {"message_id": 1, "date": int(time.time()), "chat": api.chat(USER),
+                                    "from": api.user(USER), "sticker": {
+                                        "file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1,
+                                        "is_animated": False, "is_video": False, "type": "regular"}}})
+        calls = await api.wait_sent(USER, 2)
+        assert "文字问题" in calls[1].text
+        api.private(USER, "/help")
+        await api.wait_sent(USER, 3)
+        await api.idle()
+        assert len(api.sent(USER)) == 3  # /help answered once, no "unknown command" after it
+
+
+# ---------------------------------------------------------------------- serve and backup, as deployed
+
+async def test_serve_command_against_the_fake_server(api, tmp_path):
+    """``disclosure-bot serve`` in its own process, configured from the environment only."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCLOSURE_BOT", "TELEGRAM_BOT"))}
+    env.update({
+        "DISCLOSURE_BOT_TOKEN": TOKEN,
+        "DISCLOSURE_BOT_TELEGRAM_BASE_URL": api.base_url,
+        "DISCLOSURE_BOT_TELEGRAM_BASE_FILE_URL": api.base_file_url,
+        "DISCLOSURE_BOT_TELEGRAM_ADMIN_IDS": str(ADMIN),
+        "DISCLOSURE_BOT_STORE_DATABASE": str(tmp_path / "serve.db"),
+        "DISCLOSURE_BOT_STORE_INBOX": str(tmp_path / "inbox"),
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    })
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        api.private(USER, "后湖街道2021年收到几件申请")
+        (answer,) = await api.wait_sent(USER, timeout=30)
+        assert "3件" in html.unescape(answer.text)
+        assert api.called("setMyCommands")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = await asyncio.to_thread(proc.communicate, timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+    log = out.decode("utf-8", "replace")
+    assert proc.returncode == 0, log
+    assert TOKEN not in log  # the token never reaches the log
+    assert "status=answered" in log  # one line per question
+
+
+def test_backup_command(tmp_path, store):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", store.path, "backup", str(tmp_path / "b" / "copy.db")])
+    assert result.exit_code == 0, result.output
+    assert "5 reports" in result.output and "integrity ok" in result.output
+    copy = Store(tmp_path / "b" / "copy.db")
+    assert copy.stats()["reports"] == 5
+    copy.close()

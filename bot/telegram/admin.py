@@ -23,6 +23,7 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.handlers import esc, reply_html, services
@@ -237,10 +238,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     msg = update.effective_message
     doc = msg.document
     user = update.effective_user
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # in a group, files people share are none of the bot's business: upload in private
     if not sv.is_admin(user.id if user else None):
-        if update.effective_chat.type == ChatType.PRIVATE:
-            await reply_html(update, context, UPLOAD_REFUSAL)
-        return  # in a group, files people share are none of the bot's business
+        await reply_html(update, context, UPLOAD_REFUSAL)
+        return
     name = _safe_filename(doc.file_name or "", f"{doc.file_unique_id}.pdf")
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -254,8 +256,13 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if doc.file_size and doc.file_size > limit:
         await reply_html(update, context, too_big.format(size=doc.file_size / 1024 / 1024))
         return
-    tg_file = await doc.get_file()
-    data = bytes(await tg_file.download_as_bytearray())
+    try:
+        tg_file = await doc.get_file()
+        data = bytes(await tg_file.download_as_bytearray())
+    except BadRequest as exc:  # e.g. "file is too big" (Telegram's own 20 MB limit for bots)
+        await reply_html(update, context, f"无法下载这个文件：{esc(exc.message)}。"
+                                          "大文件请直接放进收件箱文件夹，然后发送 /reload。")
+        return
     if len(data) > limit:
         await reply_html(update, context, too_big.format(size=len(data) / 1024 / 1024))
         return

@@ -67,6 +67,7 @@ def build_application(config: dict, store, answerer: Any = None) -> Application:
     handlers.register(app)
     digest.register(app)
     admin.register(app)
+    handlers.register_fallbacks(app)
     app.add_error_handler(on_error)
     return app
 

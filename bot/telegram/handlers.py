@@ -209,10 +209,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str)
     if not question:
         await reply_html(update, context, "请输入问题，例如：" + esc(_examples(context)[0]))
         return
-    try:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    except Exception:  # cosmetic
-        pass
+    if update.effective_chat.type == ChatType.PRIVATE:  # in groups it would eat the 20/min quota
+        try:
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
+        except Exception:  # cosmetic
+            pass
     session = chat_session(context)
     started = time.monotonic()
     answer = services(context).answerer.answer(question, session)
@@ -459,6 +460,14 @@ async def _close_keyboard(query, label: str | None) -> None:
         log.debug("could not edit the choice message: %s", exc)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply_html(update, context, "没有这个命令。/help 查看可用的命令和示例问题；也可以直接提问。")
+
+
+async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply_html(update, context, "我只能回答文字问题，例如：" + esc(_examples(context)[0]))
+
+
 # ---------------------------------------------------------------------- wiring
 
 def register(app: Application) -> None:
@@ -474,3 +483,12 @@ def register(app: Application) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text), group=1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text), group=1)
+
+
+def register_fallbacks(app: Application) -> None:
+    """Last in group 0, after every command handler: unknown commands and non-text messages
+    in private chats get a hint instead of silence."""
+    private_msg = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private_msg & filters.COMMAND, on_unknown_command))
+    app.add_handler(MessageHandler(private_msg & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+                                   on_private_other))
