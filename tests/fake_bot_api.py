@@ -164,12 +164,12 @@ class FakeBotAPI:
         return out
 
     def message(self, chat_id: int, user_id: int, text: str | None = None, *, reply_to: dict | None = None,
-                document: dict | None = None, caption: str | None = None) -> dict:
+                document: dict | None = None, caption: str | None = None, entities: bool = True) -> dict:
         msg: dict[str, Any] = {"message_id": next(self._msg_ids), "date": int(time.time()),
                                "chat": self.chat(chat_id, user_id), "from": self.user(user_id)}
         if text is not None:
             msg["text"] = text
-            ents = self.entities_for(text, self.bot["username"])
+            ents = self.entities_for(text, self.bot["username"]) if entities else []
             if ents:
                 msg["entities"] = ents
         if reply_to is not None:
@@ -180,11 +180,12 @@ class FakeBotAPI:
                 msg["caption"] = caption
         return self.add_update({"message": msg})
 
-    def private(self, user_id: int, text: str) -> dict:
-        return self.message(user_id, user_id, text)
+    def private(self, user_id: int, text: str, entities: bool = True) -> dict:
+        return self.message(user_id, user_id, text, entities=entities)
 
-    def group(self, chat_id: int, user_id: int, text: str, reply_to: dict | None = None) -> dict:
-        return self.message(chat_id, user_id, text, reply_to=reply_to)
+    def group(self, chat_id: int, user_id: int, text: str, reply_to: dict | None = None,
+              entities: bool = True) -> dict:
+        return self.message(chat_id, user_id, text, reply_to=reply_to, entities=entities)
 
     def tap(self, user_id: int, message: dict, data: str) -> dict:
         """A tap on an inline button of ``message`` (a message the bot sent)."""

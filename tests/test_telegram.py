@@ -477,3 +477,20 @@ def test_backup_command(tmp_path, store):
     copy = Store(tmp_path / "b" / "copy.db")
     assert copy.stats()["reports"] == 5
     copy.close()
+
+
+async def test_commands_and_mentions_without_entities(api, config, store):
+    """Clients that leave out the entities: "/years …" is still a command, "@bot …" a mention."""
+    async with running(config, store):
+        api.private(USER, "/years 后湖街道", entities=False)
+        (years,) = await api.wait_sent(USER)
+        assert "2021" in years.text
+        api.group(GROUP, USER, f"@{BOT_USERNAME} 西岗街道2022年行政处罚多少", entities=False)
+        (fine,) = await api.wait_sent(GROUP)
+        assert "24" in fine.text
+        api.group(GROUP, USER, "/ask@some_other_bot 后湖街道2021年收到几件申请", entities=False)
+        api.private(USER, "/nosuch", entities=False)
+        calls = await api.wait_sent(USER, 2)
+        assert "没有这个命令" in calls[1].text
+        await api.idle()
+        assert len(api.sent(GROUP)) == 1

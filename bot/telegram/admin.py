@@ -278,8 +278,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("reload", cmd_reload))
+    # Ingesting and sending the digest take a while: block=False lets the bot go on answering
+    # other people meanwhile (ingests are serialised by Services.ingest_lock).
+    app.add_handler(CommandHandler("reload", cmd_reload, block=False))
     app.add_handler(CommandHandler("stats", cmd_stats))
     app.add_handler(CommandHandler("unanswered", cmd_unanswered))
-    app.add_handler(CommandHandler("digest", cmd_digest))
-    app.add_handler(MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE, on_document))
+    app.add_handler(CommandHandler("digest", cmd_digest, block=False))
+    app.add_handler(MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE, on_document, block=False))

@@ -24,7 +24,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.answers import Answer, ChatSession
@@ -243,6 +243,9 @@ def _mentions_bot(message: Message, username: str, bot_id: int) -> str | None:
                         + text[_offset(text, ent.offset + ent.length):]).strip()
         elif ent.type == MessageEntity.TEXT_MENTION and ent.user and ent.user.id == bot_id:
             return text.replace(message.parse_entity(ent), " ").strip()
+    if username and handle in text.lower():  # a mention typed without its entity
+        pos = text.lower().index(handle)
+        return (text[:pos] + " " + text[pos + len(handle):]).strip()
     reply = message.reply_to_message
     if reply and reply.from_user and reply.from_user.id == bot_id:
         return text.strip()
@@ -254,12 +257,38 @@ def _offset(text: str, utf16_offset: int) -> int:
     return len(text.encode("utf-16-le")[: utf16_offset * 2].decode("utf-16-le", errors="ignore"))
 
 
+COMMAND_TEXT = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+|$)(.*)$", re.S)
+
+
+async def _command_without_entity(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A "/command" that came without its bot_command entity (Telegram always sends one; a
+    client or stand-in server may not): run the command's handler all the same."""
+    m = COMMAND_TEXT.match(update.effective_message.text or "")
+    if not m:
+        return False
+    name, target, rest = m.group(1).lower(), m.group(2), m.group(3)
+    if target and target.lower() != (context.bot.username or "").lower():
+        return True  # meant for another bot
+    for handler in context.application.handlers.get(0, []):
+        if isinstance(handler, CommandHandler) and name in handler.commands:
+            context.args = rest.split()
+            await handler.callback(update, context)
+            return True
+    if update.effective_chat.type == ChatType.PRIVATE:
+        await on_unknown_command(update, context)
+    return True
+
+
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await _command_without_entity(update, context):
+        return
     await ask(update, context, update.effective_message.text or "")
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg = update.effective_message
+    if await _command_without_entity(update, context):
+        return
     question = _mentions_bot(msg, context.bot.username or "", context.bot.id)
     if question is None:
         return  # people talking among themselves
@@ -424,7 +453,7 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _, token, kind, value = (query.data or "").split(":")
         token_i, value_i = int(token), int(value)
     except ValueError:
-        await query.answer()
+        await _answer_query(query)
         return
     pending = context.chat_data.get("pending", {}).pop(token_i, None)
     label = value
@@ -434,10 +463,10 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 if button.callback_data == query.data:
                     label = button.text
     if pending is None:
-        await query.answer("这个选择已过期，请重新提问。")
+        await _answer_query(query, "这个选择已过期，请重新提问。")
         await _close_keyboard(query, None)
         return
-    await query.answer()
+    await _answer_query(query)
     await _close_keyboard(query, label)
     forced = {k: pending[k] for k in ("agency_id", "year") if pending.get(k) is not None}
     forced["agency_id" if kind == "a" else "year"] = value_i
@@ -448,6 +477,13 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(update, context, answer, pending["question"], forced, started)
 
 
+async def _answer_query(query, text: str | None = None) -> None:
+    try:
+        await query.answer(text)
+    except TelegramError as exc:  # too old, or already answered: the answer matters more
+        log.debug("could not answer the callback query: %s", exc)
+
+
 async def _close_keyboard(query, label: str | None) -> None:
     """Take the buttons off the question, noting the choice made."""
     msg = query.message
@@ -456,7 +492,7 @@ async def _close_keyboard(query, label: str | None) -> None:
             await query.edit_message_text(esc(msg.text) + "\n\n✅ " + esc(label), reply_markup=None)
         else:
             await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest as exc:  # too old to edit, or unchanged: the answer still follows
+    except TelegramError as exc:  # too old to edit, or unchanged: the answer still follows
         log.debug("could not edit the choice message: %s", exc)
 
 
