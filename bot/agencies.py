@@ -76,15 +76,16 @@ def aliases(a: Agency) -> set[str]:
             break
     if core.endswith(("镇", "乡")):
         names.add(core + "人民政府")
-    bare = {n for n in names if n}
-    for region in (a.district, a.city, a.province):
+    bare = {n for n in names if n and n != a.name}
+    for region in (a.district, a.city):
         if not region:
             continue
         for r in {region, _strip_region_suffix(region)}:
-            for n in list(bare):
-                if n != a.name and len(n) >= 2:
+            for n in bare:
+                if len(n) >= 2:
                     names.add(r + n)
-                    names.add(r + "人民政府" + n)
+    if a.city and a.district:
+        names.add(a.city + a.district + a.short_name)
     for word in _ADMIN_WORDS:
         if word in a.name:
             names.add(a.name.replace(word, ""))
@@ -110,6 +111,10 @@ class AgencyIndex:
         for lst in self.by_bigram.values():
             lst.sort(key=len, reverse=True)
         self.alias_list = list(self.by_alias)
+        # fuzzy matching looks at names of about the phrase's length only
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for n in self.alias_list:
+            self.by_length[len(n)].append(n)
         # regions: for filters such as "江岸区各街道"
         self.regions: dict[str, set[int]] = defaultdict(set)
         for a in agencies:
@@ -145,7 +150,8 @@ class AgencyIndex:
                 i += 1
         return found
 
-    def resolve(self, text: str) -> Match:
+    def resolve(self, text: str, fuzzy: bool = True) -> Match:
+        """The agency named in ``text``: exact aliases first, then (``fuzzy``) near names."""
         text = text.strip()
         hits = self.mentions(text)
         if hits:
@@ -160,7 +166,7 @@ class AgencyIndex:
                     ids = narrowed
             ids = self._narrow_by_region(ids, text)
             return Match(sorted((self.agencies[i] for i in ids), key=lambda a: a.name), alias, True)
-        return self.fuzzy(text)
+        return self.fuzzy(text) if fuzzy else Match([], "", False)
 
     def _narrow_by_region(self, ids: set[int], text: str) -> set[int]:
         if len(ids) < 2:
@@ -187,9 +193,10 @@ class AgencyIndex:
         phrase = self.candidate_phrase(text)
         if not phrase or not self.alias_list:
             return Match([], "", False, [])
-        results = process.extract(phrase, self.alias_list, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=50)
+        pool = [n for k in range(len(phrase) - 1, len(phrase) + 2) for n in self.by_length.get(k, ())]
+        results = process.extract(phrase, pool, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=50)
         if not results:
-            return Match([], phrase, False, self.suggest(phrase))
+            return Match([], phrase, False, self.suggest(phrase, limit))
         sound = _pinyin(phrase)
         ids: list[int] = []
         for alias, score, _ in results:
@@ -204,14 +211,15 @@ class AgencyIndex:
             for i in sorted(self.by_alias[alias]):
                 if i not in near:
                     near.append(i)
-        return Match([], phrase, False, [self.agencies[i] for i in near][:limit] or self.suggest(phrase))
+        return Match([], phrase, False, [self.agencies[i] for i in near][:limit])
 
     def suggest(self, phrase: str, limit: int = 5) -> list[Agency]:
         """The nearest names to ``phrase``, for "did you mean"."""
         if not self.alias_list or not phrase:
             return []
         out: list[int] = []
-        for alias, _, _ in process.extract(phrase, self.alias_list, scorer=fuzz.WRatio, limit=limit * 4):
+        pool = [n for k in range(max(2, len(phrase) - 3), len(phrase) + 4) for n in self.by_length.get(k, ())]
+        for alias, _, _ in process.extract(phrase, pool or self.alias_list, scorer=fuzz.WRatio, limit=limit * 4):
             for i in sorted(self.by_alias[alias]):
                 if i not in out:
                     out.append(i)

@@ -149,8 +149,8 @@ class Answerer:
         if agency_id is not None and agency_id in self.index.agencies:
             match = Match([self.index.agencies[agency_id]], self.index.agencies[agency_id].name)
         else:
-            match = self.index.resolve(rest)
-            if not match.exact:
+            match = self.index.resolve(rest, fuzzy=False)
+            if not match.agencies and not (_RANK.search(q) or _ALL.search(q) or self.index.in_region(rest)):
                 match = self.index.fuzzy(_blank_hits(rest))
         metric_text = rest.replace(match.matched, " ") if match.matched else rest
         mp = parse_metrics(metric_text)
@@ -422,18 +422,20 @@ class Answerer:
         return [r for r in rows if region is None or r["agency_id"] in region[1]]
 
     def _bulk_figures(self, reports: list[dict], query: MetricQuery) -> list[tuple[dict, Figure]]:
+        """The figure for many reports of one year, with one query for their cells."""
         if not reports:
             return []
         by_id = {r["id"]: r for r in reports}
         keys = sorted({k for v in ("2019", "2021") for k in keys_needed(query, v)})
         cells: dict[int, dict[str, dict]] = {}
         if keys:
-            ids = list(by_id)
-            for start in range(0, len(ids), 900):
-                chunk = ids[start:start + 900]
-                for c in self.store.db.query(
-                        f"select * from cells where key in ({','.join('?' * len(keys))}) and report_id in "
-                        f"({','.join('?' * len(chunk))})", [*keys, *chunk]):
+            years = sorted({r["year"] for r in reports})
+            rows = self.store.db.query(
+                f"select c.report_id, c.key, c.value, c.raw, c.status from cells c join reports r on r.id = c.report_id "
+                f"where r.year in "
+                f"({','.join('?' * len(years))}) and c.key in ({','.join('?' * len(keys))})", [*years, *keys])
+            for c in rows:
+                if c["report_id"] in by_id:
                     cells.setdefault(c["report_id"], {})[c["key"]] = c
         out = []
         for rid, rep in by_id.items():

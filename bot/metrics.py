@@ -154,6 +154,7 @@ def parse_metrics(text: str) -> MetricParse:
     return MetricParse(metrics, loose_cols, hits)
 
 
+@lru_cache(maxsize=4096)
 def metric_label(query: MetricQuery, version: str) -> str:
     key = query.key(version)
     if query.kind == "ratio":
@@ -170,6 +171,7 @@ def metric_label(query: MetricQuery, version: str) -> str:
     return spec.label if spec else key
 
 
+@lru_cache(maxsize=4096)
 def metric_unit(query: MetricQuery, version: str) -> str:
     if query.kind == "ratio":
         return "%"
@@ -181,6 +183,7 @@ def metric_unit(query: MetricQuery, version: str) -> str:
     return spec.unit if spec else "件"
 
 
+@lru_cache(maxsize=4096)
 def sum_parts(query: MetricQuery, version: str) -> tuple[str, ...]:
     """The cells a derived sum adds, for ``version``."""
     d = next(d for d in DERIVED_SUMS if d.key == query.prefix)
