@@ -145,7 +145,6 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
         assert len(buttons) == 2
         jiangan = next(b for b in buttons if "江岸区" in b["text"])
-        message = api.messages[(USER, int(question.params.get("message_id") or 0))] if False else None
         message = next(m for (chat, _), m in api.messages.items() if chat == USER and m.get("reply_markup"))
         api.tap(USER, message, jiangan["callback_data"])
         await api.wait_for(lambda: len(api.sent(USER)) >= 2, what="the answer after the tap")
@@ -159,6 +158,10 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         await api.wait_for(lambda: len(api.called("answerCallbackQuery")) >= 2)
         await api.idle()
         assert len(api.sent(USER)) == 2
+        # the choice carries into follow-ups
+        api.private(USER, "行政许可呢")
+        calls = await api.wait_sent(USER, 3, methods=("sendMessage",))
+        assert "江岸区" in calls[2].text and "2676" in calls[2].text
 
 
 async def test_follow_up(api, config, store):

@@ -188,9 +188,18 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not rows:
         await reply_html(update, context, "还没有未能回答的问题。")
         return
-    lines = [f"最近 {len(rows)} 个未能回答的问题："]
+    from datetime import datetime
+
+    from bot.telegram.digest import timezone_of
+
+    tz = timezone_of(sv)
+    lines = [f"最近 {len(rows)} 个未能回答的问题（{esc(sv.setting('digest', 'timezone', 'Asia/Shanghai'))} 时间）："]
     for r in rows:
-        lines.append(f"• {esc(r['at'][:16].replace('T', ' '))} [{esc(r['status'])}] {esc(r['question'][:200])}")
+        try:
+            when = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%m-%d %H:%M")
+        except (TypeError, ValueError):
+            when = str(r["at"])[:16]
+        lines.append(f"• {esc(when)} [{esc(r['status'])}] {esc(r['question'][:200])}")
     await reply_html(update, context, "\n".join(lines))
 
 

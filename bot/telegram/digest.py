@@ -228,7 +228,7 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     note = ""
     if scope and not any(matches(r, [scope]) for r in sv.store.reports()):
         note = f"\n（目前库里还没有与“{esc(scope)}”相符的报告；有了就会通知您。）"
-    await reply_html(update, context, f"✅ 已订阅{what}的摘要，{describe_schedule(sv)}发送；"
+    await reply_html(update, context, f"✅ 已订阅{what}摘要，{describe_schedule(sv)}发送；"
                                       f"没有新报告时不打扰。{note}\n/unsubscribe 取消订阅。")
 
 
