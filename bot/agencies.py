@@ -76,6 +76,9 @@ def aliases(a: Agency) -> set[str]:
             break
     if core.endswith(("镇", "乡")):
         names.add(core + "人民政府")
+    if core.endswith("人民政府") and len(core) > 5:  # a region's government: 江岸区人民政府
+        region = core[: -len("人民政府")]
+        names.update({region + "政府", region})
     bare = {n for n in names if n and n != a.name}
     for region in (a.district, a.city):
         if not region:

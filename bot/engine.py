@@ -152,9 +152,12 @@ class Answerer:
             match = self.index.resolve(rest, fuzzy=False)
             if not match.agencies and not (_RANK.search(q) or _ALL.search(q) or self.index.in_region(rest)):
                 match = self.index.fuzzy(_blank_hits(rest))
+        # "江岸区各街道…": a region's name, not its government
+        if match.agencies and _ALL.search(q) and self.index.in_region(match.matched):
+            match = Match([], "", False)
         metric_text = rest.replace(match.matched, " ") if match.matched else rest
         mp = parse_metrics(metric_text)
-        metrics = list(mp.metrics)
+        metrics = _drop_context_rows(list(mp.metrics), metric_text)
         region = self.index.in_region(rest) if not match.agencies else None
 
         followup = session is not None and not session.expired() and session.agency_id is not None
@@ -490,6 +493,20 @@ class Answerer:
                       sources=[Source(r["id"], r["title"], r["file"]) for r, _ in with_value[:3]],
                       warnings=([f"{len(figs) - len(with_value)}份报告没有该项数字，未计入"]
                                 if len(with_value) < len(figs) else []))
+
+
+_SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几")
+
+
+def _drop_context_rows(metrics: list[MetricQuery], text: str) -> list[MetricQuery]:
+    """"收到的申请中有几件予以公开": 收到 sets the scene, 予以公开 is asked.  Several figures are
+    asked only with a conjunction (收到和办结各多少)."""
+    rows = [m for m in metrics if m.kind != "narrative"]
+    if len(rows) > 1 and not _SEVERAL.search(text):
+        asked = [m for m in rows if m.prefix != "apply.new"]
+        if asked:
+            return [asked[-1]]
+    return metrics
 
 
 def _blank_hits(text: str) -> str:

@@ -251,6 +251,14 @@ def test_rank_within_a_region(qa):
     assert ans.values[0]["value"] == 534
 
 
+def test_region_with_all_is_a_total_not_its_government(qa):
+    a, figs = qa
+    ans = a.answer("江岸区各街道2021年一共收到多少申请")
+    expected = 3 + sum(f["apply.new.total"] for (ag, y), f in figs.items() if y == 2021 and "江岸区" in ag)
+    check(ans, "answered", expected)
+    assert ans.kind == "total" and len(ans.values) == 3
+
+
 def test_total_over_agencies(qa):
     a, figs = qa
     ans = a.answer("武汉市各街道2021年一共收到多少申请")
@@ -410,6 +418,11 @@ PEOPLE = [  # the way people type: spaces, punctuation, polite words, word order
     ("西岗街道2022年行政事业性收费金额", 0),
     ("西岗街道2022年规章制发几件", 0),
     ("西岗街道2022年重复申请几件", 0),
+    ("后湖街道2021年收到的申请中有几件予以公开", 3),
+    ("后湖街道2021年结转到下一年的申请有几件", 0),
+    ("后湖街道2021年上年结转的申请", 0),
+    ("后湖街道办2021年收到几件申请", 3),
+    ("后湖街办2021年收到几件申请", 3),
     ("西岗街道2022年复议纠错率", None),
     ("西岗街道2022年公开率", None),
 ]
