@@ -497,3 +497,43 @@ async def test_commands_and_mentions_without_entities(api, config, store):
         assert "没有这个命令" in calls[1].text
         await api.idle()
         assert len(api.sent(GROUP)) == 1
+
+
+async def test_schedule_and_inbox_scan(api, config, store):
+    from bot.telegram import admin, digest
+
+    config["digest"].update(cron="30 8 * * 1-5", timezone="Asia/Shanghai", inbox_scan_minutes=5)
+    inbox = Path(config["store"]["inbox"])
+    async with running(config, store) as app:
+        sv = app.bot_data["services"]
+        job = sv.scheduler.get_job("digest")
+        when = job.next_run_time
+        assert (when.hour, when.minute) == (8, 30) and when.weekday() < 5
+        assert str(when.tzinfo) == "Asia/Shanghai"
+        assert sv.scheduler.get_job("inbox").trigger.interval.total_seconds() == 300
+        inbox.mkdir(parents=True, exist_ok=True)
+        (inbox / "houhu2022.txt").write_text(next_year_copy(), encoding="utf-8")
+        summary = await admin.scan_inbox(app)  # what the scheduled scan runs
+        assert summary.counts["added"] == 1
+        api.private(USER, "后湖街道2022年收到几件申请")
+        (answer,) = await api.wait_sent(USER)
+        assert "3件" in html.unescape(answer.text)
+        assert "每个工作日" in digest.describe_schedule(sv) or "cron" in digest.describe_schedule(sv)
+
+
+async def test_digest_paced_between_chats(api, config, store, tmp_path):
+    config["digest"]["pace_seconds"] = 0.2
+    chats = [6001, 6002, 6003]
+    async with running(config, store):
+        for chat in chats:
+            api.private(chat, "/subscribe")
+            await api.wait_sent(chat)
+        new = tmp_path / "houhu2022.txt"
+        new.write_text(next_year_copy(), encoding="utf-8")
+        ingest(store, [new])
+        api.private(ADMIN, "/digest")
+        (reply,) = await api.wait_sent(ADMIN)
+        assert "3 个会话" in reply.text
+    sends = sorted(c.at for c in api.sent() if "新入库的报告" in c.text)
+    assert len(sends) == 3
+    assert all(b - a >= 0.18 for a, b in zip(sends, sends[1:]))
