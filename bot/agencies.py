@@ -153,6 +153,20 @@ class AgencyIndex:
                 i += 1
         return found
 
+    def resolve_all(self, text: str) -> list[Match]:
+        """Every agency named in ``text``, in order ("后湖街道和西岗街道" -> two matches).
+        Mentions that narrow each other down ("江岸区 … 后湖街道") count as one."""
+        groups: list[tuple[str, set[int]]] = []
+        for _, alias in self.mentions(text):
+            ids = set(self.by_alias[alias])
+            if groups and groups[-1][1] & ids:
+                prev_alias, prev = groups[-1]
+                groups[-1] = (max(prev_alias, alias, key=len), prev & ids)
+            elif not groups or groups[-1][1] != ids:
+                groups.append((alias, ids))
+        return [Match(sorted((self.agencies[i] for i in self._narrow_by_region(ids, text)), key=lambda a: a.name),
+                      alias, True) for alias, ids in groups]
+
     def resolve(self, text: str, fuzzy: bool = True) -> Match:
         """The agency named in ``text``: exact aliases first, then (``fuzzy``) near names."""
         text = text.strip()

@@ -175,6 +175,13 @@ class Answerer:
         if followup and not spec.given and session.year and metrics and not _TREND.search(q):
             spec = YearSpec(years=[session.year])
 
+        if metrics and agency_id is None:
+            named = [m for m in self.index.resolve_all(rest) if len(m.agencies) == 1]
+            distinct = list({m.agencies[0].id: m.agencies[0] for m in named}.values())
+            if len(distinct) >= 2:
+                return self._remember(session, None, spec, metrics, "compare",
+                                      self._compare_agencies(distinct[:6], metrics[0], spec))
+
         if _LIST_YEARS.search(q) and match.agencies and not metrics:
             if len(match.agencies) == 1:
                 return self.years(match.agencies[0].name)
@@ -417,6 +424,33 @@ class Answerer:
                       values=[{"agency": agency.name, "year": y, "key": f.key, "value": f.value}
                               for y, f in zip((y1, y2), figs)],
                       sources=sources, warnings=warnings, kind="compare")
+
+    def _compare_agencies(self, agencies: list[Agency], query: MetricQuery, spec: YearSpec) -> Answer:
+        """The same figure for several agencies in one year (the latest they all have, if none is given)."""
+        if spec.years:
+            year = spec.years[-1]
+        else:
+            common = set.intersection(*(set(a.years) for a in agencies))
+            year = max(common) if common else max(y for a in agencies for y in a.years)
+        rows, sources, warnings = [], [], []
+        for a in agencies:
+            rep = self.store.report_for(a.id, year)
+            if rep is None:
+                rows.append((a, None))
+                continue
+            fig = self.figure(rep, query)
+            rows.append((a, fig))
+            sources.extend(self._sources(rep, fig)[:1])
+            warnings.extend(w for w in self._warnings(rep, fig) if w not in warnings)
+        text = replies.compare_agencies_text(year, rows, sources)
+        first = next((f for _, f in rows if f is not None), None)
+        status = "answered" if first is not None else "not_found"
+        return Answer(status, text, year=year, kind="compare",
+                      metric={"key": first.key, "label": first.label} if first else None,
+                      unit=first.unit if first else None,
+                      values=[{"agency": a.name, "year": year, "key": f.key if f else None,
+                               "value": f.value if f else None} for a, f in rows],
+                      sources=sources, warnings=warnings)
 
     def _reports_in(self, year: int, region: tuple[str, set[int]] | None) -> list[dict]:
         rows = self.store.db.query(

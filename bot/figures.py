@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.metrics import MetricQuery, metric_label, metric_unit, sum_parts
-from store.template import DERIVED_RATIOS, NARRATIVE_FACTS
+from store.template import DERIVED_RATIOS, DERIVED_SUMS, NARRATIVE_FACTS
 
 FIGURE_STATUSES = ("number", "inferred")
 
@@ -26,6 +26,7 @@ class Figure:
     passage: dict | None = None  # narrative facts: the passage it was read from
     approx: bool = False  # "186余条"
     note: str = ""
+    formula: str = ""  # derived figures: how it is computed
 
     @property
     def has_value(self) -> bool:
@@ -57,7 +58,7 @@ def compute(query: MetricQuery, version: str, cells: dict[str, dict], passages: 
         return narrative_fact(query.prefix, passages or [], label, unit)
     needed = keys_needed(query, version)
     got = [cells.get(k) for k in needed]
-    fig = Figure(None, "missing", key, label, unit, [c for c in got if c])
+    fig = Figure(None, "missing", key, label, unit, [c for c in got if c], formula=_formula(query, version))
     if any(c is None for c in got):
         return fig
     statuses = {c["status"] for c in got}
@@ -90,6 +91,14 @@ def compute(query: MetricQuery, version: str, cells: dict[str, dict], passages: 
         fig.status = "partial"
         fig.note = "部分组成项未填写或填写为“/”，不能合计"
     return fig
+
+
+def _formula(query: MetricQuery, version: str) -> str:
+    if query.kind == "ratio":
+        return next(d.formula for d in DERIVED_RATIOS if d.key == query.prefix)
+    if query.kind == "sum" and len(keys_needed(query, version)) > 1:
+        return next(d.formula for d in DERIVED_SUMS if d.key == query.prefix)
+    return ""
 
 
 def narrative_fact(name: str, passages: list[dict], label: str, unit: str) -> Figure:

@@ -166,7 +166,9 @@ def metric_label(query: MetricQuery, version: str) -> str:
         col = key.rsplit(".", 1)[1]
         cols = APPLICANT_COLUMNS if query.family == "applicant" else RESULT_COLUMNS
         col_label = next(c.label for c in cols if c.key == col)
-        return f"{d.label}（{col_label}）" if col != "total" or query.family == "applicant" else f"{d.label}：总计"
+        if col == "total":
+            return d.label if query.family == "applicant" else f"{d.label}：总计"
+        return f"{d.label}（{'申请人：' if query.family == 'applicant' else ''}{col_label}）"
     spec = cell_spec(key, version)
     return spec.label if spec else key
 

@@ -76,6 +76,8 @@ def cells_text(agency: Agency, rep: dict, figs: list[Figure], note: str, sources
     lines = [head]
     for f in figs:
         lines.append(f"{f.label}：{value_text(f)}")
+        if f.formula:
+            lines.append(f"（{f.formula}）")
     lines.append("来源：")
     lines += sources_text(sources)
     lines += [f"⚠ {w}" for w in warnings]
@@ -147,6 +149,25 @@ def compare_text(agency: Agency, years: tuple[int, int], figs: list[Figure], sou
             lines.append("两年相同")
     else:
         lines.append("有一年没有可比的数字，无法计算差值")
+    lines.append("来源：")
+    lines += sources_text(sources)
+    return "\n".join(lines)
+
+
+def compare_agencies_text(year: int, rows: list[tuple[Agency, Figure | None]], sources: list[Source]) -> str:
+    first = next((f for _, f in rows if f is not None), None)
+    label = first.label if first else ""
+    lines = [f"{year}年 {label}："]
+    for a, f in rows:
+        lines.append(f"• {a.display}：" + (value_text(f) if f is not None else f"没有{year}年的报告"))
+    nums = [(a, f.value) for a, f in rows if f is not None and f.value is not None]
+    if len(nums) == 2:
+        (a1, v1), (a2, v2) = nums
+        d = v1 - v2
+        if d:
+            lines.append(f"{a1.short_name}比{a2.short_name}{'多' if d > 0 else '少'}{fmt_number(abs(d))}{first.unit}")
+        else:
+            lines.append("两者相同")
     lines.append("来源：")
     lines += sources_text(sources)
     return "\n".join(lines)

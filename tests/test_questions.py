@@ -233,6 +233,24 @@ def test_trend(qa, q, years):
         assert key.startswith(version_key.rsplit(".", 1)[0])
 
 
+@pytest.mark.parametrize("q", ["二七街道和花桥街道2022年收到申请对比", "比较二七街道与花桥街道2022年收到几件申请",
+                               "二七街道、花桥街道2022年各收到多少申请"])
+def test_compare_agencies(qa, q):
+    a, figs = qa
+    ans = a.answer(q)
+    assert ans.status == "answered" and ans.kind == "compare"
+    assert [v["value"] for v in ans.values] == [figs[(ERQI, 2022)]["apply.new.total"],
+                                                 figs[("武汉市江岸区人民政府花桥街道办事处", 2022)]["apply.new.total"]]
+    assert len(ans.sources) >= 2
+
+
+def test_derived_figures_show_their_formula(qa):
+    ans = qa[0].answer("天坛街道2020年不予公开几件")
+    assert ans.value == 1 and "第1至8项之和" in ans.text
+    ans = qa[0].answer("后湖街道2021年公开率")
+    assert ans.value == 100.0 and "予以公开 + 部分公开" in ans.text
+
+
 def test_rank_most_and_fewest(qa):
     a, figs = qa
     ans = a.answer("2021年收到申请最多的单位")
