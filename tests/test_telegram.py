@@ -210,6 +210,8 @@ class LongAnswerer:
         if question == "全部明细":
             text = "\n".join(f"第{i}行 <数据> & “引文” {'明细' * 20}" for i in range(300))
             return Answer("answered", text, kind="list", question=question)
+        if question == "超长":
+            return Answer("answered", "\n".join(f"第{i}行 {'很长' * 30}" for i in range(2000)), kind="list")
         if question == "出错":
             raise RuntimeError("boom")
         return self.real.answer(question, session, **kw)
@@ -227,6 +229,16 @@ async def test_long_answer_split(api, config, store):
     full = "\n".join(f"第{i}行 <数据> & “引文” {'明细' * 20}" for i in range(300))
     assert html.unescape("\n".join(p.text for p in parts)) == full  # split at line boundaries, escaped
     assert all(p.text.startswith("第") for p in parts)
+
+
+async def test_overlong_answer_cut_with_a_note(api, config, store):
+    async with running(config, store, LongAnswerer(Answerer(store))):
+        api.private(USER, "超长")
+        await api.wait_sent(USER, 6)
+        await api.idle()
+    parts = api.sent(USER)
+    assert len(parts) == 6 and all(len(p.text) <= 4096 for p in parts)
+    assert "内容太长" in parts[-1].text
 
 
 def test_split_message_units():

@@ -38,6 +38,7 @@ HEADLINE = (
     ("行政诉讼", "起", ("suit.direct.total", "suit.after_review.total")),
 )
 COMPACT_AFTER = 15  # more new reports than this: one line each
+LISTED_MAX = 150  # at most this many reports listed in one digest (about four messages)
 
 
 # ---------------------------------------------------------------------- schedule
@@ -158,7 +159,10 @@ def report_summary(store, report: dict, compact: bool = False) -> str:
 def digest_text(store, reports: list[dict]) -> str:
     compact = len(reports) > COMPACT_AFTER
     head = f"📬 <b>新入库的报告</b>：{len(reports)} 份"
-    body = ("\n" if compact else "\n\n").join(report_summary(store, r, compact) for r in reports)
+    shown = reports[:LISTED_MAX]
+    body = ("\n" if compact else "\n\n").join(report_summary(store, r, compact) for r in shown)
+    if len(reports) > len(shown):
+        body += f"\n…… 另有 {len(reports) - len(shown)} 份（/agencies 查看全部单位）"
     return f"{head}\n\n{body}\n\n问具体数字请直接提问；/unsubscribe 取消订阅。"
 
 
@@ -184,7 +188,7 @@ async def send_digest(app: Application, only_chat: int | None = None) -> dict[st
         relevant = [r for r in new if matches(r, scopes)]
         if relevant:
             try:
-                await send_html(app.bot, chat_id, digest_text(sv.store, relevant), pace=max(pace, 1.0))
+                await send_html(app.bot, chat_id, digest_text(sv.store, relevant), pace=1.0)
             except Forbidden as exc:
                 log.info("digest: chat blocked the bot (%s): unsubscribed", exc.message)
                 state.unsubscribe(chat_id)

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096
 PENDING_KEEP = 20  # ambiguous questions remembered per chat, waiting for a tap
+MAX_PARTS = 6  # messages one reply may take; longer replies are cut with a note
+PART_PACE = 0.3  # seconds between the messages of one reply
 
 #: The commands everyone sees in the menu (registered with set_my_commands).
 PUBLIC_COMMANDS = [
@@ -96,10 +98,16 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 
 async def send_html(bot, chat_id: int, text: str, *, reply_markup: InlineKeyboardMarkup | None = None,
-                    reply_to: int | None = None, thread_id: int | None = None, pace: float = 0.0) -> Message | None:
-    """Send ``text`` (already HTML) in as many messages as it takes; buttons on the last one.
-    ``pace``: seconds between the parts (Telegram allows about one message a second per chat)."""
+                    reply_to: int | None = None, thread_id: int | None = None, pace: float = PART_PACE,
+                    max_parts: int = MAX_PARTS) -> Message | None:
+    """Send ``text`` (already HTML) in as many messages as it takes (at most ``max_parts``: the
+    rest is cut with a note); buttons on the last one.  ``pace``: seconds between the parts
+    (Telegram allows about one message a second per chat, with short bursts)."""
     parts = split_message(text)
+    if len(parts) > max_parts:
+        note = "\n……（内容太长，只显示了前一部分；请把问题问得具体些，例如加上地区或年份。）"
+        parts = parts[:max_parts - 1] + split_message(parts[max_parts - 1], MAX_MESSAGE - len(note))[:1]
+        parts[-1] += note
     last = None
     for i, part in enumerate(parts):
         if i and pace:
