@@ -108,7 +108,7 @@ def narrative_fact(name: str, passages: list[dict], label: str, unit: str) -> Fi
     for p in passages:
         m = rx.search(p["text"])
         if m:
-            fig = Figure(_number(int(m.group("n"))), "number", f"narrative:{name}", label, unit, passage=p)
+            fig = Figure(_number(int(m.group("n").replace(",", ""))), "number", f"narrative:{name}", label, unit, passage=p)
             fig.approx = bool(m.groupdict().get("approx"))
             fig.note = m.group(0)
             return fig
