@@ -220,7 +220,7 @@ def serve(ctx: Context):
     if not ctx.config["telegram"].get("token"):
         click.echo("No Telegram token configured (DISCLOSURE_BOT_TOKEN or telegram.token): "
                    "starting the console chat instead.", err=True)
-        ctx.invoke(chat)
+        click.get_current_context().invoke(chat)
         return
     from bot.telegram.app import run
 

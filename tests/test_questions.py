@@ -486,3 +486,32 @@ def test_corpus_size():
     n = sum(len(getattr(module, name)) for name in ("README", "METRICS_003", "OTHER_SAMPLES", "PEOPLE"))
     n += len(AGENCY_NAMES_003) * len(YEARS_2021) + 14 + 9 + 6  # forms, negatives, compare/trend
     assert n >= 200
+
+
+def test_cli_serve_without_token_is_the_console_chat(tmp_path):
+    """The README's first command: `disclosure-bot serve` with no token chats on the console."""
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    env = {"DISCLOSURE_BOT_TOKEN": "", "TELEGRAM_BOT_TOKEN": "", "DISCLOSURE_BOT_CONFIG": ""}
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "d.db"), "serve"],
+                                input="后湖街道2021年收到几件申请\n那2022年呢\nquit\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "3件" in result.output and "没有江岸区人民政府后湖街道办事处2022年的报告" in result.output
+
+
+def test_cli_ask_json_and_batch(tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    db = str(tmp_path / "d.db")
+    r = CliRunner().invoke(cli, ["--db", db, "ask", "西岗街道2022年被提起行政诉讼多少起", "--json"])
+    data = json.loads(r.output[r.output.index("{"):])
+    assert data["status"] == "answered" and data["value"] == 15 and data["sources"][0]["passage"]
+    assert set(data) >= {"status", "agency", "year", "metric", "value", "unit", "values", "text", "sources",
+                         "warnings", "candidates"}
+    r = CliRunner().invoke(cli, ["--db", db, "ask", "-"], input="后湖街道2021年收到几件申请\n东湖街道2021年收到几件申请\n")
+    lines = [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
+    assert [x["status"] for x in lines] == ["answered", "not_found"] and lines[0]["value"] == 3
