@@ -549,3 +549,38 @@ async def test_digest_paced_between_chats(api, config, store, tmp_path):
     sends = sorted(c.at for c in api.sent() if "新入库的报告" in c.text)
     assert len(sends) == 3
     assert all(b - a >= 0.18 for a, b in zip(sends, sends[1:]))
+
+
+def membership(api: FakeBotAPI, chat_id: int, old: str, new: str) -> dict:
+    member = lambda status: {"status": status, "user": api.bot, **(  # noqa: E731
+        {"until_date": 0} if status == "kicked" else {})}
+    return api.add_update({"my_chat_member": {"chat": api.chat(chat_id), "from": api.user(USER),
+                                              "date": int(time.time()), "old_chat_member": member(old),
+                                              "new_chat_member": member(new)}})
+
+
+async def test_added_to_a_group_and_removed(api, config, store):
+    async with running(config, store):
+        membership(api, GROUP, "left", "member")
+        (hello,) = await api.wait_sent(GROUP)
+        assert "大家好" in hello.text and f"@{BOT_USERNAME}" in hello.text
+        api.group(GROUP, USER, "/subscribe")
+        await api.wait_sent(GROUP, 2)
+        assert list(store.db.query("select chat_id from tg_subscriptions")) == [{"chat_id": GROUP}]
+        membership(api, GROUP, "member", "kicked")
+        await api.wait_for(lambda: not list(store.db.query("select * from tg_subscriptions")),
+                           what="the subscription dropped")
+
+
+def test_webhook_mode_explains_what_it_needs(config, store):
+    import importlib.util
+
+    from bot.telegram.app import run
+
+    config["telegram"].update(mode="webhook", webhook_url="")
+    with pytest.raises(SystemExit) as exc:
+        run(config, store)
+    if importlib.util.find_spec("tornado") is None:
+        assert "python-telegram-bot[webhooks]" in str(exc.value)
+    else:
+        assert "webhook_url" in str(exc.value)

@@ -22,10 +22,10 @@ import re
 import time
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.answers import Answer, ChatSession
 from bot.telegram.state import Services
@@ -504,6 +504,28 @@ async def _close_keyboard(query, label: str | None) -> None:
         log.debug("could not edit the choice message: %s", exc)
 
 
+async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Added to a group: say how to use the bot there.  Removed or blocked: drop the chat's
+    digest subscriptions."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    was = change.old_chat_member.status
+    now = change.new_chat_member.status
+    gone = (ChatMember.LEFT, ChatMember.BANNED)
+    if now in gone:
+        if services(context).state.unsubscribe(change.chat.id):
+            log.info("removed from a chat: its subscriptions were dropped")
+        return
+    if was in gone and change.chat.type != ChatType.PRIVATE and now in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
+        example = _examples(context)[0]
+        await context.bot.send_message(
+            change.chat.id,
+            "大家好！我回答政府信息公开工作年度报告里的问题。在群里 @" + esc(context.bot.username)
+            + " 加上问题（例如 @" + esc(context.bot.username) + " " + esc(example)
+            + "），回复我的消息，或用 /ask 问题。/help 查看更多。")
+
+
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_html(update, context, "没有这个命令。/help 查看可用的命令和示例问题；也可以直接提问。")
 
@@ -524,6 +546,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("compare", cmd_compare))
     app.add_handler(CommandHandler("rank", cmd_rank))
     app.add_handler(CallbackQueryHandler(on_pick, pattern=r"^pick:"))
+    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text), group=1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text), group=1)
