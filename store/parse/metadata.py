@@ -105,6 +105,24 @@ def short_name(full: str) -> str:
     return (last_region[-1] if last_region else "") + rest
 
 
+#: The province-level divisions whose names end in 省 or 自治区 (municipalities are cities here).
+PROVINCES = ("河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省",
+             "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省",
+             "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区",
+             "新疆维吾尔自治区")
+_KNOWN_PROVINCE = re.compile("|".join(sorted(PROVINCES, key=len, reverse=True)))
+
+
+def known_province(text: str | None) -> str | None:
+    """The province a matched place name ends with ("和湖北省" -> "湖北省"); None if it names none."""
+    if not text:
+        return None
+    m = None
+    for m in _KNOWN_PROVINCE.finditer(text):
+        pass
+    return m.group(0) if m else None
+
+
 def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]:
     """district, city, province from the agency name and the report's text."""
     district = city = province = None
@@ -112,7 +130,7 @@ def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]
     region = m.group("region") if m else ""
     for part in re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|区|县|旗|地区|盟)", region):
         if part.endswith(("省", "自治区")):
-            province = part
+            province = known_province(part) or province
         elif part.endswith(("市", "自治州", "地区", "盟")) and not city:
             city = part
         else:
@@ -130,11 +148,11 @@ def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]
         if counts:
             city = counts.most_common(1)[0][0]
     if city and not province:
-        m4 = re.search(r"([\u4e00-\u9fff]{2,3}?省)" + re.escape(city), text)
+        m4 = re.search("(" + _KNOWN_PROVINCE.pattern + ")" + re.escape(city), text)
         if m4:
             province = m4.group(1)
     if not province:
-        counts = Counter(p for p in _PROVINCE.findall(text) if p not in _NOT_PLACES)
+        counts = Counter(filter(None, (known_province(p) for p in _PROVINCE.findall(text))))
         if counts:
             province = counts.most_common(1)[0][0]
     return district, city, province

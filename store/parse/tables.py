@@ -331,6 +331,15 @@ def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = No
     return CellRecord(key, tok.value, raw, "number", page, line, row.text)
 
 
+def _labels_printed(rows: tuple[Row, ...], lines: list[Line]) -> bool:
+    """Whether most of the table's row labels are printed (a table whose cells are all empty)."""
+    text = normalise_label("".join(ln.text for ln in lines if ln.kind != "narrative"))
+    if not text:
+        return False
+    found = sum(1 for r in rows if any(leaf in text for leaf in leaf_labels(r) if len(leaf) >= 2))
+    return found >= max(2, len(rows) * 0.6)
+
+
 def _unplaced_figures(j: int, pairs: dict[int, int], observed: list[ObservedRow]) -> bool:
     """Whether an observed row holding figures lies unpaired where template row ``j`` would be."""
     before = [o for t, o in pairs.items() if t < j]
@@ -351,10 +360,11 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
     notes: list[str] = []
     fixed: dict[str, float | None] = {}
     pending: list[tuple[Row, ObservedRow, list[Hypothesis]]] = []
+    printed_empty = not pairs and _labels_printed(rows, lines)
     for j, row in enumerate(rows):
         keys = [cell_key(table, row, c) for c in row.columns]
         if j not in pairs:
-            status = "blank" if pairs else "missing"
+            status = "blank" if pairs or printed_empty else "missing"
             if pairs and _unplaced_figures(j, pairs, observed):
                 status = "uncertain"  # figures were printed around here that no row could take
             for k in keys:
@@ -394,6 +404,11 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
     return cells, notes
 
 
+def _review_header_printed(lines: list[Line]) -> bool:
+    text = normalise_label("".join(ln.text for ln in lines if ln.kind != "narrative"))
+    return "行政复议" in text and ("直接起诉" in text or "复议后起诉" in text) and "维持" in text
+
+
 def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
     """Section 四: 15 figures under a two-level header (复议 5, 直接起诉 5, 复议后起诉 5)."""
     keys = [f"{g}.{c.key}" for g in REVIEW_GROUPS for c in RESULT_COLUMNS]
@@ -413,7 +428,9 @@ def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[s
     notes: list[str] = []
     run = next((r for r in reversed(runs) if len(r) >= 14), None)
     if run is None:
-        status = "missing" if not runs else "uncertain"
+        status = "uncertain" if runs else "missing"
+        if not runs and _review_header_printed(lines):
+            status = "blank"  # the table is there, its cells are empty
         for k in keys:
             cells[k] = CellRecord(k, None, None, status)
         if runs:
