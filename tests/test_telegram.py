@@ -158,6 +158,9 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         await api.wait_for(lambda: len(api.called("answerCallbackQuery")) >= 2)
         await api.idle()
         assert len(api.sent(USER)) == 2
+        # one question, one log row, with the final outcome
+        rows = list(store.db.query("select question, status from tg_questions"))
+        assert rows == [{"question": "后湖街道2021年收到几件申请", "status": "answered"}]
         # the choice carries into follow-ups
         api.private(USER, "行政许可呢")
         calls = await api.wait_sent(USER, 3, methods=("sendMessage",))

@@ -145,7 +145,7 @@ def chat_session(context: ContextTypes.DEFAULT_TYPE) -> ChatSession:
     return session
 
 
-def _remember_pending(context: ContextTypes.DEFAULT_TYPE, question: str, forced: dict[str, int]) -> int:
+def _remember_pending(context: ContextTypes.DEFAULT_TYPE, question: str, forced: dict[str, Any]) -> int:
     pending: dict[int, dict] = context.chat_data.setdefault("pending", {})
     token = context.chat_data.get("pending_seq", 0) + 1
     context.chat_data["pending_seq"] = token
@@ -202,10 +202,12 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
     """Log the question, and send its answer (with buttons when it is ambiguous)."""
     sv = services(context)
     ms = int((time.monotonic() - started) * 1000) if started else 0
-    sv.state.log_question(question, answer.status, answer.kind, update.effective_chat.type, ms)
+    log_id = sv.state.log_question(question, answer.status, answer.kind, update.effective_chat.type, ms,
+                                   log_id=(forced or {}).get("log_id"))
     markup = None
     if answer.status == "ambiguous" and answer.candidates:
-        markup = keyboard_for(answer, _remember_pending(context, question, forced or {}))
+        forced = {k: v for k, v in (forced or {}).items() if k in ("agency_id", "year")}
+        markup = keyboard_for(answer, _remember_pending(context, question, {**forced, "log_id": log_id}))
     await reply_html(update, context, answer.html(), markup)
     chart = _chart(answer) if answer.status == "answered" else None
     if chart:
@@ -482,7 +484,8 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     started = time.monotonic()
     answer = services(context).answerer.answer(pending["question"], session, **forced)
     session.touch()
-    await deliver(update, context, answer, pending["question"], forced, started)
+    await deliver(update, context, answer, pending["question"], {**forced, "log_id": pending.get("log_id")},
+                  started)
 
 
 async def _answer_query(query, text: str | None = None) -> None:

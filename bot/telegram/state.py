@@ -115,20 +115,31 @@ class BotState:
             "where r.id > ? or r.ingested_at > ? order by r.ingested_at, r.id", [rid, at]))
 
     # ------------------------------------------------------------------ the question log
-    def log_question(self, question: str, status: str, kind: str, chat_type: str = "", ms: int = 0) -> None:
-        self.db["tg_questions"].insert({"at": utcnow(), "question": question[:1000], "status": status,
-                                        "kind": kind, "chat_type": chat_type, "ms": ms})
-        log.info("question chat=%s status=%s kind=%s ms=%d text=%r", chat_type or "-", status, kind, ms,
-                 question[:200])
+    def log_question(self, question: str, status: str, kind: str, chat_type: str = "", ms: int = 0,
+                     log_id: int | None = None) -> int:
+        """Log a question and how it was answered; returns the log row id.  With ``log_id``
+        (a choice tapped after an ambiguous answer) that row is updated: one question, one row."""
+        log.info("question chat=%s status=%s kind=%s ms=%d%s text=%r", chat_type or "-", status, kind, ms,
+                 " (button)" if log_id else "", question[:200])
+        if log_id is not None and next(self.db.query("select 1 from tg_questions where id = ?", [log_id]), None):
+            self.db["tg_questions"].update(log_id, {"status": status, "kind": kind})
+            return log_id
+        return self.db["tg_questions"].insert({"at": utcnow(), "question": question[:1000], "status": status,
+                                               "kind": kind, "chat_type": str(chat_type), "ms": ms}).last_pk
+
+    UNANSWERED = ("not_found", "unsupported")
 
     def question_counts(self) -> dict[str, int]:
         row = next(self.db.query(
-            "select count(*) as asked, coalesce(sum(status != 'answered'), 0) as unanswered from tg_questions"))
+            "select count(*) as asked, coalesce(sum(status in ('not_found', 'unsupported')), 0) as unanswered "
+            "from tg_questions"))
         return {"asked": row["asked"], "unanswered": row["unanswered"]}
 
     def unanswered(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest questions the bot could not answer (an ambiguous question left without a
+        tap is not among them: the bot offered the choices)."""
         return list(self.db.query(
-            "select at, question, status, kind from tg_questions where status != 'answered' "
+            "select at, question, status, kind from tg_questions where status in ('not_found', 'unsupported') "
             "order by id desc limit ?", [limit]))
 
 
