@@ -167,6 +167,22 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         assert "江岸区" in calls[2].text and "2676" in calls[2].text
 
 
+async def test_not_found_offers_what_there_is(api, config, store):
+    async with running(config, store):
+        api.private(USER, "后湖街道2019年收到几件申请")
+        (reply,) = await api.wait_sent(USER)
+        assert "2021" in reply.text
+        (button,) = [b for row in reply.params["reply_markup"]["inline_keyboard"] for b in row]
+        assert button["text"] == "2021年"
+        message = next(m for (chat, _), m in api.messages.items() if chat == USER and m.get("reply_markup"))
+        api.tap(USER, message, button["callback_data"])
+        await api.wait_for(lambda: len(api.sent(USER)) >= 2, what="the answer after the tap")
+        assert "3件" in html.unescape(api.sent(USER)[1].text)
+    # the question stays "not found" in the log: the data or the wording is worth a look
+    rows = list(store.db.query("select status from tg_questions"))
+    assert rows == [{"status": "not_found"}]
+
+
 async def test_follow_up(api, config, store):
     async with running(config, store):
         api.private(USER, "后湖街道2021年收到几件申请")

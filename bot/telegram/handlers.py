@@ -156,7 +156,9 @@ def _remember_pending(context: ContextTypes.DEFAULT_TYPE, question: str, forced:
 
 
 def keyboard_for(answer: Answer, token: int) -> InlineKeyboardMarkup | None:
-    if answer.status != "ambiguous" or not answer.candidates:
+    """One button per choice: which agency / which year when the question was ambiguous, and
+    the nearest names or the years on file when it found nothing (a "did you mean")."""
+    if answer.status not in ("ambiguous", "not_found") or not answer.candidates:
         return None
     rows = []
     for c in answer.candidates[:24]:
@@ -205,9 +207,10 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
     log_id = sv.state.log_question(question, answer.status, answer.kind, update.effective_chat.type, ms,
                                    log_id=(forced or {}).get("log_id"))
     markup = None
-    if answer.status == "ambiguous" and answer.candidates:
+    if answer.status in ("ambiguous", "not_found") and answer.candidates:
         forced = {k: v for k, v in (forced or {}).items() if k in ("agency_id", "year")}
-        markup = keyboard_for(answer, _remember_pending(context, question, {**forced, "log_id": log_id}))
+        markup = keyboard_for(answer, _remember_pending(context, question, {**forced, "log_id": log_id,
+                                                                            "origin": answer.status}))
     await reply_html(update, context, answer.html(), markup)
     chart = _chart(answer) if answer.status == "answered" else None
     if chart:
@@ -484,8 +487,10 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     started = time.monotonic()
     answer = services(context).answerer.answer(pending["question"], session, **forced)
     session.touch()
-    await deliver(update, context, answer, pending["question"], {**forced, "log_id": pending.get("log_id")},
-                  started)
+    # an ambiguous question completed by the tap is one question answered; a question that found
+    # nothing stays "not found" in the log (what to improve), the tap is only logged
+    log_id = pending.get("log_id") if pending.get("origin") == "ambiguous" else -1
+    await deliver(update, context, answer, pending["question"], {**forced, "log_id": log_id}, started)
 
 
 async def _answer_query(query, text: str | None = None) -> None:

@@ -118,9 +118,12 @@ class BotState:
     def log_question(self, question: str, status: str, kind: str, chat_type: str = "", ms: int = 0,
                      log_id: int | None = None) -> int:
         """Log a question and how it was answered; returns the log row id.  With ``log_id``
-        (a choice tapped after an ambiguous answer) that row is updated: one question, one row."""
+        (a choice tapped after an ambiguous answer) that row is updated: one question, one row;
+        with ``log_id=-1`` only the log line is written."""
         log.info("question chat=%s status=%s kind=%s ms=%d%s text=%r", chat_type or "-", status, kind, ms,
                  " (button)" if log_id else "", question[:200])
+        if log_id == -1:
+            return -1
         if log_id is not None and next(self.db.query("select 1 from tg_questions where id = ?", [log_id]), None):
             self.db["tg_questions"].update(log_id, {"status": status, "kind": kind})
             return log_id
