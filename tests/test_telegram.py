@@ -603,3 +603,12 @@ def test_webhook_mode_explains_what_it_needs(config, store):
         assert "python-telegram-bot[webhooks]" in str(exc.value)
     else:
         assert "webhook_url" in str(exc.value)
+
+
+def test_bad_schedule_refused_clearly(config, store):
+    config["digest"]["cron"] = "every morning"
+    with pytest.raises(ValueError, match="digest.cron"):
+        build_application(config, store, Answerer(store))
+    config["digest"].update(cron="0 9 * * *", timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        build_application(config, store, Answerer(store))

@@ -63,7 +63,13 @@ def build_application(config: dict, store, answerer: Any = None) -> Application:
     if tg.get("local_mode"):
         builder = builder.local_mode(True)
     app = builder.build()
-    app.bot_data["services"] = Services(config, store, answerer)
+    sv = Services(config, store, answerer)
+    try:
+        digest.cron_trigger(sv)
+    except Exception as exc:
+        raise ValueError(f"digest.cron / digest.timezone not valid ({sv.setting('digest', 'cron')!r}, "
+                         f"{sv.setting('digest', 'timezone')!r}): {exc}") from exc
+    app.bot_data["services"] = sv
     handlers.register(app)
     digest.register(app)
     admin.register(app)
@@ -163,7 +169,10 @@ def run(config: dict, store) -> None:
     """Run the bot until interrupted: long polling, or a webhook when ``telegram.mode = "webhook"``."""
     _setup_logging()
     tg = config.get("telegram", {})
-    app = build_application(config, store)
+    try:
+        app = build_application(config, store)
+    except ValueError as exc:
+        raise SystemExit(f"disclosure-bot: {exc}")
     mode = str(tg.get("mode") or "polling").lower()
     if mode == "webhook":
         try:

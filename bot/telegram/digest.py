@@ -50,8 +50,10 @@ def timezone_of(services_: Services) -> tzinfo:
 
         return ZoneInfo(name)
     except Exception:
-        log.warning("unknown time zone %r; using UTC+8", name)
-        return timezone(timedelta(hours=8), name)
+        if name in ("Asia/Shanghai", "Asia/Chongqing", "PRC", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"):
+            log.warning("time zone data for %r not found (pip install tzdata); using UTC+8", name)
+            return timezone(timedelta(hours=8), name)
+        raise ValueError(f"unknown time zone {name!r}")
 
 
 def cron_trigger(services_: Services):
