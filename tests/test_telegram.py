@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import time
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
@@ -543,9 +544,13 @@ async def test_schedule_and_inbox_scan(api, config, store):
         assert str(when.tzinfo) == "Asia/Shanghai"
         assert sv.scheduler.get_job("inbox").trigger.interval.total_seconds() == 300
         inbox.mkdir(parents=True, exist_ok=True)
-        (inbox / "houhu2022.txt").write_text(next_year_copy(), encoding="utf-8")
+        new = inbox / "houhu2022.txt"
+        new.write_text(next_year_copy(), encoding="utf-8")
+        assert not (await admin.scan_inbox(app)).files  # still being written? wait for the next scan
+        os.utime(new, (time.time() - 60, time.time() - 60))
         summary = await admin.scan_inbox(app)  # what the scheduled scan runs
         assert summary.counts["added"] == 1
+        assert not (await admin.scan_inbox(app)).files  # unchanged since: not even read again
         api.private(USER, "后湖街道2022年收到几件申请")
         (answer,) = await api.wait_sent(USER)
         assert "3件" in html.unescape(answer.text)

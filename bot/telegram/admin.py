@@ -19,6 +19,7 @@ import asyncio
 import functools
 import logging
 import re
+import time
 from pathlib import Path
 
 from telegram import Update
@@ -29,7 +30,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from bot.telegram.handlers import esc, reply_html, services
 from bot.telegram.state import Services
 from store.db import Store
-from store.ingest import FileResult, IngestSummary, ingest
+from store.ingest import FileResult, IngestSummary, expand_paths, ingest
 from store.readers import SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -134,11 +135,33 @@ def describe_summary(store: Store, summary: IngestSummary) -> str:
     return "\n".join(lines)
 
 
+SETTLE_SECONDS = 5  # a file modified more recently may still be being copied in
+
+
 async def scan_inbox(app: Application) -> IngestSummary | None:
-    """The scheduled inbox scan: ingest what is new or changed."""
+    """The scheduled inbox scan: ingest what is new or changed.  Files whose size and
+    modification time are as at the last scan are not even read again; files still being
+    written (modified in the last few seconds) wait for the next scan."""
     sv: Services = app.bot_data["services"]
+    seen: dict[str, tuple[int, float]] = app.bot_data.setdefault("inbox_seen", {})
     try:
-        return await run_ingest(sv, [inbox_dir(sv)])
+        now = time.time()
+        todo, stamps = [], {}
+        for f in expand_paths([inbox_dir(sv)]):
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            stamp = (st.st_size, st.st_mtime)
+            if seen.get(str(f)) == stamp or now - st.st_mtime < SETTLE_SECONDS:
+                continue
+            todo.append(f)
+            stamps[str(f)] = stamp
+        if not todo:
+            return IngestSummary()
+        summary = await run_ingest(sv, todo)
+        seen.update(stamps)
+        return summary
     except Exception:
         log.exception("inbox scan failed")
         return None
