@@ -85,7 +85,15 @@ class FakeBotAPI:
                 n = int(self.headers.get("Content-Length") or 0)
                 api._handle(self, self.rfile.read(n) if n else b"")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                import sys
+
+                if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+                    return  # the bot hung up (a cancelled long poll at shutdown)
+                super().handle_error(request, client_address)
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
@@ -136,7 +144,7 @@ class FakeBotAPI:
 
     def add_file(self, content: bytes, name: str) -> str:
         file_id = f"file{len(self.files) + 1}"
-        self.files[file_id] = (f"documents/{name}", content)
+        self.files[file_id] = (f"documents/{file_id}/{name}", content)
         return file_id
 
     # ------------------------------------------------------------------ building updates

@@ -339,6 +339,19 @@ async def test_admin_upload_ingested_and_non_admin_refused(api, config, store, t
         stats = html.unescape(calls[4].text)
         assert "报告：6 份" in stats and "提问：1 次" in stats
 
+        # a corrected version under the same name: it replaces the report, the old file is set aside
+        corrected = next_year_copy().replace("主动公开信息89条", "主动公开信息90条")
+        api.upload(ADMIN, ADMIN, corrected.encode("utf-8"), "houhu2022.txt")
+        calls = await api.wait_sent(ADMIN, 6)
+        assert "替换" in calls[5].text and "houhu2022.txt" in calls[5].text
+        assert (inbox / "houhu2022.txt.superseded").exists() and (inbox / "houhu2022-2.txt").exists()
+        api.private(ADMIN, "/reload")  # and the old version does not come back
+        calls = await api.wait_sent(ADMIN, 7)
+        assert "新增 0，替换 0" in calls[6].text
+        api.private(USER, "后湖街道2022年主动公开了多少条信息")
+        calls = await api.wait_sent(USER, 4)
+        assert "90" in calls[3].text
+
 
 async def test_reload_and_unanswered(api, config, store):
     inbox = Path(config["store"]["inbox"])

@@ -39,6 +39,10 @@ REFUSAL = "抱歉，这个命令只有管理员可以使用。"
 UPLOAD_REFUSAL = "抱歉，只有管理员可以上传报告。您可以直接向我提问，例如“后湖街道2021年收到几件申请”。"
 OUTCOME_ZH = {"added": "新增", "replaced": "替换", "unchanged": "未变化", "skipped": "跳过"}
 MAX_LISTED = 40
+MIME_SUFFIX = {  # for a document sent without a file name
+    "application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 
 def admin_only(func):
@@ -67,19 +71,59 @@ def _ingest_blocking(store: Store, paths: list[Path]) -> IngestSummary:
         own.close()
 
 
+SUPERSEDED = ".superseded"
+
+
 async def run_ingest(sv: Services, paths: list[Path]) -> IngestSummary:
-    """Ingest ``paths`` (one ingest at a time, off the event loop), then refresh the answerer."""
+    """Ingest ``paths`` (one ingest at a time, off the event loop), then refresh the answerer.
+
+    A file in the inbox whose report was replaced by another file (a corrected report for the
+    same agency and year) is renamed ``….superseded``: left as it was, the next scan would read
+    it again and put the old version back."""
     async with sv.ingest_lock:
+        inbox = inbox_dir(sv).resolve()
+        before = {r["file"]: r["sha256"] for r in sv.store.db.query("select file, sha256 from reports")
+                  if _inside(r["file"], inbox)}
         if sv.store.path == ":memory:":
             summary = _ingest_blocking(sv.store, paths)
         else:
             summary = await asyncio.to_thread(_ingest_blocking, sv.store, paths)
         if any(f.outcome in ("added", "replaced") for f in summary.files):
             sv.answerer.refresh()
+            summary.superseded = _supersede(sv.store, before, summary)  # type: ignore[attr-defined]
     c = summary.counts
     log.info("ingest: added %d, replaced %d, unchanged %d, skipped %d", c["added"], c["replaced"],
              c["unchanged"], c["skipped"])
     return summary
+
+
+def _inside(path: str | None, folder: Path) -> bool:
+    try:
+        return bool(path) and Path(path).resolve().is_relative_to(folder)
+    except (OSError, ValueError):
+        return False
+
+
+def _supersede(store: Store, before: dict[str, str], summary: IngestSummary) -> list[str]:
+    from store.ingest import sha256_of
+
+    live_shas = {r["sha256"] for r in store.db.query("select sha256 from reports")}
+    live_ids = {r["id"] for r in store.db.query("select id from reports")}
+    gone = [(path, sha) for path, sha in before.items() if sha not in live_shas]
+    gone += [(f.path, None) for f in summary.files
+             if f.outcome in ("added", "replaced") and f.report_id not in live_ids and f.path not in before]
+    done = []
+    for path, sha in gone:
+        p = Path(path)
+        try:
+            if not p.is_file() or (sha is not None and sha256_of(p.read_bytes()) != sha):
+                continue  # gone, or rewritten with new content since: leave it
+            p.rename(p.with_name(p.name + SUPERSEDED))
+            done.append(p.name)
+            log.info("superseded: %s (its report was replaced)", p.name)
+        except OSError as exc:
+            log.warning("could not mark %s as superseded: %s", p.name, exc)
+    return done
 
 
 def inbox_dir(sv: Services) -> Path:
@@ -117,6 +161,14 @@ def describe_file(store: Store, f: FileResult) -> str:
     return "\n".join(lines)
 
 
+def describe_superseded(summary: IngestSummary) -> str:
+    names = getattr(summary, "superseded", None) or []
+    if not names:
+        return ""
+    return ("\n被替换的旧文件已改名为 *" + SUPERSEDED + "（不再读取）：" + "、".join(esc(n) for n in names[:10])
+            + (f" 等 {len(names)} 个" if len(names) > 10 else ""))
+
+
 def describe_summary(store: Store, summary: IngestSummary) -> str:
     c = summary.counts
     head = f"新增 {c['added']}，替换 {c['replaced']}，未变化 {c['unchanged']}，跳过 {c['skipped']}"
@@ -132,7 +184,7 @@ def describe_summary(store: Store, summary: IngestSummary) -> str:
             lines.append(f"• {OUTCOME_ZH[f.outcome]} {esc(agency)} {f.year}年（{_name(f.path)}{extra}）")
     if len(shown) > MAX_LISTED:
         lines.append(f"…… 另有 {len(shown) - MAX_LISTED} 个文件")
-    return "\n".join(lines)
+    return "\n".join(lines) + describe_superseded(summary)
 
 
 SETTLE_SECONDS = 5  # a file modified more recently may still be being copied in
@@ -275,7 +327,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not sv.is_admin(user.id if user else None):
         await reply_html(update, context, UPLOAD_REFUSAL)
         return
-    name = _safe_filename(doc.file_name or "", f"{doc.file_unique_id}.pdf")
+    mime_suffix = MIME_SUFFIX.get((doc.mime_type or "").split(";")[0].strip().lower(), ".txt")
+    name = _safe_filename(doc.file_name or "", f"{doc.file_unique_id}{mime_suffix}")
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         await reply_html(update, context, f"不支持的文件类型“{esc(suffix or name)}”。请上传 PDF、Word（.docx）、"
@@ -306,7 +359,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not summary.files:
         await reply_html(update, context, f"已保存 {esc(dest.name)}，但没有读到内容。")
         return
-    await reply_html(update, context, describe_file(sv.store, summary.files[0]))
+    await reply_html(update, context, describe_file(sv.store, summary.files[0]) + describe_superseded(summary))
 
 
 def register(app: Application) -> None:
