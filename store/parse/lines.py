@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
+
+from rapidfuzz import fuzz
 
 from store.document import Document
 from store.template import NOT_APPLICABLE_MARKS
@@ -72,11 +75,31 @@ def classify(text: str, explicit: bool = True, line: int | None = None, page: in
     return Tok(text, "label", explicit, line=line, page=page)
 
 
+@lru_cache(maxsize=1)
+def _long_labels() -> tuple[str, ...]:
+    """Template labels long enough to be taken for a sentence."""
+    from store.template import TABLES, normalise_label
+
+    out = {normalise_label(v) for t in TABLES for r in t.rows for v in (r.label, r.full_label, *r.variants)}
+    out.add(normalise_label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"))
+    return tuple(sorted(x for x in out if len(x) >= 14))
+
+
+def is_template_label(text: str) -> bool:
+    from store.template import normalise_label
+
+    t = normalise_label(text)
+    return len(t) <= 70 and any(fuzz.partial_ratio(lbl, t) >= 88 and len(t) <= len(lbl) * 1.6 + 4
+                                for lbl in _long_labels())
+
+
 def is_narrative(text: str) -> bool:
     t = fold(text)
-    if len(t) >= 45:
-        return True
-    return len(t) >= 16 and bool(_SENTENCE.search(t)) and not t.startswith(("(", "（"))
+    if len(t) < 16:
+        return False
+    if not (len(t) >= 45 or (_SENTENCE.search(t) and not t.startswith(("(", "（")))):
+        return False
+    return not is_template_label(t)
 
 
 def split_cells(text: str) -> list[str]:
