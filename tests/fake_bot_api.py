@@ -20,6 +20,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,34 @@ BOT_ID = 424242
 BOT_USERNAME = "disclosure_test_bot"
 RAW_FIELDS = {"text", "caption", "parse_mode", "callback_query_id", "file_id", "action", "url",
               "secret_token", "description", "language_code", "inline_message_id", "short_description"}
+
+
+HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+             "tg-spoiler", "tg-emoji", "blockquote"}
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|[<>&]")
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse ``text`` with parse_mode HTML (None when it is fine): only
+    its tags, balanced, and every other <, > and & escaped."""
+    stack: list[str] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token in ("<", ">", "&"):
+            return f"unescaped {token!r} at byte offset {m.start()}"
+        if token.startswith("&"):
+            continue
+        closing, name = m.group(1), m.group(2).lower()
+        if name not in HTML_TAGS:
+            return f"unsupported start tag \"{name}\" at byte offset {m.start()}"
+        if closing:
+            if not stack or stack.pop() != name:
+                return f"unmatched end tag \"{name}\" at byte offset {m.start()}"
+        else:
+            stack.append(name)
+    if stack:
+        return f"can't find end tag corresponding to start tag \"{stack[-1]}\""
+    return None
 
 
 @dataclass
@@ -313,12 +342,23 @@ class FakeBotAPI:
         self._reply(handler, status, payload)
 
     def _dispatch(self, method: str, p: dict) -> tuple[int, dict]:
+        status, payload = self._dispatch_inner(method, p)
+        return status, payload
+
+    def _dispatch_inner(self, method: str, p: dict) -> tuple[int, dict]:
         with self._lock:
             for i, (m, status, body) in enumerate(self.failures):
                 if m == method:
                     del self.failures[i]
                     return status, body
         chat_id = p.get("chat_id")
+        if str(p.get("parse_mode", "")).upper() == "HTML":
+            problem = html_problem(str(p.get("text") or p.get("caption") or ""))
+            if problem:
+                return 400, {"ok": False, "error_code": 400,
+                             "description": f"Bad Request: can't parse entities: {problem}"}
+        if len(str(p.get("text") or "")) > 4096:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
         if chat_id is not None and int(chat_id) in self.forbidden_chats and method.startswith("send"):
             return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         ok = lambda result: (200, {"ok": True, "result": result})  # noqa: E731

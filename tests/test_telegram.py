@@ -232,6 +232,11 @@ class LongAnswerer:
             return Answer("answered", text, kind="list", question=question)
         if question == "超长":
             return Answer("answered", "\n".join(f"第{i}行 {'很长' * 30}" for i in range(2000)), kind="list")
+        if question == "坏格式":
+            class Broken(Answer):
+                def html(self):
+                    return "<b>数字 3"
+            return Broken("answered", "数字 3", kind="cell")
         if question == "出错":
             raise RuntimeError("boom")
         return self.real.answer(question, session, **kw)
@@ -289,6 +294,13 @@ async def test_flood_control_retried(api, config, store):
         assert time.monotonic() - started >= 0.9
     statuses = [c.status for c in api.calls if c.method == "sendMessage"]
     assert statuses[:2] == [429, 200]
+
+
+async def test_broken_markup_sent_as_plain_text(api, config, store):
+    async with running(config, store, LongAnswerer(Answerer(store))):
+        api.private(USER, "坏格式")
+        (reply,) = await api.wait_sent(USER)
+        assert reply.text == "数字 3" and "parse_mode" not in reply.params
 
 
 async def test_error_handler_replies_in_chinese(api, config, store):

@@ -24,7 +24,7 @@ from typing import Any
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.answers import Answer, ChatSession
@@ -112,10 +112,18 @@ async def send_html(bot, chat_id: int, text: str, *, reply_markup: InlineKeyboar
     for i, part in enumerate(parts):
         if i and pace:
             await asyncio.sleep(pace)
-        last = await bot.send_message(
-            chat_id, part, reply_markup=reply_markup if i == len(parts) - 1 else None,
-            reply_to_message_id=reply_to if i == 0 else None, message_thread_id=thread_id,
-            allow_sending_without_reply=True)
+        kwargs = dict(reply_markup=reply_markup if i == len(parts) - 1 else None,
+                      reply_to_message_id=reply_to if i == 0 else None, message_thread_id=thread_id,
+                      allow_sending_without_reply=True)
+        try:
+            last = await bot.send_message(chat_id, part, **kwargs)
+        except BadRequest as exc:
+            if "entit" not in exc.message.lower():
+                raise
+            # the markup is broken somewhere: the same words as plain text rather than nothing
+            log.warning("Telegram refused the HTML of a reply (%s): sending it as plain text", exc.message)
+            last = await bot.send_message(chat_id, html.unescape(re.sub(r"<[^>]*>", "", part)),
+                                          parse_mode=None, **kwargs)
     return last
 
 
