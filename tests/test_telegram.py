@@ -57,10 +57,22 @@ def api():
     server.stop()
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "t.db")
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory):
+    """The samples ingested once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("samples") / "samples.db"
+    s = Store(path)
     ingest(s, sample_files())
+    s.close()
+    return path
+
+
+@pytest.fixture
+def store(tmp_path, sample_db):
+    import shutil
+
+    shutil.copyfile(sample_db, tmp_path / "t.db")
+    s = Store(tmp_path / "t.db")
     yield s
     s.close()
 
