@@ -578,6 +578,10 @@ async def test_schedule_and_inbox_scan(api, config, store):
         job = sv.scheduler.get_job("digest")
         when = job.next_run_time
         assert (when.hour, when.minute) == (8, 30) and when.weekday() < 5
+        following = [when]
+        for _ in range(6):
+            following.append(job.trigger.get_next_fire_time(following[-1], following[-1] + timedelta(minutes=1)))
+        assert sorted({d.weekday() for d in following}) == [0, 1, 2, 3, 4]  # crontab 1-5: Monday to Friday
         assert str(when.tzinfo) == "Asia/Shanghai"
         assert sv.scheduler.get_job("inbox").trigger.interval.total_seconds() == 300
         inbox.mkdir(parents=True, exist_ok=True)
@@ -591,7 +595,7 @@ async def test_schedule_and_inbox_scan(api, config, store):
         api.private(USER, "后湖街道2022年收到几件申请")
         (answer,) = await api.wait_sent(USER)
         assert "3件" in html.unescape(answer.text)
-        assert "每个工作日" in digest.describe_schedule(sv) or "cron" in digest.describe_schedule(sv)
+        assert digest.describe_schedule(sv) == "每个工作日 08:30（Asia/Shanghai）"
 
 
 async def test_digest_paced_between_chats(api, config, store, tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -56,18 +57,55 @@ def timezone_of(services_: Services) -> tzinfo:
         raise ValueError(f"unknown time zone {name!r}")
 
 
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field (0 or 7 = Sunday) for APScheduler 3, which counts 0 as
+    Monday: numbers become names ("1-5" -> "mon,tue,wed,thu,fri")."""
+    out: list[str] = []
+    for part in field.lower().split(","):
+        single = re.fullmatch(r"\d+", part)
+        span = re.fullmatch(r"(\d+)-(\d+)", part)
+        if single:
+            out.append(_WEEKDAYS[int(part)])
+        elif span:
+            a, b = int(span.group(1)), int(span.group(2))
+            if a > b or b > 7:
+                raise ValueError(f"bad day-of-week range {part!r}")
+            out += [_WEEKDAYS[i] for i in range(a, b + 1)]
+        else:
+            out.append(part)  # *, */2, names
+    return ",".join(dict.fromkeys(out))
+
+
 def cron_trigger(services_: Services):
+    """The digest schedule: a standard crontab line (minute hour day month day-of-week)."""
     from apscheduler.triggers.cron import CronTrigger
 
-    return CronTrigger.from_crontab(services_.setting("digest", "cron", "0 9 * * *"),
-                                    timezone=timezone_of(services_))
+    fields = str(services_.setting("digest", "cron", "0 9 * * *")).split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 crontab fields, got {len(fields)}")
+    minute, hour, day, month, weekday = fields
+    try:
+        weekday = _crontab_weekdays(weekday)
+    except IndexError:
+        raise ValueError(f"bad day of week {weekday!r}") from None
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
+                       timezone=timezone_of(services_))
 
 
 def describe_schedule(services_: Services) -> str:
     cron = str(services_.setting("digest", "cron", "0 9 * * *")).split()
     tz = services_.setting("digest", "timezone", "Asia/Shanghai")
-    if len(cron) == 5 and cron[0].isdigit() and cron[1].isdigit() and cron[2:] == ["*", "*", "*"]:
-        return f"每天 {int(cron[1]):02d}:{int(cron[0]):02d}（{tz}）"
+    if len(cron) == 5 and cron[0].isdigit() and cron[1].isdigit() and cron[2:4] == ["*", "*"]:
+        at = f"{int(cron[1]):02d}:{int(cron[0]):02d}（{tz}）"
+        days = {"*": "每天", "1-5": "每个工作日", "mon-fri": "每个工作日"}
+        week = "一二三四五六日"
+        if cron[4].lower() in days:
+            return f"{days[cron[4].lower()]} {at}"
+        if cron[4].isdigit() and int(cron[4]) <= 7:
+            return f"每周{week[(int(cron[4]) - 1) % 7]} {at}"
     return f"按计划（cron “{' '.join(cron)}”，{tz}）"
 
 
