@@ -30,7 +30,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from bot.telegram.handlers import esc, reply_html, services
 from bot.telegram.state import Services
 from store.db import Store
-from store.ingest import FileResult, IngestSummary, expand_paths, ingest
+from store.ingest import MANIFEST_NAMES, FileResult, IngestSummary, expand_paths, ingest
 from store.readers import SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -352,6 +352,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply_html(update, context, too_big.format(size=len(data) / 1024 / 1024))
         return
     inbox = inbox_dir(sv)
+    if name.lower() in MANIFEST_NAMES:  # metadata for the files in the inbox, not a report
+        (inbox / name.lower()).write_bytes(data)
+        await reply_html(update, context, f"已保存清单 {esc(name.lower())}。发送 /reload 按清单重新读取收件箱"
+                                          "（清单只用于新文件或有变化的文件）。")
+        return
     dest = _destination(inbox, name, data)
     dest.write_bytes(data)
     log.info("upload saved to %s (%d bytes)", dest, len(data))
