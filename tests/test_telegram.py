@@ -658,3 +658,26 @@ def test_bad_schedule_refused_clearly(config, store):
     config["digest"].update(cron="0 9 * * *", timezone="Mars/Olympus")
     with pytest.raises(ValueError, match="Mars/Olympus"):
         build_application(config, store, Answerer(store))
+
+
+async def test_overlapping_digests_send_once(api, config, store, tmp_path):
+    import asyncio
+
+    from bot.telegram.digest import send_digest
+
+    config["digest"]["pace_seconds"] = 0.1
+    async with running(config, store) as app:
+        for chat in (USER, OTHER):
+            api.private(chat, "/subscribe")
+            await api.wait_sent(chat)
+        new = tmp_path / "houhu2022.txt"
+        new.write_text(next_year_copy(), encoding="utf-8")
+        ingest(store, [new])
+        first, second = await asyncio.gather(send_digest(app), send_digest(app))  # schedule + /digest
+        assert first["chats"] + second["chats"] == 2
+        # unsubscribing and subscribing again starts afresh: nothing from before comes back
+        api.private(USER, "/unsubscribe")
+        api.private(USER, "/subscribe")
+        await api.wait_sent(USER, 4)
+        assert (await send_digest(app))["chats"] == 0
+    assert len(digests(api, USER)) == 1 and len(digests(api, OTHER)) == 1

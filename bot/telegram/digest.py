@@ -208,8 +208,14 @@ def digest_text(store, reports: list[dict]) -> str:
 
 async def send_digest(app: Application, only_chat: int | None = None) -> dict[str, int]:
     """Send every subscribed chat (or ``only_chat``) the reports ingested since its last digest.
-    Returns counts: chats sent to, reports sent, chats unsubscribed (blocked), failures."""
+    Returns counts: chats sent to, reports sent, chats unsubscribed (blocked), failures.
+    Digests never overlap: a second one waits, and then finds nothing new to send."""
     sv: Services = app.bot_data["services"]
+    async with sv.digest_lock:
+        return await _send_digest(app, sv, only_chat)
+
+
+async def _send_digest(app: Application, sv: Services, only_chat: int | None) -> dict[str, int]:
     state = sv.state
     pace = float(sv.setting("digest", "pace_seconds", 0.05) or 0)
     out = {"chats": 0, "reports": 0, "unsubscribed": 0, "failed": 0}
@@ -249,9 +255,12 @@ async def send_digest(app: Application, only_chat: int | None = None) -> dict[st
                 continue
             out["chats"] += 1
             out["reports"] += len(relevant)
+            state.set_mark(chat_id, *top)
             if pace:
                 await asyncio.sleep(pace)
-        state.set_mark(chat_id, *top)
+            continue
+        if state.scopes(chat_id):  # (it may have unsubscribed meanwhile)
+            state.set_mark(chat_id, *top)
     if only_chat is None:
         state.set_meta("digest_last_run", utcnow())
     log.info("digest: %d chats, %d reports, %d unsubscribed, %d failed", out["chats"], out["reports"],

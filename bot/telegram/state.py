@@ -69,8 +69,9 @@ class BotState:
         if next(self.db.query("select 1 from tg_subscriptions where chat_id = ? and scope = ?",
                               [chat_id, scope]), None):
             return False
+        first = not self.scopes(chat_id)
         self.db["tg_subscriptions"].insert({"chat_id": chat_id, "scope": scope, "created_at": utcnow()})
-        if self.mark(chat_id) is None:
+        if first or self.mark(chat_id) is None:
             rid, at = self.latest_mark()
             self.db["tg_digest_marks"].upsert({"chat_id": chat_id, "report_id": rid, "ingested_at": at,
                                                "sent_at": None}, pk="chat_id")
@@ -165,15 +166,24 @@ class Services:
             except (TypeError, ValueError):
                 logging.getLogger(__name__).warning("ignoring admin id %r: not a number", x)
         self.scheduler: Any = None
-        self._ingest_lock: Any = None
+        self._locks: dict[str, Any] = {}
+
+    def _lock(self, name: str):
+        import asyncio
+
+        if name not in self._locks:
+            self._locks[name] = asyncio.Lock()
+        return self._locks[name]
 
     @property
     def ingest_lock(self):
-        import asyncio
+        """One ingest at a time (uploads, /reload and the scheduled scan)."""
+        return self._lock("ingest")
 
-        if self._ingest_lock is None:
-            self._ingest_lock = asyncio.Lock()
-        return self._ingest_lock
+    @property
+    def digest_lock(self):
+        """One digest at a time (the schedule, /digest and the catch-up at startup)."""
+        return self._lock("digest")
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
