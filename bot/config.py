@@ -43,6 +43,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "chat": {
         "context_minutes": 30,  # how long a chat's follow-up context lives
+        "trend_charts": True,  # the Telegram bot adds a bar chart to a trend over three years or more
     },
 }
 

@@ -196,6 +196,25 @@ async def test_not_found_offers_what_there_is(api, config, store):
     assert rows == [{"status": "not_found"}]
 
 
+async def test_trend_comes_with_a_chart(api, config, store, tmp_path):
+    for year in (2022, 2023):
+        f = tmp_path / f"houhu{year}.txt"
+        f.write_text(houhu_text().replace("2021年", f"{year}年").replace("2022年1月17日", f"{year + 1}年1月17日"),
+                     encoding="utf-8")
+        ingest(store, [f])
+    async with running(config, store):
+        api.private(USER, "后湖街道历年收到申请的趋势")
+        await api.wait_for(lambda: api.sent(USER, ("sendPhoto",)), what="the chart")
+        (text,) = api.sent(USER)
+        assert "2021年" in text.text and "2023年" in text.text and "来源" in text.text
+        (photo,) = api.sent(USER, ("sendPhoto",))
+        assert photo.params["_files"]["photo"] > 1000 and "后湖街道" in photo.params["caption"]
+        api.private(USER, "后湖街道2021年收到几件申请")  # a single figure: no chart
+        await api.wait_sent(USER, 2, methods=("sendMessage",))
+        await api.idle()
+        assert len(api.sent(USER, ("sendPhoto",))) == 1
+
+
 async def test_follow_up(api, config, store):
     async with running(config, store):
         api.private(USER, "后湖街道2021年收到几件申请")

@@ -177,34 +177,60 @@ def keyboard_for(answer: Answer, token: int) -> InlineKeyboardMarkup | None:
 
 # ---------------------------------------------------------------------- answering
 
-def _chart(answer: Answer) -> bytes | None:
-    """A PNG line chart for a trend (only when matplotlib is installed)."""
-    if answer.kind != "trend" or len(answer.values) < 3:
-        return None
-    try:
-        import matplotlib
+def _chart_points(answer: Answer) -> list[tuple[int, float]]:
+    if answer.kind != "trend" or answer.status != "answered":
+        return []
+    points: dict[int, float] = {}
+    for v in answer.values:
+        year, value = v.get("year"), v.get("value")
+        if year is not None and isinstance(value, (int, float)):
+            points[int(year)] = float(value)
+    return sorted(points.items()) if len(points) >= 3 else []
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except Exception:
+
+def trend_chart(answer: Answer) -> bytes | None:
+    """A PNG bar chart of a trend (three years or more), drawn with Pillow; None without it."""
+    points = _chart_points(answer)
+    if not points:
         return None
     try:
-        points = sorted((int(v["year"]), v["value"]) for v in answer.values
-                        if v.get("year") is not None and v.get("value") is not None)
-        if len(points) < 3:
-            return None
-        fig, ax = plt.subplots(figsize=(6, 3.2), dpi=120)
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o")
-        ax.set_xticks([p[0] for p in points])
-        ax.grid(alpha=0.3)
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:
+        return None
+    try:
+        try:
+            font = ImageFont.load_default(size=18)
+        except TypeError:  # Pillow < 10.1
+            font = ImageFont.load_default()
+        width, height = max(480, 110 * len(points) + 80), 420
+        left, right, top, bottom = 40, 40, 50, 60
+        img = Image.new("RGB", (width, height), "white")
+        draw = ImageDraw.Draw(img)
+        base = height - bottom
+        top_value = max(max(v for _, v in points), 0) or 1.0
+        slot = (width - left - right) / len(points)
+        bar = slot * 0.6
+        draw.line([(left, base), (width - right, base)], fill=(120, 120, 120), width=2)
+        for i, (year, value) in enumerate(points):
+            x = left + slot * i + (slot - bar) / 2
+            h = (height - top - bottom) * max(value, 0) / top_value
+            draw.rectangle([x, base - h, x + bar, base], fill=(52, 120, 198))
+            label = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+            draw.text((x + bar / 2, base - h - 6), label, fill=(30, 30, 30), font=font, anchor="md")
+            draw.text((x + bar / 2, base + 10), str(year), fill=(30, 30, 30), font=font, anchor="ma")
         buf = io.BytesIO()
-        fig.tight_layout()
-        fig.savefig(buf, format="png")
-        plt.close(fig)
+        img.save(buf, format="PNG")
         return buf.getvalue()
     except Exception:  # a chart is a bonus: never let it cost the answer
         log.exception("could not draw a chart")
         return None
+
+
+def chart_caption(answer: Answer) -> str:
+    agency = (answer.agency or {}).get("name") or ""
+    metric = (answer.metric or {}).get("label") or ""
+    unit = f"（{answer.unit}）" if answer.unit else ""
+    return esc(f"📊 {agency} {metric}{unit}".strip())[:1000]
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
@@ -220,9 +246,10 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
         markup = keyboard_for(answer, _remember_pending(context, question, {**forced, "log_id": log_id,
                                                                             "origin": answer.status}))
     await reply_html(update, context, answer.html(), markup)
-    chart = _chart(answer) if answer.status == "answered" else None
-    if chart:
-        await context.bot.send_photo(update.effective_chat.id, chart)
+    if sv.setting("chat", "trend_charts", True) not in (False, "false", "0", 0):
+        chart = trend_chart(answer)
+        if chart:
+            await context.bot.send_photo(update.effective_chat.id, chart, caption=chart_caption(answer))
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
