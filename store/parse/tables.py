@@ -11,6 +11,7 @@ its cells are stored as ``uncertain`` — never a guessed figure.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -18,7 +19,7 @@ from rapidfuzz import fuzz
 from store.checks import Equality, equalities
 from store.parse.lines import Line, Tok, fold
 from store.records import CellRecord
-from store.template import (ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
+from store.template import (APPLICANT_GROUP_LABEL, ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
                             leaf_labels, normalise_label)
 
 MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
@@ -28,8 +29,9 @@ MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by it
 class ObservedRow:
     label: str
     cells: list[Tok]
-    layout: str  # grid | row | cell
+    layout: str  # grid | row | cell | empty
     lines: list[Line] = field(default_factory=list)
+    last_label: str = ""  # the label segment printed last (nearest the figures)
 
     @property
     def text(self) -> str:
@@ -44,8 +46,17 @@ class ObservedRow:
         return (ln.page, ln.line) if ln else (None, None)
 
 
-def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
-    """Group tokens into rows: a label followed by its cells, in any layout."""
+_NUMBERED = re.compile(r"^[(（]?\s*[一二三四五六七八九十\d]{1,2}\s*[)）.．、]")
+
+
+def assemble_rows(lines: list[Line], complete=None, header=None) -> list[ObservedRow]:
+    """Group tokens into rows: a label followed by its cells, in any layout.
+
+    ``complete(label)`` says whether a label is a whole row label of the template by itself;
+    such a label followed by another label, with no figures in between, is a row printed
+    empty (it is kept as a row without cells, so that its label does not run into the next row's).
+    ``header(label)`` says whether a label is a column or group heading, never part of a row label.
+    """
     rows: list[ObservedRow] = []
     labels: list[str] = []
     label_lines: list[Line] = []
@@ -57,9 +68,21 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
             rows.append(cur)
         cur = None
 
+    def close_empty_row(following: str | None = None):
+        """The labels so far end in a whole row label that got no figures, and what follows
+        (``following``: a label, None for the end of a block) starts something else."""
+        nonlocal labels, label_lines
+        if following is not None and not (_NUMBERED.match(fold(following)) or complete(following)
+                                          or (header is not None and header(following))):
+            return  # the label goes on ("1.申请人无正当理由逾期不补正、" / "行政机关不再处理…")
+        if complete is not None and labels and complete(labels[-1]):
+            rows.append(ObservedRow(labels[-1], [], "empty", label_lines[-1:]))
+            labels, label_lines = [], []
+
     for ln in lines:
         if ln.kind in ("empty", "narrative"):
             flush()
+            close_empty_row()
             labels, label_lines = [], []
             continue
         if ln.kind in ("row", "grid"):
@@ -74,9 +97,18 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
                 while head and head[-1].kind == "blank":
                     tail.insert(0, head.pop())
             head_labels = [t.text for t in head if t.kind == "label"]
+            if head_labels:
+                close_empty_row(head_labels[0])
+            if header is not None and any(header(x) for x in head_labels):
+                labels, label_lines = [], []
+                head_labels = [x for x in head_labels if not header(x)]
             if tail:
                 printed = [ln] if head_labels else label_lines[-2:] + [ln]
-                rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail), ln.kind, printed))
+                if not labels and not head_labels and rows and rows[-1].layout == "empty":
+                    printed = rows[-1].lines + printed  # figures right under a row that seemed empty
+                    labels = [rows.pop().label]
+                rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail), ln.kind, printed,
+                                        (labels + head_labels)[-1] if labels + head_labels else ""))
                 labels, label_lines = [], []
             elif ln.kind == "grid" and head and all(t.kind == "blank" for t in head):
                 continue
@@ -91,6 +123,10 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
             if cur is not None:  # a label continues the label of a row not yet filled
                 labels = [cur.label]
                 cur = None
+            close_empty_row(tok.text)
+            if header is not None and header(tok.text):
+                labels, label_lines = [], []
+                continue
             labels.append(tok.text)
             label_lines.append(ln)
             continue
@@ -98,11 +134,14 @@ def assemble_rows(lines: list[Line]) -> list[ObservedRow]:
             if not labels and tok.kind == "blank":
                 continue  # spacing between rows, or a merged cell's placeholder
             # figures under no readable label still form a row: its place in the table may tell which
-            cur = ObservedRow(" ".join(labels)[-80:], [], "cell", list(label_lines))
+            if not labels and rows and rows[-1].layout == "empty":
+                labels, label_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
+            cur = ObservedRow(" ".join(labels)[-80:], [], "cell", list(label_lines), labels[-1] if labels else "")
             labels, label_lines = [], []
         cur.cells.append(tok)
         cur.lines.append(ln)
     flush()
+    close_empty_row()
     return rows
 
 
@@ -114,10 +153,11 @@ def label_score(row: Row, observed: str) -> float:
         return 0.0
     best = 0.0
     for leaf in leaf_labels(row):
-        if len(obs) >= min(len(leaf), 3):
-            s = fuzz.partial_ratio(leaf, obs)
-        else:
-            s = fuzz.ratio(leaf, obs)
+        s = fuzz.ratio(leaf, obs)
+        if len(obs) > len(leaf) and len(leaf) >= 2:
+            # the label within a longer text (numbering, a group label, garbage around it);
+            # a shorter text is compared whole: "行政罚" is 行政处罚, not any 行政 row
+            s = max(s, fuzz.partial_ratio(leaf, obs))
         best = max(best, s)
     return best
 
@@ -135,6 +175,9 @@ def align(observed: list[ObservedRow], rows: tuple[Row, ...], widths: list[int] 
                 have = sum(1 for t in observed[i].cells if t.kind == "value")
                 if have > widths[j] + 1:
                     score[i][j] -= 30
+    for i in range(n):
+        if not observed[i].cells:  # a row printed empty yields to a row with figures and the same label
+            score[i] = [s - 15 for s in score[i]]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -331,6 +374,41 @@ def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = No
     return CellRecord(key, tok.value, raw, "number", page, line, row.text)
 
 
+_GROUP_HEADING = re.compile(r"^第二十条第[(（]?[一二三四五六七八九十]+[)）]?项$")
+
+
+def _headings(table: Table, version: str, leaves: list[str]) -> frozenset[str]:
+    """Column and group headings of a table as printed (normalised); a row's own label is never one."""
+    out = {"信息内容", "申请人情况", APPLICANT_GROUP_LABEL}
+    for row in table.rows_for(version):
+        for col in row.columns:
+            out.update(normalise_label(x) for x in (col.label, *col.variants))
+    return frozenset(h for h in out if h and h not in leaves)
+
+
+def _ambiguous(pairs: dict[int, int], rows: tuple[Row, ...], observed: list[ObservedRow]) -> set[int]:
+    """Template rows whose pairing is a toss-up: the observed row's label fits an unpaired
+    neighbouring template row (in the same gap between other pairs) about as well."""
+    out: set[int] = set()
+    for j, i in pairs.items():
+        if not observed[i].cells:
+            continue
+        lo = max((t for t in pairs if t < j), default=-1)
+        hi = min((t for t in pairs if t > j), default=len(rows))
+        mine = label_score(rows[j], observed[i].label)
+        last = observed[i].last_label
+        split = bool(last) and normalise_label(last) != normalise_label(observed[i].label)
+        mine_last = label_score(rows[j], last) if split else 0
+        for j2 in range(lo + 1, hi):
+            if j2 == j or j2 in pairs:
+                continue
+            if label_score(rows[j2], observed[i].label) >= mine - 5:
+                out.update((j, j2))
+            elif split and label_score(rows[j2], last) >= max(70, mine_last + 5):
+                out.update((j, j2))  # the whole label says one row, the part nearest the figures another
+    return out
+
+
 def _labels_printed(rows: tuple[Row, ...], lines: list[Line]) -> bool:
     """Whether most of the table's row labels are printed (a table whose cells are all empty)."""
     text = normalise_label("".join(ln.text for ln in lines if ln.kind != "narrative"))
@@ -353,7 +431,19 @@ def _unplaced_figures(j: int, pairs: dict[int, int], observed: list[ObservedRow]
 def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
     """Section 二 or 三: returns the cells and notes on what was uncertain."""
     rows = table.rows_for(version)
-    observed = assemble_rows(lines)
+    leaves = [leaf for r in rows for leaf in leaf_labels(r) if len(leaf) >= 2]
+
+    def complete(label: str) -> bool:
+        t = normalise_label(label)
+        return len(t) >= 2 and any(fuzz.ratio(t, leaf) >= 85 for leaf in leaves)
+
+    headings = _headings(table, version, leaves)
+
+    def header(label: str) -> bool:
+        t = normalise_label(label)
+        return bool(t) and (t in headings or bool(_GROUP_HEADING.match(t)))
+
+    observed = assemble_rows(lines, complete, header)
     widths = [len(r.columns) for r in rows]
     pairs = align(observed, rows, widths)
     cells: dict[str, CellRecord] = {}
@@ -361,16 +451,26 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
     fixed: dict[str, float | None] = {}
     pending: list[tuple[Row, ObservedRow, list[Hypothesis]]] = []
     printed_empty = not pairs and _labels_printed(rows, lines)
+    doubtful = _ambiguous(pairs, rows, observed)
+    for j in doubtful:
+        if j in pairs:
+            obs = observed[pairs.pop(j)]
+            notes.append(f"“{obs.label}”一行的标签与“{rows[j].label}”等多行相近，无法确定属于哪一行（标记为 uncertain）")
     for j, row in enumerate(rows):
         keys = [cell_key(table, row, c) for c in row.columns]
         if j not in pairs:
             status = "blank" if pairs or printed_empty else "missing"
-            if pairs and _unplaced_figures(j, pairs, observed):
+            if j in doubtful or pairs and _unplaced_figures(j, pairs, observed):
                 status = "uncertain"  # figures were printed around here that no row could take
             for k in keys:
                 cells[k] = CellRecord(k, None, None, status)
             continue
         obs = observed[pairs[j]]
+        if not obs.cells:  # the row is printed with no figures at all
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, "blank", *obs.location, obs.text)
+                fixed[k] = None
+            continue
         hyps, how = fit(obs, len(keys))
         if how == "exact":
             for k, tok in zip(keys, hyps[0]):
