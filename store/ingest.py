@@ -102,7 +102,9 @@ def load_manifest(path: str | Path) -> dict[str, dict]:
         if not p:
             continue
         if row.get("region") and not any(row.get(k) for k in ("district", "city", "province")):
-            row["district"] = row["region"]
+            from store.parse.metadata import split_region
+
+            row["district"], row["city"], row["province"] = split_region(str(row["region"]))
         out[str((base / p).resolve())] = {k: v for k, v in row.items() if v not in (None, "")}
     return out
 

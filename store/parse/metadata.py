@@ -123,6 +123,22 @@ def known_province(text: str | None) -> str | None:
     return m.group(0) if m else None
 
 
+def split_region(region: str) -> tuple[str | None, str | None, str | None]:
+    """district, city, province of a region as a manifest gives it ("湖北省武汉市江岸区", "北京市东城区",
+    "江岸区"); a region that names no level is taken as the district."""
+    district = city = province = None
+    for part in re.findall(r"[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|区|县|旗|地区|盟)", region.strip()):
+        if part.endswith(("省", "自治区")) and known_province(part):
+            province = known_province(part)
+        elif part.endswith(("市", "自治州", "地区", "盟")) and not city and not district:
+            city = part
+        else:
+            district = part
+    if not (district or city or province):
+        district = region.strip() or None
+    return district, city, province
+
+
 def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]:
     """district, city, province from the agency name and the report's text."""
     district = city = province = None
