@@ -700,3 +700,63 @@ async def test_overlapping_digests_send_once(api, config, store, tmp_path):
         await api.wait_sent(USER, 4)
         assert (await send_digest(app))["chats"] == 0
     assert len(digests(api, USER)) == 1 and len(digests(api, OTHER)) == 1
+
+
+async def test_webhook_mode(api, tmp_path):
+    """``serve`` in webhook mode (needs python-telegram-bot[webhooks]; skipped without tornado)."""
+    pytest.importorskip("tornado")
+    import asyncio
+    import json
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCLOSURE_BOT", "TELEGRAM_BOT"))}
+    env.update({
+        "DISCLOSURE_BOT_TOKEN": TOKEN, "DISCLOSURE_BOT_TELEGRAM_BASE_URL": api.base_url,
+        "DISCLOSURE_BOT_TELEGRAM_MODE": "webhook",
+        "DISCLOSURE_BOT_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "DISCLOSURE_BOT_TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "DISCLOSURE_BOT_TELEGRAM_WEBHOOK_PORT": str(port),
+        "DISCLOSURE_BOT_TELEGRAM_WEBHOOK_SECRET": "s3cret",
+        "DISCLOSURE_BOT_STORE_DATABASE": str(tmp_path / "wh.db"), "DISCLOSURE_BOT_STORE_INBOX": str(tmp_path / "in"),
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent)] + sys.path),
+    })
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        (hook,) = await api.wait_for(lambda: api.called("setWebhook"), 30, "setWebhook")
+        assert hook.params["url"].endswith("/hook") and hook.params["secret_token"] == "s3cret"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()),
+                                              "chat": api.chat(USER), "from": api.user(USER),
+                                              "text": "后湖街道2021年收到几件申请"}}
+
+        def post(secret: str) -> int:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/hook", data=json.dumps(update).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "X-Telegram-Bot-Api-Secret-Token": secret})
+            for _ in range(50):
+                try:
+                    return urllib.request.urlopen(req, timeout=5).status
+                except urllib.error.HTTPError as exc:
+                    return exc.code
+                except OSError:  # not listening yet
+                    time.sleep(0.1)
+            raise AssertionError("the webhook never listened")
+
+        assert await asyncio.to_thread(post, "wrong") == 403
+        assert await asyncio.to_thread(post, "s3cret") == 200
+        (answer,) = await api.wait_sent(USER, timeout=20)
+        assert "3件" in html.unescape(answer.text)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            await asyncio.to_thread(proc.wait, 20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

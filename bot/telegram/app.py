@@ -29,6 +29,8 @@ from bot.telegram.state import Services
 log = logging.getLogger(__name__)
 
 ERROR_TEXT = "抱歉，处理您的消息时出错了，请稍后再试。"
+#: The updates the bot handles (asked of Telegram, so nothing else is sent to it).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 ADMIN_COMMANDS = [
     ("reload", "读取收件箱中的新报告"),
     ("stats", "统计"),
@@ -142,7 +144,7 @@ async def start(app: Application, *, poll_interval: float = 0.0, timeout: int = 
     await on_startup(app)
     await app.start()
     await app.updater.start_polling(poll_interval=poll_interval, timeout=timeout,
-                                    allowed_updates=Update.ALL_TYPES)
+                                    allowed_updates=ALLOWED_UPDATES)
 
 
 async def stop(app: Application) -> None:
@@ -187,6 +189,6 @@ def run(config: dict, store) -> None:
 
         app.run_webhook(listen=tg.get("webhook_listen") or "0.0.0.0", port=int(tg.get("webhook_port") or 8443),
                         url_path=urlsplit(url).path.lstrip("/"), webhook_url=url,
-                        secret_token=tg.get("webhook_secret") or None, allowed_updates=Update.ALL_TYPES)
+                        secret_token=tg.get("webhook_secret") or None, allowed_updates=ALLOWED_UPDATES)
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
