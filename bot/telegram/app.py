@@ -20,7 +20,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.telegram import admin, digest, handlers
@@ -187,8 +187,14 @@ def run(config: dict, store) -> None:
             raise SystemExit("webhook mode needs telegram.webhook_url (the public HTTPS URL)")
         from urllib.parse import urlsplit
 
-        app.run_webhook(listen=tg.get("webhook_listen") or "0.0.0.0", port=int(tg.get("webhook_port") or 8443),
-                        url_path=urlsplit(url).path.lstrip("/"), webhook_url=url,
-                        secret_token=tg.get("webhook_secret") or None, allowed_updates=ALLOWED_UPDATES)
+        start = lambda: app.run_webhook(  # noqa: E731
+            listen=tg.get("webhook_listen") or "0.0.0.0", port=int(tg.get("webhook_port") or 8443),
+            url_path=urlsplit(url).path.lstrip("/"), webhook_url=url, bootstrap_retries=-1,
+            secret_token=tg.get("webhook_secret") or None, allowed_updates=ALLOWED_UPDATES)
     else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        start = lambda: app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)  # noqa: E731
+    try:
+        start()
+    except InvalidToken:
+        raise SystemExit("disclosure-bot: Telegram refused the bot token; "
+                         "check DISCLOSURE_BOT_TOKEN / telegram.token and telegram.base_url") from None
