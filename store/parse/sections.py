@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -25,10 +26,16 @@ class SectionSpan:
     end: int  # index after the last line
 
 
-def section_score(text: str, number: str) -> float:
+@lru_cache(maxsize=None)
+def _section_titles(number: str) -> tuple[str, ...]:
     sec = SECTIONS[_NUMERALS.index(number)]
+    return tuple(normalise_label(v) for v in (sec.title, *sec.variants))
+
+
+@lru_cache(maxsize=65536)
+def section_score(text: str, number: str) -> float:
     t = normalise_label(text)
-    return max(fuzz.ratio(normalise_label(v), t) for v in (sec.title, *sec.variants))
+    return max(fuzz.ratio(v, t) for v in _section_titles(number))
 
 
 def find_sections(lines: list[Line]) -> list[SectionSpan]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -21,6 +22,10 @@ from store.parse.lines import Line, Tok, fold
 from store.records import CellRecord
 from store.template import (APPLICANT_GROUP_LABEL, ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
                             leaf_labels, normalise_label)
+
+# Labels repeat across rows and reports: fold each text once.
+normalise_label = lru_cache(maxsize=65536)(normalise_label)
+leaf_labels = lru_cache(maxsize=None)(leaf_labels)
 
 MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
 
