@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -140,10 +139,14 @@ class Store:
                 "report_date": meta.report_date, "file": file, "sha256": sha256, "format": report.format,
                 "pages": report.pages, "source_url": meta.source_url, "ingested_at": now(), "run_id": run_id,
             }).last_pk
-            self.db["cells"].insert_all(
-                ({"report_id": report_id, **asdict(c)} for c in report.cells.values()), batch_size=500)
-            self.db["passages"].insert_all(
-                ({"report_id": report_id, **asdict(p)} for p in report.passages), batch_size=500)
+            conn.executemany(
+                "insert into cells (report_id, key, value, raw, status, page, line, row_text) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((report_id, c.key, c.value, c.raw, c.status, c.page, c.line, c.row_text)
+                 for c in report.cells.values()))
+            conn.executemany(
+                "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
+                ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             self._insert_problems(report_id, report.problems)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
@@ -153,9 +156,9 @@ class Store:
         return outcome, report_id
 
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
-        self.db["problems"].insert_all(
-            ({"report_id": report_id, "rule": p.rule, "message": p.message, "keys": json.dumps(p.keys),
-              "severity": p.severity} for p in problems), batch_size=500)
+        self.db.conn.executemany(
+            "insert into problems (report_id, rule, message, keys, severity) values (?, ?, ?, ?, ?)",
+            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
 
     def _delete_report(self, report_id: int) -> None:
         for table in ("cells", "passages", "problems"):

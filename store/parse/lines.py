@@ -85,6 +85,7 @@ def _long_labels() -> tuple[str, ...]:
     return tuple(sorted(x for x in out if len(x) >= 14))
 
 
+@lru_cache(maxsize=65536)
 def is_template_label(text: str) -> bool:
     from store.template import normalise_label
 

@@ -21,11 +21,20 @@ from store.checks import Equality, equalities
 from store.parse.lines import Line, Tok, fold
 from store.records import CellRecord
 from store.template import (APPLICANT_GROUP_LABEL, ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
-                            leaf_labels, normalise_label)
+                            normalise_label)
+from store.template import leaf_labels as _template_leaf_labels
 
 # Labels repeat across rows and reports: fold each text once.
 normalise_label = lru_cache(maxsize=65536)(normalise_label)
-leaf_labels = lru_cache(maxsize=None)(leaf_labels)
+_LEAVES: dict[str, tuple[str, ...]] = {}
+
+
+def leaf_labels(row: Row) -> tuple[str, ...]:  # noqa: F811 - the template's, remembered by row key
+    got = _LEAVES.get(row.key)
+    if got is None:
+        got = _LEAVES[row.key] = _template_leaf_labels(row)
+    return got
+
 
 MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
 
@@ -40,7 +49,11 @@ class ObservedRow:
 
     @property
     def text(self) -> str:
-        return " | ".join(fold(ln.text.replace("\t", " ")) for ln in self.lines if ln.text.strip())
+        key = tuple(id(ln) for ln in self.lines)
+        if getattr(self, "_text_key", None) != key:
+            self._text = " | ".join(fold(ln.text.replace("\t", " ")) for ln in self.lines if ln.text.strip())
+            self._text_key = key
+        return self._text
 
     @property
     def location(self) -> tuple[int | None, int | None]:
@@ -153,11 +166,23 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
 # --------------------------------------------------------------------------- alignment
 
 def label_score(row: Row, observed: str) -> float:
+    return _label_score(row.key, observed) if row.key in _ROWS else _score(leaf_labels(row), observed)
+
+
+_ROWS = {r.key: r for t in (ACTIVE, APPLY, REVIEW) for r in t.rows}
+
+
+@lru_cache(maxsize=65536)
+def _label_score(row_key: str, observed: str) -> float:
+    return _score(leaf_labels(_ROWS[row_key]), observed)
+
+
+def _score(leaves: tuple[str, ...], observed: str) -> float:
     obs = normalise_label(observed)
     if not obs:
         return 0.0
     best = 0.0
-    for leaf in leaf_labels(row):
+    for leaf in leaves:
         s = fuzz.ratio(leaf, obs)
         if len(obs) > len(leaf) and len(leaf) >= 2:
             # the label within a longer text (numbering, a group label, garbage around it);
