@@ -6,10 +6,12 @@
 * ``/agencies [filter]``, ``/years AGENCY``, ``/report AGENCY [YEAR]``, ``/compare …`` and
   ``/rank …`` use the same answering core as a typed question.
 * An ambiguous question (which agency? which year?) gets one button per choice; a tap
-  answers the original question with that choice.
+  answers the original question with that choice.  A question that found nothing gets the
+  nearest names or the years on file as buttons.
 * Each chat keeps a :class:`~bot.answers.ChatSession`, so "那2022年呢" follows on.
 * Replies are Telegram HTML with every piece of data escaped, split at line boundaries
-  when longer than Telegram's 4 096 characters.
+  when longer than Telegram's 4 096 characters (at most six messages, paced).
+* A trend over three years or more is followed by a bar chart.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, ContextTypes,
+                          MessageHandler, filters)
 
 from bot.answers import Answer, ChatSession
 from bot.telegram.state import Services
