@@ -446,7 +446,7 @@ async def test_digest_sent_once_not_after_restart_nothing_when_nothing_new(api, 
         api.private(ADMIN, "/digest")
         await api.wait_sent(ADMIN, 2)
         (d,) = digests(api, USER)
-        assert "后湖街道" in d and "2022年" in d and "收到申请 3 件" in d
+        assert "后湖街道" in d and "2022年" in d and "收到申请 3 件" in d and "新版本" not in d
         assert len(digests(api, OTHER)) == 1  # 江岸区 matches
         api.private(ADMIN, "/digest")
         calls = await api.wait_sent(ADMIN, 3)
@@ -760,3 +760,14 @@ async def test_webhook_mode(api, tmp_path):
             await asyncio.to_thread(proc.wait, 20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_digest_marks_a_new_version(store, tmp_path):
+    from bot.telegram.digest import digest_text
+
+    f = tmp_path / "houhu2021b.txt"
+    f.write_text(houhu_text().replace("主动公开信息89条", "主动公开信息90条"), encoding="utf-8")
+    summary = ingest(store, [f])
+    assert summary.counts["replaced"] == 1
+    text = digest_text(store, [store.report(summary.files[0].report_id)])
+    assert "新版本" in text and "后湖街道" in text and "收到申请 3 件" in text

@@ -180,10 +180,13 @@ def report_summary(store, report: dict, compact: bool = False) -> str:
     problems = store.problems(report["id"])
     region = report.get("district") or report.get("city") or report.get("province") or ""
     name = esc(report["agency"]) + (f"（{esc(region)}）" if region and region not in report["agency"] else "")
+    replaced = next(store.db.query("select outcome from ingest_files where report_id = ? order by id desc limit 1",
+                                   [report["id"]]), {}).get("outcome") == "replaced"
+    updated = "（新版本，替换了此前收录的报告）" if replaced else ""
     if compact:
-        return (f"• <b>{name}</b> {report['year']}年：{esc(figures[0])}"
+        return (f"• <b>{name}</b> {report['year']}年{'（新版本）' if replaced else ''}：{esc(figures[0])}"
                 + (f"；问题 {len(problems)} 项" if problems else ""))
-    lines = [f"<b>{name}</b> {report['year']}年", "；".join(esc(f) for f in figures)]
+    lines = [f"<b>{name}</b> {report['year']}年{updated}", "；".join(esc(f) for f in figures)]
     if problems:
         shown = "；".join(esc(p["message"]) for p in problems[:3])
         more = f" 等 {len(problems)} 项" if len(problems) > 3 else ""

@@ -20,6 +20,7 @@ from typing import Any
 from store.db import Store
 
 log = logging.getLogger("bot.telegram.questions")
+QUESTIONS_KEPT = 100_000  # rows of the question log kept
 
 
 def utcnow() -> str:
@@ -128,8 +129,11 @@ class BotState:
         if log_id is not None and next(self.db.query("select 1 from tg_questions where id = ?", [log_id]), None):
             self.db["tg_questions"].update(log_id, {"status": status, "kind": kind})
             return log_id
-        return self.db["tg_questions"].insert({"at": utcnow(), "question": question[:1000], "status": status,
-                                               "kind": kind, "chat_type": str(chat_type), "ms": ms}).last_pk
+        row_id = self.db["tg_questions"].insert({"at": utcnow(), "question": question[:1000], "status": status,
+                                                 "kind": kind, "chat_type": str(chat_type), "ms": ms}).last_pk
+        if row_id % 1000 == 0:  # keep the log bounded: the latest QUESTIONS_KEPT questions
+            self.db.execute("delete from tg_questions where id <= ?", [row_id - QUESTIONS_KEPT])
+        return row_id
 
     UNANSWERED = ("not_found", "unsupported")
 
