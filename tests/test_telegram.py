@@ -174,10 +174,21 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         # one question, one log row, with the final outcome
         rows = list(store.db.query("select question, status from tg_questions"))
         assert rows == [{"question": "后湖街道2021年收到几件申请", "status": "answered"}]
+        # commands ask too: /years and /report with an ambiguous name, completed by a tap
+        for command, expected in (("/years 后湖街道", "2021"), ("/report 后湖街道 2021", "2676")):
+            before = len(api.sent(USER))
+            api.private(USER, command)
+            (choice,) = (await api.wait_sent(USER, before + 1, methods=("sendMessage",)))[before:]
+            buttons = [b for row in choice.params["reply_markup"]["inline_keyboard"] for b in row]
+            pick = next(b for b in buttons if "江岸区" in b["text"])
+            message = api.messages[(USER, max(m for (c, m) in api.messages if c == USER))]
+            api.tap(USER, message, pick["callback_data"])
+            calls = await api.wait_sent(USER, before + 2, methods=("sendMessage",))
+            assert expected in calls[-1].text and "江岸区" in calls[-1].text
         # the choice carries into follow-ups
         api.private(USER, "行政许可呢")
-        calls = await api.wait_sent(USER, 3, methods=("sendMessage",))
-        assert "江岸区" in calls[2].text and "2676" in calls[2].text
+        calls = await api.wait_sent(USER, 7, methods=("sendMessage",))
+        assert "江岸区" in calls[6].text and "2676" in calls[6].text
 
 
 async def test_not_found_offers_what_there_is(api, config, store):

@@ -237,7 +237,7 @@ def chart_caption(answer: Answer) -> str:
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
-                  forced: dict[str, int] | None = None, started: float | None = None) -> None:
+                  forced: dict[str, Any] | None = None, started: float | None = None) -> None:
     """Log the question, and send its answer (with buttons when it is ambiguous)."""
     sv = services(context)
     ms = int((time.monotonic() - started) * 1000) if started else 0
@@ -245,8 +245,8 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
                                    log_id=(forced or {}).get("log_id"))
     markup = None
     if answer.status in ("ambiguous", "not_found") and answer.candidates:
-        forced = {k: v for k, v in (forced or {}).items() if k in ("agency_id", "year")}
-        markup = keyboard_for(answer, _remember_pending(context, question, {**forced, "log_id": log_id,
+        keep = {k: v for k, v in (forced or {}).items() if k in ("agency_id", "year", "command")}
+        markup = keyboard_for(answer, _remember_pending(context, question, {**keep, "log_id": log_id,
                                                                             "origin": answer.status}))
     await reply_html(update, context, answer.html(), markup)
     if sv.setting("chat", "trend_charts", True) not in (False, "false", "0", 0):
@@ -396,15 +396,17 @@ async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await ask(update, context, " ".join(context.args or []))
 
 
-async def _core(update: Update, context: ContextTypes.DEFAULT_TYPE, label: str, call) -> None:
+async def _core(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, call) -> None:
+    """Answer a command through the answering core.  ``question`` is the command as a question
+    the core understands: it is logged, and re-asked with the choice when a button is tapped."""
     started = time.monotonic()
     answer = call()
-    await deliver(update, context, answer, label, started=started)
+    await deliver(update, context, answer, question, {"command": True}, started=started)
 
 
 async def cmd_agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = " ".join(context.args or [])
-    await _core(update, context, f"/agencies {text}".strip(),
+    await _core(update, context, f"有哪些{text}单位" if text else "有哪些单位",
                 lambda: services(context).answerer.list_agencies(text))
 
 
@@ -413,7 +415,7 @@ async def cmd_years(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not agency:
         await reply_html(update, context, "用法：/years 机构，例如 /years 后湖街道")
         return
-    await _core(update, context, f"/years {agency}", lambda: services(context).answerer.years(agency))
+    await _core(update, context, f"{agency}有哪些年份的报告", lambda: services(context).answerer.years(agency))
 
 
 YEAR_ARG = re.compile(r"^((?:19|20)\d{2}|\d{2})年?$")
@@ -440,7 +442,7 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not agency:
         await reply_html(update, context, "用法：/report 机构 [年份]，例如 /report 后湖街道 2021")
         return
-    await _core(update, context, f"/report {agency} {year or ''}".strip(),
+    await _core(update, context, f"{agency}{year}年的报告概况" if year else f"{agency}的报告概况",
                 lambda: services(context).answerer.overview(agency, year))
 
 
@@ -521,14 +523,17 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _close_keyboard(query, label)
     forced = {k: pending[k] for k in ("agency_id", "year") if pending.get(k) is not None}
     forced["agency_id" if kind == "a" else "year"] = value_i
-    session = chat_session(context)
+    # a typed question is re-asked in the chat's context; a command (/years, /report) stands alone
+    session = None if pending.get("command") else chat_session(context)
     started = time.monotonic()
     answer = services(context).answerer.answer(pending["question"], session, **forced)
-    session.touch()
+    if session is not None:
+        session.touch()
     # an ambiguous question completed by the tap is one question answered; a question that found
     # nothing stays "not found" in the log (what to improve), the tap is only logged
     log_id = pending.get("log_id") if pending.get("origin") == "ambiguous" else -1
-    await deliver(update, context, answer, pending["question"], {**forced, "log_id": log_id}, started)
+    extra = {"log_id": log_id, "command": pending.get("command")}
+    await deliver(update, context, answer, pending["question"], {**forced, **extra}, started)
 
 
 async def _answer_query(query, text: str | None = None) -> None:
