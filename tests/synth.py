@@ -7,6 +7,7 @@ layouts the real samples show:
 * ``cells``     one cell per line, tab-indented, blank lines between rows (samples 000, 003);
 * ``tabs``      one row per line, cells separated by tabs (samples 002, 004);
 * ``spaces``    one row per line, cells separated by runs of spaces;
+* ``single``    one row per line, cells separated by single spaces (HTML pages that flattened rows to text);
 * ``fullwidth`` one cell per line with stray full-width / no-break spaces in cells (sample 001);
 * ``wrapped``   one cell per line with long labels wrapped onto a second line (000, 003 headers);
 * ``html``      a real ``<table>`` with rowspan/colspan in the official layout.
@@ -24,7 +25,7 @@ import random
 from store.template import (ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, cell_key, cells,
                             row_key)
 
-LAYOUTS = ("cells", "tabs", "spaces", "fullwidth", "wrapped", "html")
+LAYOUTS = ("cells", "tabs", "spaces", "single", "fullwidth", "wrapped", "html")
 TEXT_LAYOUTS = tuple(x for x in LAYOUTS if x != "html")
 MARKS = ("/", "—")
 
@@ -260,13 +261,13 @@ def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[l
 
 def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
     """Sections 二, 三, 四 with one row per line (tabs or runs of spaces)."""
-    sep = "\t" if layout == "tabs" else "    "
+    sep = {"tabs": "\t", "single": " "}.get(layout, "    ")
 
     def vals(keys):
         return [fmt(figures.get(k, 0)) for k in keys if k not in lose]
 
     def line(cells):
-        if layout == "spaces":
+        if layout in ("spaces", "single"):
             cells = [c for c in cells if c != ""]
         return sep.join(cells)
 

@@ -36,7 +36,7 @@ def row_keys(version: str) -> list[list[str]]:
 
 def place_blanks(figures: dict, version: str, layout: str, rnd, rate: float) -> dict:
     """Blank some cells where the layout can show a blank."""
-    if layout == "spaces" or rate <= 0:
+    if layout in ("spaces", "single") or rate <= 0:
         return figures
     f = dict(figures)
     for keys in row_keys(version):

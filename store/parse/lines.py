@@ -22,7 +22,6 @@ from store.template import NOT_APPLICABLE_MARKS
 _NUMBER = re.compile(
     r"^(?P<num>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>件|条|个|项|万元|元|起|次|宗|人次|%)?$")
 _SPLIT = re.compile(r"\t| {2,}|\u3000+")
-_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-])\s+(?P<nums>(?:[+\-]?\d[\d,.]*\s*)+)$")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 
 TokKind = Literal["label", "value", "blank"]
@@ -120,14 +119,36 @@ def split_cells(text: str) -> list[str]:
     if first is not None and first + 1 < len(pieces) and re.fullmatch(r"\d{1,2}[.．、]?", fold(pieces[first])) \
             and classify(pieces[first + 1]).kind == "label" and not is_narrative(pieces[first + 1]):
         pieces[first:first + 2] = [fold(pieces[first]) + fold(pieces[first + 1])]
-    if pieces:
-        last = fold(pieces[-1])
-        m = _TRAILING_NUMBERS.match(last)
-        if m and len(m.group("label")) >= 2:
-            pieces[-1:] = [m.group("label"), *m.group("nums").split()]
-        elif re.fullmatch(r"(?:[+\-]?\d[\d,.]*\s+)+[+\-]?\d[\d,.]*", last):
-            pieces[-1:] = last.split()
+    if pieces:  # only the last piece: a label cell in the middle may hold any garbage ("I (—) 1 🗆 1 /")
+        pieces[-1:] = _split_trailing(pieces[-1])
     return pieces
+
+
+def _is_cell_token(tok: str) -> bool:
+    return parse_number(tok) is not None or tok in NOT_APPLICABLE_MARKS or bool(_MARK_RUN.fullmatch(tok))
+
+
+_MARK_RUN = re.compile(r"[/／\\—\-－–_]+")
+
+
+def _split_trailing(piece: str) -> list[str]:
+    """Cells separated by single spaces at the end of a piece ("行政事业性收费 0 0", "（一）予以公开 7 — 0"):
+    figures and marks after the label are cells of their own."""
+    toks = fold(piece).split()
+    if len(toks) < 2:
+        return [piece]
+    k = len(toks)
+    while k > 0 and _is_cell_token(toks[k - 1]):
+        k -= 1
+    cells = toks[k:]
+    if not cells or len(cells) == 1 and parse_number(cells[0]) is None and not _MARK_RUN.fullmatch(cells[0]):
+        return [piece]  # a lone word such as "无" after a label may be part of it
+    if k == 0:
+        return cells
+    label = " ".join(toks[:k])
+    if len(label) < 2:
+        return [piece]
+    return [label, *cells]
 
 
 def document_lines(doc: Document) -> list[Line]:
