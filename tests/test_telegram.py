@@ -81,7 +81,7 @@ def store(tmp_path, sample_db):
 def config(api, tmp_path):
     cfg = copy.deepcopy(DEFAULTS)
     cfg["store"].update(database=str(tmp_path / "t.db"), inbox=str(tmp_path / "inbox"))
-    cfg["telegram"].update(token=TOKEN, base_url=api.base_url, base_file_url=api.base_file_url,
+    cfg["telegram"].update(token=TOKEN, base_url=api.base_url,  # base_file_url derived from it
                            admin_ids=[ADMIN], max_upload_mb=1)
     cfg["digest"].update(inbox_scan_minutes=0, pace_seconds=0)
     return cfg

@@ -60,8 +60,11 @@ def build_application(config: dict, store, answerer: Any = None) -> Application:
     )
     if tg.get("base_url"):
         builder = builder.base_url(tg["base_url"])
-    if tg.get("base_file_url"):
-        builder = builder.base_file_url(tg["base_file_url"])
+    file_url = tg.get("base_file_url")
+    if not file_url and tg.get("base_url") and str(tg["base_url"]).rstrip("/").endswith("/bot"):
+        file_url = str(tg["base_url"]).rstrip("/")[: -len("/bot")] + "/file/bot"  # the server's usual layout
+    if file_url:
+        builder = builder.base_file_url(file_url)
     if tg.get("local_mode"):
         builder = builder.local_mode(True)
     app = builder.build()
