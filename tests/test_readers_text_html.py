@@ -182,3 +182,31 @@ def test_html_entities_and_nbsp_in_cells():
     doc = read_html("<table><tr><td>规&nbsp;章</td><td>&nbsp;0&nbsp;</td><td>\u3000１２</td></tr></table>")
     (table,) = [b for b in doc.blocks if b.kind == "table"]
     assert [c.text for c in table.rows[0]] == ["规 章", "0", "１２"]
+
+
+# --------------------------------------------------------------------------- metadata as pages print it
+
+@pytest.mark.parametrize("text,agency,short,year", [
+    ("江汉区人民政府民族街道办事处二〇二一年政府信息公开工作年度报告\n一、总体情况\n正文。\n",
+     "江汉区人民政府民族街道办事处", "民族街道", 2021),
+    ("武汉市江汉区人民政府民族街道办事处\n2021年度政府信息公开工作年度报告\n一、总体情况\n正文。\n",
+     "武汉市江汉区人民政府民族街道办事处", "民族街道", 2021),
+    ("2021年政府信息公开工作年度报告\n一、总体情况\n本年度收到申请0件。\n六、其他需要报告的事项\n无。\n\n"
+     "武汉市江汉区人民政府民族街道办事处\n2022年1月20日\n", "武汉市江汉区人民政府民族街道办事处", "民族街道", 2021),
+    ("【2022-01-20】民族街道2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n", "民族街道", "民族街道", 2021),
+    ("首页>政务公开>民族街道2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n", "民族街道", "民族街道", 2021),
+    ("网站导航\n江汉区民族街道2020年政府信息公开工作年度报告\n一、总体情况\n正文。\n", "江汉区民族街道", "民族街道", 2020),
+    ("武汉市江岸区教育局2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n", "武汉市江岸区教育局", "江岸区教育局", 2021),
+])
+def test_agency_and_year_from_titles(text, agency, short, year):
+    meta = parse(text.encode("utf-8"), "r.txt").meta
+    assert (meta.agency, meta.short_name, meta.year) == (agency, short, year)
+    assert meta.template == ("2019" if year <= 2020 else "2021")
+
+
+def test_region_from_text_uses_real_province_names():
+    text = ("后湖街道2021年政府信息公开工作年度报告\n本报告根据《中华人民共和国政府信息公开条例》和湖北省武汉市江岸区"
+            "政府信息公开规定编制。\n一、总体情况\n正文。\n\n江岸区人民政府后湖街道办事处\n2022年1月17日\n")
+    meta = parse(text.encode("utf-8"), "r.txt").meta
+    assert (meta.province, meta.city, meta.district) == ("湖北省", "武汉市", "江岸区")
+    assert meta.report_date == "2022-01-17"

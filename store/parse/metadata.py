@@ -86,6 +86,10 @@ def agency_from_title(title: str) -> tuple[str | None, int | None]:
         year = cn_year_to_int(head)
         head = re.sub(r"[二][〇零○Ｏ][〇零○一二三四五六七八九]{2}年度?", "", head)
     head = re.sub(r"(?:关于|年度|年)$", "", head).strip("“”\"")
+    # what a web page puts before the name: "首页>政务公开>", "【2022-01-20】", "标题："
+    head = re.split(r"[>＞|｜】\]：:]", head)[-1]
+    head = re.sub(r"^[^\u4e00-\u9fff]+", "", head)
+    head = re.sub(r"^关于", "", head)
     return (head or None), year
 
 
