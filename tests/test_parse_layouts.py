@@ -191,3 +191,24 @@ def test_zero_with_unit_and_thousands():
     assert all(c.value == 0 for c in r1.cells.values() if c.raw == "0件")
     assert sum(1 for c in r1.cells.values() if c.raw == "0件") == 5
     assert r2.cells["active.license.decisions"].value == 12345
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(version=st.sampled_from(["2019", "2021"]), layout=st.sampled_from(TEXT_LAYOUTS), rnd=st.randoms(),
+       n=st.integers(1, 4), bare=st.booleans())
+def test_page_numbers_inside_tables(version, layout, rnd, n, bare):
+    """Page numbers ("- 3 -", "第3页 共8页", a form feed, a bare "3") dropped into the tables by extraction."""
+    figures = consistent_figures(rnd, version)
+    lines = render(figures, version, layout).split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("二、主动公开"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("五、"))
+    junk = [f"- {rnd.randint(2, 9)} -", f"第{rnd.randint(2, 9)}页", f"第 {rnd.randint(2, 9)} 页 共 9 页", "\f",
+            f"—{rnd.randint(2, 9)}—"]
+    if bare:
+        junk.append(str(rnd.randint(2, 9)))
+    for _ in range(n):
+        lines.insert(rnd.randrange(start + 1, end), rnd.choice(junk))
+    report = parse("\n".join(lines), layout)
+    assert not never_wrong(report, figures, version)
+    if not bare and layout in ("tabs", "spaces", "single"):
+        assert not mismatches(report, figures, version)

@@ -172,8 +172,31 @@ def document_lines(doc: Document) -> list[Line]:
             continue
         raw = block.text
         for sub in raw.split("\n") if "\n" in raw else (raw,):
-            out.append(_paragraph_line(sub, block.line, block.page))
-    return out
+            if is_page_furniture(sub):
+                # a page number or page break: not part of the text; the blank lines around it go too,
+                # so that a table row broken by the page reads on
+                while out and out[-1].kind == "empty":
+                    out.pop()
+                out.append(Line("page", sub, [], block.line, block.page))
+                continue
+            ln = _paragraph_line(sub, block.line, block.page)
+            if ln.kind == "empty" and out and out[-1].kind == "page":
+                continue
+            out.append(ln)
+    return [ln for ln in out if ln.kind != "page"]
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$", re.I)
+
+
+def is_page_furniture(text: str) -> bool:
+    """A page number ("- 3 -", "第3页 共8页") or a page break (form feed) on a line of its own."""
+    if "\f" in text and not text.replace("\f", "").strip():
+        return True
+    t = fold(text.replace("\f", ""))
+    return bool(t) and len(t) <= 20 and bool(_PAGE_NUMBER.match(t))
 
 
 def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
