@@ -164,7 +164,8 @@ class Answerer:
         if followup and not match.agencies and not match.suggestions and not region:
             if session.agency_id in self.index.agencies:
                 match = Match([self.index.agencies[session.agency_id]], "", True)
-        if followup and not metrics and session.metric:
+        asks_other = bool(_OVERVIEW.search(q) or _LIST_YEARS.search(q) or re.search(r"报告[?？。]?$", q))
+        if followup and not metrics and session.metric and not asks_other:
             prev = _metric_from_session(session.metric)
             if prev is not None:
                 if mp.columns:

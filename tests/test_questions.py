@@ -311,6 +311,18 @@ def test_follow_ups(qa):
     check(a.answer("花桥街道呢", s), "answered", figs[("武汉市江岸区人民政府花桥街道办事处", 2022)]["apply.granted.total"])
 
 
+def test_a_new_kind_of_question_is_not_a_follow_up(qa):
+    a, figs = qa
+    s = ChatSession()
+    a.answer("二七街道2021年收到几件申请", s)
+    ans = a.answer("西岗街道2022年的报告概况", s)
+    assert ans.kind == "overview" and ans.year == 2022
+    ans = a.answer("后湖街道有哪些年份的报告", s)
+    assert ans.kind == "list" and [v["year"] for v in ans.values] == [2021]
+    ans = a.answer("二七街道2022年的报告", s)
+    assert ans.kind == "overview"
+
+
 def test_follow_up_context_expires(qa):
     a, _ = qa
     s = ChatSession(ttl_seconds=0)
