@@ -210,3 +210,33 @@ def test_region_from_text_uses_real_province_names():
     meta = parse(text.encode("utf-8"), "r.txt").meta
     assert (meta.province, meta.city, meta.district) == ("湖北省", "武汉市", "江岸区")
     assert meta.report_date == "2022-01-17"
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+@pytest.mark.parametrize("spacer", ["<td></td>", "<td>&nbsp;</td>", '<td width="0"></td><td></td>'])
+def test_empty_spacer_columns_do_not_shift_figures(version, spacer):
+    """Word/WPS exports often add an empty cell at the end of every row (or of some rows)."""
+    figures = figures_with_marks(version, seed=13)
+    page = render_html(figures, version)
+    assert_cells(parse(page.replace("</tr>", spacer + "</tr>").encode("utf-8"), "p.html"), figures, version)
+    assert_cells(parse(page.replace("</tr>", spacer + "</tr>", 9).encode("utf-8"), "p.html"), figures, version)
+    assert_cells(parse(page.replace("<tr>", "<tr>" + spacer).encode("utf-8"), "p.html"), figures, version)
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+@pytest.mark.parametrize("repeat_header", [False, True])
+def test_html_table_split_in_two(version, repeat_header):
+    """A table broken by a page break comes out as two tables, the header printed again or not."""
+    import re
+
+    from synth import html_tables
+
+    figures = figures_with_marks(version, seed=17)
+    page = render_html(figures, version)
+    _, apply, _ = html_tables(figures, version)
+    rows = re.findall(r"<tr>.*?</tr>", apply)
+    k = next(i for i, r in enumerate(rows) if "保护第三方" in r) + 1
+    second = (rows[:3] if repeat_header else []) + rows[k:]
+    split = ('<table border="1">' + "".join(rows[:k]) + "</table><p>— 3 —</p>"
+             '<table border="1">' + "".join(second) + "</table>")
+    assert_cells(parse(page.replace(apply, split).encode("utf-8"), "p.html"), figures, version)

@@ -155,8 +155,11 @@ def document_lines(doc: Document) -> list[Line]:
     out: list[Line] = []
     for block in doc.blocks:
         if block.kind == "table":
+            width = max((len(r) for r in block.rows), default=0)
+            # a column with no text in any row is layout (an empty spacer or a ragged extra cell)
+            used = [k for k in range(width) if any(k < len(r) and r[k].text.strip() for r in block.rows)]
             for row in block.rows:
-                cells = [c for c in row if not c.merged]
+                cells = [row[k] for k in used if k < len(row) and not row[k].merged]
                 if not cells:
                     continue
                 page = next((c.page for c in cells if c.page is not None), block.page)
