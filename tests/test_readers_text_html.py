@@ -240,3 +240,11 @@ def test_html_table_split_in_two(version, repeat_header):
     split = ('<table border="1">' + "".join(rows[:k]) + "</table><p>— 3 —</p>"
              '<table border="1">' + "".join(second) + "</table>")
     assert_cells(parse(page.replace(apply, split).encode("utf-8"), "p.html"), figures, version)
+
+
+@pytest.mark.parametrize("note", ["<td>备注</td>", "<td>单位：件</td><td></td>"])
+def test_note_column_after_the_figures(note):
+    figures = figures_with_marks("2021", seed=19)
+    figures["apply.granted.total"] = None  # a blank last cell stays blank
+    page = render_html(figures, "2021").replace("</tr>", note + "</tr>")
+    assert_cells(parse(page.encode("utf-8"), "p.html"), figures, "2021")

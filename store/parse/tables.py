@@ -248,6 +248,10 @@ Hypothesis = list  # list[Tok | None]; None = a cell the printed row lost
 def fit(row: ObservedRow, n: int) -> tuple[list[Hypothesis], str]:
     """The ways the row's printed cells can fill ``n`` columns, and how sure that is."""
     cells = list(row.cells)
+    if any(t.kind == "label" for t in cells):
+        # words after the figures are a note column ("备注", a unit), not cells of the template
+        while cells and cells[-1].kind in ("label", "blank") and any(t.kind == "label" for t in cells):
+            cells.pop()
     if row.layout == "grid" and len(cells) >= n:
         return [cells[-n:]], "exact"
     if row.layout == "row":
@@ -399,6 +403,8 @@ def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = No
         return CellRecord(key, value if status == "inferred" else None, raw, status, page, line, row.text)
     if tok.kind == "blank":
         return CellRecord(key, None, None, "blank", page, line, row.text)
+    if tok.kind == "label":  # words where a figure belongs: printed, but not a figure
+        return CellRecord(key, None, raw, "uncertain", page, line, row.text)
     if tok.na:
         return CellRecord(key, None, raw, "na", page, line, row.text)
     return CellRecord(key, tok.value, raw, "number", page, line, row.text)
