@@ -136,8 +136,9 @@ def parse_bytes(data: bytes, name: str, hints: dict | None = None) -> ParsedRepo
     report = parse_document(doc, hints)
     if not report.meta.agency or not report.meta.year:
         missing = " and ".join(x for x, v in (("agency", report.meta.agency), ("year", report.meta.year)) if not v)
+        why = f"; {'; '.join(doc.problems)}" if doc.problems else ""
         raise ReadError(f"no recognisable report: could not find the {missing} "
-                        "(a manifest can supply them)")
+                        f"(a manifest can supply them){why}")
     return report
 
 
