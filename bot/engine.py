@@ -210,6 +210,9 @@ class Answerer:
             if mp.columns:
                 return Answer("unsupported", "请说明是哪一项数字，例如“收到几件申请”“予以公开多少件”。",
                               agency=self._agency_dict(agency), kind="cell")
+            words = _content_words(metric_text)
+            if _ASKS_FIGURE.search(q) and words and not _OVERVIEW.search(q):
+                return self._free_text(agency, spec, words)
             return self._remember(session, agency, spec, [], "overview", self._overview(agency, spec, q))
         if (_TREND.search(q) or spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range):
             return self._remember(session, agency, spec, metrics, "trend", self._trend(agency, metrics[0], spec))
@@ -426,6 +429,28 @@ class Answerer:
                               for y, f in zip((y1, y2), figs)],
                       sources=sources, warnings=warnings, kind="compare")
 
+    def _free_text(self, agency: Agency, spec: YearSpec, words: list[str]) -> Answer:
+        """A figure the template does not have: say so, and quote what the report's text says."""
+        rep, problem, note = self._report_for_year(agency, spec)
+        if problem:
+            return problem
+        found = []
+        for w in words:
+            for p in self.store.search_passages(w, rep["id"], limit=5):
+                if p not in found:
+                    found.append(p)
+        topic = "、".join(words)
+        text = f"{agency.display} {rep['year']}年{note}：报告的表格中没有“{topic}”这一项，无法给出数字。"
+        sources = [Source(rep["id"], rep["title"], rep["file"], p.get("page"), p.get("line"), p.get("section"),
+                          p["text"]) for p in found[:3]]
+        if sources:
+            text += "\n正文中提到它的段落：\n" + "\n".join(replies.sources_text(sources))
+        else:
+            text += f"正文中也没有提到“{topic}”。"
+        text += "\n可以问的数字如：收到几件申请、予以公开多少件、行政处罚多少、行政诉讼多少起。"
+        return Answer("not_found", text, agency=self._agency_dict(agency), year=rep["year"], sources=sources,
+                      kind="cell")
+
     def _compare_agencies(self, agencies: list[Agency], query: MetricQuery, spec: YearSpec) -> Answer:
         """The same figure for several agencies in one year (the latest they all have, if none is given)."""
         if spec.years:
@@ -528,6 +553,17 @@ class Answerer:
                       sources=[Source(r["id"], r["title"], r["file"]) for r, _ in with_value[:3]],
                       warnings=([f"{len(figs) - len(with_value)}份报告没有该项数字，未计入"]
                                 if len(with_value) < len(figs) else []))
+
+
+_ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
+_QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
+                             r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|[，,。？?！!、：:\s\d]")
+
+
+def _content_words(text: str) -> list[str]:
+    """What a question is about once agency, year and question words are gone (工作人员, 网站访问量)."""
+    parts = [p for p in _QUESTION_NOISE.split(text) if len(p) >= 2]
+    return parts[:3]
 
 
 _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几")

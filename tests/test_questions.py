@@ -374,6 +374,14 @@ def test_negatives(qa, q, status):
     assert len(ans.text) < 2000
 
 
+def test_a_figure_the_template_lacks_is_not_invented(qa):
+    ans = qa[0].answer("天坛街道2020年有几台自助查阅机")
+    assert ans.status == "not_found" and ans.value is None
+    assert "没有“自助查阅机”这一项" in ans.text and any("自助查阅机" in s.passage for s in ans.sources)
+    ans = qa[0].answer("后湖街道2021年有多少无人机")
+    assert ans.status == "not_found" and "正文中也没有提到" in ans.text
+
+
 def test_a_long_message_gets_a_clear_error(qa):
     ans = qa[0].answer("后湖街道2021年收到几件申请" * 400)
     assert ans.status == "unsupported" and "太长" in ans.text
