@@ -8,6 +8,8 @@ layouts the real samples show:
 * ``tabs``      one row per line, cells separated by tabs (samples 002, 004);
 * ``spaces``    one row per line, cells separated by runs of spaces;
 * ``single``    one row per line, cells separated by single spaces (HTML pages that flattened rows to text);
+* ``pdftext``   as ``single``, but long labels wrapped over two or three lines with the figures on the
+  middle one, as PDF text extraction prints a vertically centred cell;
 * ``fullwidth`` one cell per line with stray full-width / no-break spaces in cells (sample 001);
 * ``wrapped``   one cell per line with long labels wrapped onto a second line (000, 003 headers);
 * ``html``      a real ``<table>`` with rowspan/colspan in the official layout.
@@ -25,7 +27,7 @@ import random
 from store.template import (ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, cell_key, cells,
                             row_key)
 
-LAYOUTS = ("cells", "tabs", "spaces", "single", "fullwidth", "wrapped", "html")
+LAYOUTS = ("cells", "tabs", "spaces", "single", "pdftext", "fullwidth", "wrapped", "html")
 TEXT_LAYOUTS = tuple(x for x in LAYOUTS if x != "html")
 MARKS = ("/", "—")
 
@@ -261,13 +263,13 @@ def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[l
 
 def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
     """Sections 二, 三, 四 with one row per line (tabs or runs of spaces)."""
-    sep = {"tabs": "\t", "single": " "}.get(layout, "    ")
+    sep = {"tabs": "\t", "single": " ", "pdftext": " "}.get(layout, "    ")
 
     def vals(keys):
         return [fmt(figures.get(k, 0)) for k in keys if k not in lose]
 
     def line(cells):
-        if layout in ("spaces", "single"):
+        if layout in ("spaces", "single", "pdftext"):
             cells = [c for c in cells if c != ""]
         return sep.join(cells)
 
@@ -310,6 +312,32 @@ def _page_break(apply: list[str], layout: str, repeat_header: bool, page: int = 
     return apply[:at] + ["", f"— {page} —", "", "\f"] + header + apply[at:]
 
 
+_CELL = __import__("re").compile(r"[\d./—-]+")
+
+
+def _pdf_wrap(lines: list[str], rng: random.Random) -> list[str]:
+    """Wrap long row labels around their figures, as PDF text of a vertically centred cell reads."""
+    out = []
+    for line in lines:
+        toks = line.split(" ")
+        k = len(toks)
+        while k > 0 and _CELL.fullmatch(toks[k - 1] or "x"):
+            k -= 1
+        label, vals = " ".join(toks[:k]), toks[k:]
+        if vals and len(label) >= 10 and rng.random() < 0.8:
+            n = rng.choice([2, 3])
+            cuts = [len(label) * i // n for i in range(n + 1)]
+            for i in range(1, n):  # a line never ends inside a row's numbering ("1." stays with its text)
+                while cuts[i] < cuts[i + 1] - 1 and label[cuts[i] - 1] in "0123456789.． ":
+                    cuts[i] += 1
+            parts = [label[cuts[i]:cuts[i + 1]] for i in range(n)]
+            mid = 1 if n == 3 else rng.choice([0, 1])
+            out += [p + (" " + " ".join(vals) if i == mid else "") for i, p in enumerate(parts)]
+        else:
+            out.append(line)
+    return out
+
+
 def render_text(figures: dict, version: str, layout: str, *, agency: str = "江岸区人民政府后湖街道办事处",
                 year: int | None = None, region: str = "湖北省武汉市江岸区", lose: frozenset = frozenset(),
                 narrative: int = 2, page_break: str | None = None, garble: float = 0.0, seed: int = 0) -> str:
@@ -322,6 +350,9 @@ def render_text(figures: dict, version: str, layout: str, *, agency: str = "江�
         active, apply, review = _row_table_lines(figures, version, layout, lose, garbler(garble, seed))
     if page_break:
         apply = _page_break(apply, layout, page_break == "header")
+    if layout == "pdftext":
+        rng = random.Random(seed * 7919 + len(apply))
+        active, apply = _pdf_wrap(active, rng), _pdf_wrap(apply, rng)
     out = _head(agency, year, region, narrative, figures, version)
     out += active + ["", "三、收到和处理政府信息公开申请情况", ""] + apply
     out += ["", "四、政府信息公开行政复议、行政诉讼情况", ""] + review

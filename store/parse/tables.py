@@ -37,6 +37,8 @@ def leaf_labels(row: Row) -> tuple[str, ...]:  # noqa: F811 - the template's, re
 
 
 MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
+EMPTY_ROW_BAR = 80  # the similarity a label needs to stand as a row printed without figures
+ANCHOR_BAR = 80  # the similarity a row needs to mark how far down the template the table has got
 
 
 @dataclass
@@ -67,18 +69,77 @@ class ObservedRow:
 _NUMBERED = re.compile(r"^[(（]?\s*[一二三四五六七八九十\d]{1,2}\s*[)）.．、]")
 
 
-def assemble_rows(lines: list[Line], complete=None, header=None) -> list[ObservedRow]:
+def _segment_gap(prev: str, gap: list[str], head: list[str] | None, best, complete, anchor: int):
+    """Split the label lines between two rows printed one per line: the first part ends the row
+    above (a label wrapped around its figures, as PDF text prints a vertically centred cell), an
+    optional middle part is a row printed empty, the rest begins the row below (``head`` holds the
+    label printed on the row below's own line; None at the end of a block).
+
+    Returns (c1, c2): ``gap[:c1]`` goes up, ``gap[c1:c2]`` is an empty row, ``gap[c2:]`` goes down.
+    """
+    m = len(gap)
+    choice, top = (0, 0), None
+    for c1 in range(m + 1):
+        pj, ps = best(" ".join([prev, *gap[:c1]]), anchor)
+        for c2 in range(c1, m + 1):
+            middle = " ".join(gap[c1:c2])
+            if c2 > c1 and not complete(gap[c2 - 1]):
+                continue
+            # every part must earn its place: a row its threshold, a row printed empty much more
+            ej, es = best(middle, pj) if c2 > c1 else (pj, EMPTY_ROW_BAR)
+            if head is None:
+                if c2 < m:
+                    continue  # nothing below: every line goes up or forms the empty row
+                ns = MATCH_THRESHOLD
+            else:
+                rest = [*gap[c2:], *head]
+                ns = best(" ".join(rest), ej)[1] if rest else MATCH_THRESHOLD
+            total = (ps - MATCH_THRESHOLD) + (es - EMPTY_ROW_BAR) + (ns - MATCH_THRESHOLD)
+            if top is None or total > top + 1e-9:
+                choice, top = (c1, c2), total
+    return choice
+
+
+def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> list[ObservedRow]:
     """Group tokens into rows: a label followed by its cells, in any layout.
 
     ``complete(label)`` says whether a label is a whole row label of the template by itself;
     such a label followed by another label, with no figures in between, is a row printed
     empty (it is kept as a row without cells, so that its label does not run into the next row's).
     ``header(label)`` says whether a label is a column or group heading, never part of a row label.
+    ``best(label, after)`` gives the template row (index > ``after``) a label fits best and how well;
+    with it, label lines between rows printed one per line are shared out between the row above
+    and the row below (see :func:`_segment_gap`).
     """
     rows: list[ObservedRow] = []
     labels: list[str] = []
     label_lines: list[Line] = []
     cur: ObservedRow | None = None
+    gap_row: ObservedRow | None = None  # a row printed on one line, whose label may go on below it
+    anchor = -1  # the template row the row before ``gap_row`` fits
+
+    def share_gap(head: list[str] | None):
+        """Give the label lines after ``gap_row`` to it, to an empty row, or to the row below."""
+        nonlocal labels, label_lines, gap_row, anchor
+        if gap_row is None or best is None or not labels:
+            if gap_row is not None and best is not None:
+                j, sc = best(gap_row.label, anchor)
+                anchor = j if sc >= ANCHOR_BAR else anchor
+            gap_row = None
+            return
+        c1, c2 = _segment_gap(gap_row.label, labels, head, best, complete or (lambda x: False), anchor)
+        if c1:
+            gap_row.label = " ".join([gap_row.label, *labels[:c1]])[-80:]
+            gap_row.lines = gap_row.lines + label_lines[:c1]
+        j, sc = best(gap_row.label, anchor)
+        anchor = j if sc >= ANCHOR_BAR else anchor
+        if c2 > c1:
+            middle = " ".join(labels[c1:c2])
+            rows.append(ObservedRow(middle, [], "empty", label_lines[c1:c2], labels[c2 - 1]))
+            j, sc = best(middle, anchor)
+            anchor = j if sc >= ANCHOR_BAR else anchor
+        labels, label_lines = labels[c2:], label_lines[c2:]
+        gap_row = None
 
     def flush():
         nonlocal cur
@@ -100,6 +161,7 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
     for ln in lines:
         if ln.kind in ("empty", "narrative"):
             flush()
+            share_gap(None)
             close_empty_row()
             labels, label_lines = [], []
             continue
@@ -115,11 +177,15 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
                 while head and head[-1].kind == "blank":
                     tail.insert(0, head.pop())
             head_labels = [t.text for t in head if t.kind == "label"]
-            if head_labels:
-                close_empty_row(head_labels[0])
             if header is not None and any(header(x) for x in head_labels):
+                share_gap(None)
+                close_empty_row(head_labels[0])
                 labels, label_lines = [], []
                 head_labels = [x for x in head_labels if not header(x)]
+            if tail and gap_row is not None:
+                share_gap(head_labels)
+            if head_labels and gap_row is None:
+                close_empty_row(head_labels[0])
             if tail:
                 printed = [ln] if head_labels else label_lines[-2:] + [ln]
                 if not labels and not head_labels and rows and rows[-1].layout == "empty":
@@ -128,6 +194,8 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
                 rows.append(ObservedRow(" ".join(labels + head_labels)[-80:], list(tail), ln.kind, printed,
                                         (labels + head_labels)[-1] if labels + head_labels else ""))
                 labels, label_lines = [], []
+                if ln.kind == "row":
+                    gap_row = rows[-1]
             elif ln.kind == "grid" and head and all(t.kind == "blank" for t in head):
                 continue
             else:
@@ -141,16 +209,20 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
             if cur is not None:  # a label continues the label of a row not yet filled
                 labels = [cur.label]
                 cur = None
-            close_empty_row(tok.text)
             if header is not None and header(tok.text):
+                share_gap(None)
+                close_empty_row(tok.text)
                 labels, label_lines = [], []
                 continue
+            if gap_row is None:
+                close_empty_row(tok.text)
             labels.append(tok.text)
             label_lines.append(ln)
             continue
         if cur is None:
             if not labels and tok.kind == "blank":
                 continue  # spacing between rows, or a merged cell's placeholder
+            share_gap([])
             # figures under no readable label still form a row: its place in the table may tell which
             if not labels and rows and rows[-1].layout == "empty":
                 labels, label_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
@@ -159,6 +231,7 @@ def assemble_rows(lines: list[Line], complete=None, header=None) -> list[Observe
         cur.cells.append(tok)
         cur.lines.append(ln)
     flush()
+    share_gap(None)
     close_empty_row()
     return rows
 
@@ -474,12 +547,28 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
         return len(t) >= 2 and any(fuzz.ratio(t, leaf) >= 85 for leaf in leaves)
 
     headings = _headings(table, version, leaves)
+    all_headings = _headings(table, version, [])  # 总计 and 其他 are headings too, among other headings
 
     def header(label: str) -> bool:
         t = normalise_label(label)
-        return bool(t) and (t in headings or bool(_GROUP_HEADING.match(t)))
+        if not t:
+            return False
+        if t in headings or _GROUP_HEADING.match(t):
+            return True
+        # several headings on one line ("商业企业 科研机构 社会公益组织 法律服务机构 其他")
+        parts = [normalise_label(x) for x in fold(label).split()]
+        return len(parts) >= 2 and all(x in headings or x in all_headings for x in parts if x)
 
-    observed = assemble_rows(lines, complete, header)
+    def best(label: str, after: int) -> tuple[int, float]:
+        if not normalise_label(label):
+            return after, 0.0
+        scored = [(label_score(rows[j], label), -j) for j in range(after + 1, len(rows))]
+        if not scored:
+            return after, 0.0
+        sc, j = max(scored)  # on a tie, the earliest row
+        return -j, sc
+
+    observed = assemble_rows(lines, complete, header, best)
     widths = [len(r.columns) for r in rows]
     pairs = align(observed, rows, widths)
     cells: dict[str, CellRecord] = {}
