@@ -212,3 +212,15 @@ def test_page_numbers_inside_tables(version, layout, rnd, n, bare):
     assert not never_wrong(report, figures, version)
     if not bare and layout in ("tabs", "spaces", "single", "pdftext"):
         assert not mismatches(report, figures, version)
+
+
+def test_template_follows_the_printed_table_not_the_year():
+    """A 2020 report printed in the new format (or a late one in the old) is read by its labels."""
+    import random
+
+    for version, year in (("2021", 2020), ("2019", 2021)):
+        figures = consistent_figures(random.Random(1), version)
+        for layout in ("cells", "tabs", "html"):
+            report = parse(render(figures, version, layout, year=year), layout)
+            assert (report.meta.year, report.meta.template) == (year, version)
+            assert not mismatches(report, figures, version)
