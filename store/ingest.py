@@ -62,7 +62,8 @@ class IngestSummary:
                 out.append(f"skipped {f.path}: {f.message}")
             elif f.outcome in ("added", "replaced"):
                 extra = f" ({f.problems} problems)" if f.problems else ""
-                out.append(f"{f.outcome} {f.path}: {f.agency} {f.year}{extra}")
+                note = f" — {f.message}" if f.message else ""
+                out.append(f"{f.outcome} {f.path}: {f.agency} {f.year}{extra}{note}")
         return out
 
 
@@ -189,7 +190,13 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
         except Exception as exc:  # the store rolled back: nothing of this file, everything else kept
             record(FileResult(name, "skipped", f"could not store: {type(exc).__name__}: {exc}"))
             return
-        record(FileResult(name, outcome, "", rid, report.meta.agency, report.meta.year, len(report.problems)))
+        rules = {p.rule for p in report.problems}
+        note = ""
+        if "no_tables" in rules:
+            note = "no tables found: only the narrative was stored"
+        elif "table_missing" in rules:
+            note = next(p.message for p in report.problems if p.rule == "table_missing")
+        record(FileResult(name, outcome, note, rid, report.meta.agency, report.meta.year, len(report.problems)))
 
     if workers <= 1:
         for job in jobs():

@@ -89,6 +89,8 @@ def test_narrative_only_report_is_stored(run, tmp_path):
                  "依申请公开工作规范有序。\n", encoding="utf-8")
     r = run("ingest", p)
     assert r.exit_code == 0 and "added 1" in r.output and "problems" in r.output
+    (line,) = [ln for ln in r.output.splitlines() if "n.txt" in ln]
+    assert "no tables found" in line
     r = run("check", "--rule", "no_tables")
     assert "后湖街道" in r.output and "no_tables" in r.output
 
