@@ -248,3 +248,10 @@ def test_note_column_after_the_figures(note):
     figures["apply.granted.total"] = None  # a blank last cell stays blank
     page = render_html(figures, "2021").replace("</tr>", note + "</tr>")
     assert_cells(parse(page.encode("utf-8"), "p.html"), figures, "2021")
+
+
+def test_page_that_declares_gb2312_but_is_utf8():
+    figures = figures_with_marks("2021", seed=23)
+    report = parse(render_html(figures, "2021", charset="gb2312").encode("utf-8"), "p.html")
+    assert report.meta.agency == "江岸区人民政府后湖街道办事处"
+    assert_cells(report, figures, "2021")

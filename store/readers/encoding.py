@@ -69,12 +69,15 @@ def decode(data: bytes, declared: str | None = None) -> str:
         if data.startswith(bom):
             return _check(data[len(bom):].decode(enc, errors="replace"))
     candidates = []
-    if declared:
-        candidates.append(declared)
     utf16 = _looks_utf16(data)
     if utf16:
         candidates.append(utf16)
-    candidates += ["utf-8", "gb18030", "big5"]
+    # strict UTF-8 first: Chinese text in another encoding is practically never valid UTF-8, while
+    # pages that say gb2312 but were re-saved as UTF-8 are common
+    candidates.append("utf-8")
+    if declared:
+        candidates.append(declared)
+    candidates += ["gb18030", "big5"]
     for enc in candidates:
         try:
             text = data.decode(enc)
