@@ -255,3 +255,20 @@ def test_page_that_declares_gb2312_but_is_utf8():
     report = parse(render_html(figures, "2021", charset="gb2312").encode("utf-8"), "p.html")
     assert report.meta.agency == "江岸区人民政府后湖街道办事处"
     assert_cells(report, figures, "2021")
+
+
+def test_review_table_printed_as_two_tables():
+    """行政复议 (five figures) and 行政诉讼 (ten) as two tables."""
+    from store.template import RESULT_COLUMNS
+    from synth import REVIEW_KEYS, _td, fmt, html_tables
+
+    figures = consistent_figures(random.Random(3), "2021", density=0.8)
+    page = render_html(figures, "2021")
+    _, _, review = html_tables(figures, "2021")
+    heads = "".join(_td(c.label) for c in RESULT_COLUMNS)
+    t1 = ("<table><tr>" + _td("行政复议", cs=5) + "</tr><tr>" + heads + "</tr><tr>"
+          + "".join(_td(fmt(figures[k])) for k in REVIEW_KEYS[:5]) + "</tr></table>")
+    t2 = ("<table><tr>" + _td("行政诉讼", cs=10) + "</tr><tr>" + _td("未经复议直接起诉", cs=5) + _td("复议后起诉", cs=5)
+          + "</tr><tr>" + heads + heads + "</tr><tr>" + "".join(_td(fmt(figures[k])) for k in REVIEW_KEYS[5:])
+          + "</tr></table>")
+    assert_cells(parse(page.replace(review, t1 + t2).encode("utf-8"), "p.html"), figures, "2021")

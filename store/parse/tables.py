@@ -653,6 +653,12 @@ def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[s
     notes: list[str] = []
     run = next((r for r in reversed(runs) if len(r) >= 14), None)
     if run is None:
+        # the table printed as two (行政复议 five figures, then 行政诉讼 ten) or three groups of five
+        for i in range(len(runs)):
+            sizes = [len(r) for r in runs[i:i + 3]]
+            if sizes[:2] == [5, 10] or sizes == [5, 5, 5]:
+                run = [x for r in runs[i:i + (2 if sizes[:2] == [5, 10] else 3)] for x in r]
+    if run is None:
         status = "uncertain" if runs else "missing"
         if not runs and _review_header_printed(lines):
             status = "blank"  # the table is there, its cells are empty
