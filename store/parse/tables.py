@@ -39,6 +39,7 @@ def leaf_labels(row: Row) -> tuple[str, ...]:  # noqa: F811 - the template's, re
 MATCH_THRESHOLD = 56  # label similarity (0-100) a row needs to be matched by its label
 EMPTY_ROW_BAR = 80  # the similarity a label needs to stand as a row printed without figures
 ANCHOR_BAR = 80  # the similarity a row needs to mark how far down the template the table has got
+ROW_SKIP_COST = 3  # similarity a label loses for each template row it would skip
 
 
 @dataclass
@@ -69,11 +70,13 @@ class ObservedRow:
 _NUMBERED = re.compile(r"^[(（]?\s*[一二三四五六七八九十\d]{1,2}\s*[)）.．、]")
 
 
-def _segment_gap(prev: str, gap: list[str], head: list[str] | None, best, complete, anchor: int):
+def _segment_gap(prev: str, gap: list[str], head: list[str] | None, best, complete, anchor: int,
+                 ahead: list[str] = ()):
     """Split the label lines between two rows printed one per line: the first part ends the row
     above (a label wrapped around its figures, as PDF text prints a vertically centred cell), an
     optional middle part is a row printed empty, the rest begins the row below (``head`` holds the
-    label printed on the row below's own line; None at the end of a block).
+    label printed on the row below's own line; None at the end of a block; ``ahead`` the label lines
+    after it, which may end its label).
 
     Returns (c1, c2): ``gap[:c1]`` goes up, ``gap[c1:c2]`` is an empty row, ``gap[c2:]`` goes down.
     """
@@ -92,7 +95,7 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, best, comple
                     continue  # nothing below: every line goes up or forms the empty row
                 ns = MATCH_THRESHOLD
             else:
-                rest = [*gap[c2:], *head]
+                rest = [*gap[c2:], *head, *ahead]
                 ns = best(" ".join(rest), ej)[1] if rest else MATCH_THRESHOLD
             total = (ps - MATCH_THRESHOLD) + (es - EMPTY_ROW_BAR) + (ns - MATCH_THRESHOLD)
             if top is None or total > top + 1e-9:
@@ -118,7 +121,15 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
     gap_row: ObservedRow | None = None  # a row printed on one line, whose label may go on below it
     anchor = -1  # the template row the row before ``gap_row`` fits
 
-    def share_gap(head: list[str] | None):
+    def label_lines_after(i: int) -> list[str]:
+        out = []
+        for ln in lines[i + 1:i + 6]:
+            if ln.kind not in ("cell", "row") or any(t.kind == "value" for t in ln.toks):
+                break
+            out += [t.text for t in ln.toks if t.kind == "label"]
+        return out
+
+    def share_gap(head: list[str] | None, ahead: list[str] = ()):
         """Give the label lines after ``gap_row`` to it, to an empty row, or to the row below."""
         nonlocal labels, label_lines, gap_row, anchor
         if gap_row is None or best is None or not labels:
@@ -127,7 +138,7 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
                 anchor = j if sc >= ANCHOR_BAR else anchor
             gap_row = None
             return
-        c1, c2 = _segment_gap(gap_row.label, labels, head, best, complete or (lambda x: False), anchor)
+        c1, c2 = _segment_gap(gap_row.label, labels, head, best, complete or (lambda x: False), anchor, ahead)
         if c1:
             gap_row.label = " ".join([gap_row.label, *labels[:c1]])[-80:]
             gap_row.lines = gap_row.lines + label_lines[:c1]
@@ -158,7 +169,7 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
             rows.append(ObservedRow(labels[-1], [], "empty", label_lines[-1:]))
             labels, label_lines = [], []
 
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if ln.kind in ("empty", "narrative"):
             flush()
             share_gap(None)
@@ -183,7 +194,7 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
                 labels, label_lines = [], []
                 head_labels = [x for x in head_labels if not header(x)]
             if tail and gap_row is not None:
-                share_gap(head_labels)
+                share_gap(head_labels, label_lines_after(i) if ln.kind == "row" else [])
             if head_labels and gap_row is None:
                 close_empty_row(head_labels[0])
             if tail:
@@ -260,7 +271,10 @@ def _score(leaves: tuple[str, ...], observed: str) -> float:
         if len(obs) > len(leaf) and len(leaf) >= 2:
             # the label within a longer text (numbering, a group label, garbage around it);
             # a shorter text is compared whole: "行政罚" is 行政处罚, not any 行政 row
-            s = max(s, fuzz.partial_ratio(leaf, obs))
+            p = fuzz.partial_ratio(leaf, obs)
+            if len(leaf) <= 2 and len(obs) > len(leaf) + 2:
+                p = min(p, 75)  # "其他" or "总计" somewhere in a longer text is weak evidence
+            s = max(s, p)
         best = max(best, s)
     return best
 
@@ -562,11 +576,13 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
     def best(label: str, after: int) -> tuple[int, float]:
         if not normalise_label(label):
             return after, 0.0
-        scored = [(label_score(rows[j], label), -j) for j in range(after + 1, len(rows))]
+        # rows come in template order: a row far below the last one placed needs a clearly better label
+        scored = [(label_score(rows[j], label) - ROW_SKIP_COST * (j - after - 1), -j)
+                  for j in range(after + 1, len(rows))]
         if not scored:
             return after, 0.0
         sc, j = max(scored)  # on a tie, the earliest row
-        return -j, sc
+        return -j, max(sc, 0.0)
 
     observed = assemble_rows(lines, complete, header, best)
     widths = [len(r.columns) for r in rows]
