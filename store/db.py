@@ -121,12 +121,15 @@ class Store:
         ``unchanged`` (the same file again: nothing is written).
         """
         same = self.find_by_sha(sha256)
-        if same:
+        if same and not self._metadata_differs(same["id"], report.meta):
             return "unchanged", same["id"]
         meta = report.meta
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if same:  # the same file, now with other metadata (a corrected manifest): it moves
+                self._delete_report(same["id"])
+                self._cross_year(same["agency_id"])
             agency_id = self.agency_id(meta)
             old = next(self.db.query("select id from reports where agency_id = ? and year = ?",
                                      [agency_id, meta.year]), None)
@@ -154,6 +157,14 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         return outcome, report_id
+
+    def _metadata_differs(self, report_id: int, meta) -> bool:
+        rep = self.report(report_id) or {}
+        if rep.get("year") != meta.year or (meta.agency and rep.get("agency") != meta.agency
+                                            and rep.get("short_name") != meta.short_name):
+            return True
+        return any(getattr(meta, k) and getattr(meta, k) != rep.get(k)
+                   for k in ("district", "city", "province", "source_url"))
 
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
         self.db.conn.executemany(

@@ -110,6 +110,20 @@ def load_manifest(path: str | Path) -> dict[str, dict]:
     return out
 
 
+def _hints_change(store: Store, known: dict, hint: dict | None) -> bool:
+    """Whether a manifest now says something else about a stored file (its year, agency, region or URL):
+    then the same file is read again and its report stored anew."""
+    if not hint:
+        return False
+    rep = store.report(known["id"]) or {}
+    if hint.get("year") and str(hint["year"]).strip() != str(rep.get("year")):
+        return True
+    if hint.get("agency") and str(hint["agency"]).strip() != rep.get("agency"):
+        return True
+    return any(hint.get(k) and str(hint[k]).strip() != (rep.get(k) or "")
+               for k in ("short_name", "district", "city", "province", "source_url"))
+
+
 def _manifests_for(files: list[Path], explicit: str | Path | None) -> dict[str, dict]:
     hints: dict[str, dict] = {}
     folders = {f.resolve().parent for f in files}
@@ -176,10 +190,11 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
                 continue
             sha = sha256_of(data)
             known = store.find_by_sha(sha)
-            if known:
+            hint = hints.get(str(f.resolve()))
+            if known and not _hints_change(store, known, hint):
                 yield FileResult(str(f), "unchanged", "already stored", known["id"])
                 continue
-            yield (str(f), data, hints.get(str(f.resolve())))
+            yield (str(f), data, hint)
 
     def save(name: str, report: ParsedReport | None, error: str, sha: str):
         if report is None:

@@ -246,3 +246,23 @@ def test_parallel_workers(tmp_path, samples_dir):
         assert store.cells(a["id"]).keys() == serial.cells(b["id"]).keys()
         assert {k: (c["value"], c["status"]) for k, c in store.cells(a["id"]).items()} == \
             {k: (c["value"], c["status"]) for k, c in serial.cells(b["id"]).items()}
+
+
+def test_corrected_manifest_moves_the_report(tmp_path):
+    """The same file with a corrected manifest is read again; its report moves, nothing is duplicated."""
+    d = tmp_path / "batch"
+    d.mkdir()
+    f = consistent_figures(random.Random(12), "2021")
+    _untitled(d, "r.txt", f)
+    manifest = d / "manifest.csv"
+    manifest.write_text("path,agency,region,year\nr.txt,后湖街道,江岸区,2021\n", encoding="utf-8")
+    store = Store(tmp_path / "db.sqlite")
+    assert ingest(store, [d]).counts["added"] == 1
+    assert ingest(store, [d]).counts["unchanged"] == 1
+    manifest.write_text("path,agency,region,year\nr.txt,后湖街道,江岸区,2022\n", encoding="utf-8")
+    s = ingest(store, [d])
+    assert s.counts["unchanged"] == 0 and s.counts["added"] + s.counts["replaced"] == 1, s.lines()
+    (rep,) = store.reports()
+    assert rep["year"] == 2022
+    assert store.db["cells"].count == len(store.cells(rep["id"]))
+    assert ingest(store, [d]).counts["unchanged"] == 1
