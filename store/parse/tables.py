@@ -103,7 +103,7 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, best, comple
     return choice
 
 
-def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> list[ObservedRow]:
+def assemble_rows(lines: list[Line], complete=None, header=None, best=None, starts=None) -> list[ObservedRow]:
     """Group tokens into rows: a label followed by its cells, in any layout.
 
     ``complete(label)`` says whether a label is a whole row label of the template by itself;
@@ -112,7 +112,8 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
     ``header(label)`` says whether a label is a column or group heading, never part of a row label.
     ``best(label, after)`` gives the template row (index > ``after``) a label fits best and how well;
     with it, label lines between rows printed one per line are shared out between the row above
-    and the row below (see :func:`_segment_gap`).
+    and the row below (see :func:`_segment_gap`).  ``starts(label)`` says whether a label reads
+    like the beginning of a row label ("其他对外管" of 其他对外管理服务事项).
     """
     rows: list[ObservedRow] = []
     labels: list[str] = []
@@ -163,7 +164,8 @@ def assemble_rows(lines: list[Line], complete=None, header=None, best=None) -> l
         (``following``: a label, None for the end of a block) starts something else."""
         nonlocal labels, label_lines
         if following is not None and not (_NUMBERED.match(fold(following)) or complete(following)
-                                          or (header is not None and header(following))):
+                                          or (header is not None and header(following))
+                                          or (starts is not None and starts(following))):
             return  # the label goes on ("1.申请人无正当理由逾期不补正、" / "行政机关不再处理…")
         if complete is not None and labels and complete(labels[-1]):
             rows.append(ObservedRow(labels[-1], [], "empty", label_lines[-1:]))
@@ -584,7 +586,11 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
         sc, j = max(scored)  # on a tie, the earliest row
         return -j, max(sc, 0.0)
 
-    observed = assemble_rows(lines, complete, header, best)
+    def starts(label: str) -> bool:
+        t = normalise_label(label)
+        return len(t) >= 3 and any(len(leaf) > len(t) and fuzz.ratio(t, leaf[:len(t)]) >= 85 for leaf in leaves)
+
+    observed = assemble_rows(lines, complete, header, best, starts)
     widths = [len(r.columns) for r in rows]
     pairs = align(observed, rows, widths)
     cells: dict[str, CellRecord] = {}
