@@ -146,8 +146,8 @@ def _split_trailing(piece: str) -> list[str]:
     if k == 0:
         return cells
     label = " ".join(toks[:k])
-    if len(label) < 2:
-        return [piece]
+    if len(label) < 2 and not re.match(r"[\u4e00-\u9fff]", label):
+        return [piece]  # one character may end a wrapped label ("请 0 1185 0"); a lone digit or mark may not
     return [label, *cells]
 
 
