@@ -1,176 +1,351 @@
-"""PDF reports through pdfplumber, with the page of every paragraph and cell.
+"""PDF reports through pdfplumber: ruled tables as full grids, the rest as text, every block with its page.
 
-* Ruled tables come from pdfplumber's table finder as full grids: a position a
-  merged cell covers (pdfplumber gives ``None``) is a ``merged`` cell; a label
-  wrapped inside its cell is joined without spaces between Chinese characters.
-* Text outside the tables comes line by line in reading order (top to bottom,
-  tables in their place); wide gaps between words become tabs, so a table
-  without ruling lines reads like a row-per-line text table.
-* A page with no text layer (a scan) is reported as needing OCR; an encrypted or
-  corrupt file raises :class:`ReadError` with one clear line.
+Per page:
+
+* ruled tables come from pdfplumber's table finder (lines strategy).  Each becomes a full grid
+  built from the cell boxes: a merged cell (rowspan/colspan) is one box over several grid
+  positions, the positions it covers are ``merged`` copies.  A label wrapped over lines inside a
+  cell is joined without spaces between Chinese characters;
+* everything outside the tables is grouped into text lines in reading order, with a tab where a
+  wide gap separates two runs of text (a table printed without ruling lines), so that the text
+  layout parser reads it like a text report.  Lines wrapped from one paragraph are joined again;
+  page numbers in the margins are dropped;
+* tables and text keep their vertical order; a table continued on the next page is simply the
+  next table block, and the parser assembles rows across blocks.
+
+Pages without a text layer (scans) are reported in ``Document.problems``; encrypted and corrupt
+files raise :class:`~store.document.ReadError` with one line.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
 from store.document import Block, Cell, Document, ReadError
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-_CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff（）()、，。：；“”])\s*\n\s*(?=[\u4e00-\u9fff（）()、，。：；“”\d])")
-_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
-                   "join_tolerance": 3, "intersection_tolerance": 3}
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TAB_GAP = 1.5  # a gap this many font sizes wide separates cells
+SPACE_GAP = 0.25  # a gap this wide between two non-Chinese characters is a space
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?[0-9]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?[0-9]{1,4}\s*页?|\s*共\s*[0-9]{1,4}\s*页)?"
+    r"[\s\-—–－_·•]*$")
 
 
-def _cell_text(text: str | None) -> str:
-    if not text:
-        return ""
-    text = _CJK_BREAK.sub("", text)
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+def _is_wide(ch: str) -> bool:
+    """Chinese characters and full-width punctuation: no spaces between them."""
+    if not ch:
+        return False
+    return unicodedata.east_asian_width(ch[0]) in ("W", "F")
 
 
-def _line_text(chars: list[dict]) -> str:
-    """A text line from its characters: a wide gap is a tab (a cell boundary), a narrow one a space."""
-    out = []
+def _join(a: str, b: str) -> str:
+    """Join two pieces of one wrapped text: a space only between two non-Chinese words."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if _is_wide(a[-1]) or _is_wide(b[0]) or a[-1] in "-/" or a[-1].isspace():
+        return a + b
+    return a + " " + b
+
+
+@dataclass
+class _Line:
+    chars: list[dict]
+    top: float
+    bottom: float
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 10.0
+    text: str = ""
+    page: int = 0
+
+    @property
+    def tabbed(self) -> bool:
+        return "\t" in self.text
+
+
+def _group_lines(chars: list[dict]) -> list[_Line]:
+    """Characters into lines (by vertical overlap), each line's characters left to right."""
+    lines: list[_Line] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        h = max(ch["bottom"] - ch["top"], 0.1)
+        mid = (ch["top"] + ch["bottom"]) / 2
+        cur = lines[-1] if lines else None
+        if cur is not None and cur.top - h * 0.3 <= mid <= cur.bottom + h * 0.3 and \
+                min(cur.bottom, ch["bottom"]) - max(cur.top, ch["top"]) >= 0.4 * min(h, cur.bottom - cur.top):
+            cur.chars.append(ch)
+            cur.top, cur.bottom = min(cur.top, ch["top"]), max(cur.bottom, ch["bottom"])
+        else:
+            lines.append(_Line([ch], ch["top"], ch["bottom"]))
+    for ln in lines:
+        _finish_line(ln)
+    return [ln for ln in lines if ln.text.strip()]
+
+
+def _finish_line(ln: _Line) -> None:
+    chars = sorted(ln.chars, key=lambda c: c["x0"])
+    out: list[str] = []
     prev = None
-    for ch in sorted(chars, key=lambda c: c["x0"]):
+    sizes = []
+    kept = []
+    for ch in chars:
+        t = ch["text"]
+        size = ch.get("size") or (ch["bottom"] - ch["top"]) or 10.0
+        if prev is not None and t == prev["text"] and abs(ch["x0"] - prev["x0"]) < 0.3 * size:
+            continue  # the same character drawn twice (fake bold, shadow)
         if prev is not None:
-            size = max(prev.get("size") or 10, 1)
             gap = ch["x0"] - prev["x1"]
-            if gap > size * 1.5:
+            if gap >= TAB_GAP * size:
                 out.append("\t")
-            elif gap > size * 0.3:
+            elif gap >= SPACE_GAP * size and not (_is_wide(prev["text"]) and _is_wide(t)) \
+                    and out and out[-1] not in ("\t", " "):
                 out.append(" ")
-        out.append(ch["text"])
+        out.append(t)
+        sizes.append(size)
+        kept.append(ch)
         prev = ch
-    return "".join(out).strip()
+    ln.chars = kept
+    ln.text = "".join(out).strip(" ")
+    ln.x0 = kept[0]["x0"] if kept else 0.0
+    ln.x1 = kept[-1]["x1"] if kept else 0.0
+    ln.size = sorted(sizes)[len(sizes) // 2] if sizes else 10.0
 
+
+def _lines_text(lines: list[_Line]) -> str:
+    """The text of a cell: its lines joined as one wrapped label."""
+    text = ""
+    for ln in lines:
+        text = _join(text, ln.text.replace("\t", " ").strip())
+    return text
+
+
+# --------------------------------------------------------------------------- tables
+
+def _bounds(values: list[float], tol: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(bounds: list[float], v: float, tol: float = 1.5) -> int:
+    i = bisect.bisect_left(bounds, v - tol)
+    return min(i, len(bounds) - 1)
+
+
+@dataclass
+class _Table:
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    ys: list[float]
+    boxes: list[tuple[int, int, int, int]]  # r0, r1, c0, c1 per cell box
+    owner: dict[tuple[int, int], int]
+    chars: dict[int, list[dict]] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.ys) - 1, len(self.xs) - 1
+
+    def cell_at(self, x: float, y: float) -> int | None:
+        c = bisect.bisect_right(self.xs, x) - 1
+        r = bisect.bisect_right(self.ys, y) - 1
+        if not (0 <= r < len(self.ys) - 1 and 0 <= c < len(self.xs) - 1):
+            return None
+        return self.owner.get((r, c))
+
+
+def _make_table(found) -> _Table | None:
+    cells = [c for c in found.cells if c]
+    if not cells:
+        return None
+    xs = _bounds([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _bounds([c[1] for c in cells] + [c[3] for c in cells])
+    if len(xs) < 3 or len(ys) < 3:
+        return None  # a box around some text, not a table
+    boxes, owner = [], {}
+    for k, (x0, top, x1, bottom) in enumerate(cells):
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        boxes.append((r0, r1, c0, c1))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), len(boxes) - 1)
+    if not boxes:
+        return None
+    return _Table(found.bbox, xs, ys, boxes, owner)
+
+
+def _table_grid(t: _Table, page: int, line: int) -> list[list[Cell]]:
+    texts = {k: _lines_text(_group_lines(chs)) for k, chs in t.chars.items()}
+    nrows, ncols = t.shape
+    grid: list[list[Cell]] = []
+    for r in range(nrows):
+        row = []
+        for c in range(ncols):
+            k = t.owner.get((r, c))
+            if k is None:
+                row.append(Cell("", merged=True, page=page, line=line + r))
+                continue
+            r0, _, c0, _ = t.boxes[k]
+            row.append(Cell(texts.get(k, ""), merged=(r, c) != (r0, c0), page=page, line=line + r))
+        grid.append(row)
+    # rows that are only covered positions (a rule drawn through a merged cell) carry nothing
+    return [row for row in grid if any(not cell.merged for cell in row)]
+
+
+# --------------------------------------------------------------------------- pages
 
 def _open(data: bytes):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        pdf.pages  # noqa: B018 — forces the page tree to be read
-        return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReadError(f"encrypted PDF: cannot be read without its password ({type(exc).__name__})") from exc
-    except PDFSyntaxError as exc:
-        raise ReadError(f"corrupt PDF: {exc}") from exc
-    except Exception as exc:  # pdfminer raises many kinds of errors on broken files
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__context__ or exc
+        _ = pdf.pages
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors
+        cause = exc.args[0] if getattr(exc, "args", None) and isinstance(exc.args[0], Exception) else exc
         name = type(cause).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise ReadError(f"encrypted PDF: cannot be read without its password ({name})") from exc
-        raise ReadError(f"corrupt PDF: {name}: {cause}".rstrip(": ")) from exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in name.lower() \
+                or "encrypt" in name.lower() or "encrypt" in str(cause).lower():
+            raise ReadError(f"encrypted PDF: cannot be opened without a password ({name})") from exc
+        raise ReadError(f"corrupt PDF: {name}: {str(cause)[:120] or 'unreadable structure'}") from exc
+    return pdf
 
 
-def _page_blocks(page, number: int) -> list[tuple[float, Block]]:
-    placed: list[tuple[float, Block]] = []
-    try:
-        tables = page.find_tables(_TABLE_SETTINGS)
-    except Exception:  # the table finder fails on some pages: read the text instead
-        tables = []
-    boxes = []
-    for t in tables:
-        try:
-            rows = t.extract()
-        except Exception:
-            continue
-        if not rows or len(rows) < 2 and len(rows[0]) < 2:
-            continue  # a framed paragraph, not a table
-        grid = [[Cell("", merged=True, page=number) if c is None else Cell(_cell_text(c), page=number)
-                 for c in row] for row in rows]
-        if not any(c.text for row in grid for c in row):
-            continue
-        boxes.append(t.bbox)
-        placed.append((t.bbox[1], Block("table", rows=grid, page=number)))
-
-    def outside(obj) -> bool:
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
-
-    rest = page.filter(outside) if boxes else page
-    lines = []
-    for line in rest.extract_text_lines(return_chars=True, keep_blank_chars=False):
-        text = _line_text(line["chars"])
-        if not text or _is_page_furniture(text, line, page.height):
-            continue
-        size = max((c.get("size") or 10) for c in line["chars"])
-        lines.append({"text": text, "top": line["top"], "x0": line["x0"], "x1": line["x1"], "size": size})
-    for top, text in _paragraphs(lines):
-        placed.append((top, Block("paragraph", text=text, page=number)))
-    return placed
-
-
-_FURNITURE = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*/\s*\d+|\s*共\s*\d+\s*页)?[-—–_\s]*$")
-
-
-def _is_page_furniture(text: str, line: dict, height: float) -> bool:
-    """Page numbers in the top or bottom margin ("- 3 -", "第3页", "3/10")."""
-    return bool(_FURNITURE.match(text)) and (line["top"] > height * 0.88 or line["bottom"] < height * 0.1)
-
-
-def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:
-    """Join the lines of a wrapped paragraph: a line that runs to the right margin without ending
-    a sentence continues on the next one (unless that is indented, a heading or a table row)."""
-    if not lines:
+def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str, object]]:
+    """(top, kind, payload) of every text line and table on a page, not yet ordered."""
+    chars = [c for c in page.chars if c.get("text") and not c["text"].isspace()]
+    if not chars:
+        if page.images or page.rects or page.curves or page.lines:
+            problems.append(f"第{number}页没有文字层（扫描件），需要OCR（no text layer: needs OCR）")
         return []
-    right = sorted(ln["x1"] for ln in lines)[int(len(lines) * 0.9)]
-    left = min(ln["x0"] for ln in lines)
-    out: list[list] = []
-    prev = None
-    for ln in lines:
-        joins = (
-            prev is not None
-            and "\t" not in prev["text"] and "\t" not in ln["text"]
-            and prev["x1"] >= right - 1.5 * prev["size"]
-            and not prev["text"].endswith(("。", "：", ":", "；", ";", "！", "？"))
-            and ln["x0"] <= left + 0.6 * ln["size"]
-            and 0 <= ln["top"] - prev["top"] <= 2.5 * ln["size"]
-        )
-        if joins:
-            glue = "" if re.match(r"[\u4e00-\u9fff（）“”，、]", ln["text"][:1]) else " "
-            out[-1][1] += glue + ln["text"]
+    cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    if cid > len(chars) / 2:
+        problems.append(f"第{number}页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）")
+        return []
+    tables: list[_Table] = []
+    try:
+        for found in page.find_tables(TABLE_SETTINGS):
+            t = _make_table(found)
+            if t is not None:
+                tables.append(t)
+    except Exception:  # the table finder failed: read the page as text, lose nothing
+        tables = []
+    loose = []
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        for ti, t in enumerate(tables):
+            x0, top, x1, bottom = t.bbox
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                k = t.cell_at(cx, cy)
+                if k is not None:
+                    t.chars.setdefault(k, []).append(ch)
+                    break
         else:
-            out.append([ln["top"], ln["text"]])
-        prev = ln
-    return [(top, text) for top, text in out]
+            loose.append(ch)
+    items: list[tuple[float, str, object]] = []
+    for t in tables:
+        if not t.chars:  # ruling without text (a frame, a scan's box): nothing to read
+            continue
+        items.append((t.bbox[1], "table", t))
+    height = float(page.height or 842)
+    for ln in _group_lines(loose):
+        ln.page = number
+        in_margin = ln.bottom < height * 0.1 or ln.top > height * 0.9
+        if in_margin and _PAGE_NUMBER.match(ln.text.replace("\t", " ")):
+            continue
+        items.append((ln.top, "line", ln))
+    items.sort(key=lambda it: it[0])
+    return items
+
+
+def _edges(lines: list[_Line]) -> tuple[float, float]:
+    """The left and right edges of the body text (most lines start and end there)."""
+    plain = [ln for ln in lines if not ln.tabbed]
+    if not plain:
+        return 0.0, 0.0
+    x0s = sorted(ln.x0 for ln in plain)
+    x1s = sorted(ln.x1 for ln in plain)
+    return x0s[len(x0s) // 10], x1s[(len(x1s) * 9) // 10]
+
+
+def _continues(prev: _Line, nxt: _Line, left: float, right: float, same_page: bool) -> bool:
+    """Whether ``nxt`` is the next line of the paragraph ``prev`` wraps from."""
+    if prev.tabbed or nxt.tabbed or abs(prev.size - nxt.size) > 1.0:
+        return False
+    size = prev.size
+    if prev.x1 < right - 1.5 * size or nxt.x0 > left + 0.6 * size or prev.x0 > left + 4 * size:
+        return False
+    if same_page and (nxt.top - prev.bottom > 1.5 * size or nxt.top < prev.top):
+        return False
+    return True
 
 
 def read_pdf(data: bytes) -> Document:
     pdf = _open(data)
-    blocks: list[Block] = []
     problems: list[str] = []
-    scanned: list[int] = []
+    pages: list[list[tuple[float, str, object]]] = []
     try:
-        pages = pdf.pages
-        for number, page in enumerate(pages, start=1):
+        npages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
             try:
-                has_text = bool(page.chars)
-            except Exception as exc:
-                problems.append(f"第{number}页无法读取（{type(exc).__name__}）")
-                continue
-            if not has_text:
-                scanned.append(number)
-                continue
-            try:
-                placed = _page_blocks(page, number)
-            except Exception as exc:
-                problems.append(f"第{number}页无法读取（{type(exc).__name__}）")
-                continue
-            blocks += [b for _, b in sorted(placed, key=lambda tb: tb[0])]
-        n_pages = len(pages)
+                pages.append(_page_items(page, number, problems))
+            except Exception as exc:  # one broken page does not lose the others
+                problems.append(f"第{number}页无法读取（{type(exc).__name__}），已跳过")
+                pages.append([])
+            finally:
+                page.close()
     finally:
         pdf.close()
-    if scanned:
-        which = "全部页面" if len(scanned) == n_pages else "第" + "、".join(map(str, scanned)) + "页"
-        problems.append(f"no text layer: needs OCR（{which}没有文字层，是扫描件，需要OCR）")
-    return Document(blocks, format="pdf", pages=n_pages, problems=problems)
+    text_lines = [it[2] for items in pages for it in items if it[1] == "line"]
+    left, right = _edges(text_lines)
+    blocks: list[Block] = []
+    para: list[_Line] = []
+    para_line = [0]
+
+    def flush():
+        if para:
+            text = ""
+            for ln in para:
+                text = _join(text, ln.text) if text else ln.text
+            blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0]))
+            para.clear()
+
+    for number, items in enumerate(pages, start=1):
+        seq = 0
+        for _, kind, payload in items:
+            seq += 1
+            if kind == "table":
+                flush()
+                grid = _table_grid(payload, number, seq)
+                seq += len(grid) - 1
+                if grid:
+                    blocks.append(Block("table", rows=grid, page=number, line=seq - len(grid) + 1))
+                continue
+            ln = payload
+            if para and _continues(para[-1], ln, left, right, para[-1].page == number):
+                para.append(ln)
+                continue
+            flush()
+            para.append(ln)
+            para_line[0] = seq
+        # a table at the end of a page ends the paragraph; text goes on across the page break
+        if items and items[-1][1] == "table":
+            flush()
+    flush()
+    if npages and not any(items for items in pages) and problems:
+        if all("OCR" in p for p in problems):
+            problems = [f"全部{npages}页都没有可用的文字层（扫描件），需要OCR（no text layer: needs OCR）"]
+    return Document(blocks, format="pdf", pages=npages, problems=problems)
