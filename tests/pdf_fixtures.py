@@ -109,6 +109,14 @@ class PdfWriter:
             self.c.setFont(FONT, 9)
             self.c.drawCentredString(PAGE_W / 2, 30, f"— {self.page} —")
 
+    def image_page(self):
+        """End this page and add one that is only shapes, like a scanned page (no text, no page number)."""
+        self.new_page()
+        draw_scan(self.c)
+        self.c.showPage()
+        self.page += 1
+        self.y = PAGE_H - MARGIN_TOP
+
     def ensure(self, height: float):
         if self.y - height < MARGIN_BOTTOM:
             self.new_page()
@@ -316,7 +324,8 @@ def sample_layout(path: Path) -> tuple[ParsedReport, list[tuple[str, str]]]:
 
 
 def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, ruled: bool = True,
-                      repeat_header: bool = False, encrypt=None) -> bytes:
+                      repeat_header: bool = False, encrypt=None, scan_page: bool = False) -> bytes:
+    """``scan_page`` adds an image-only page after section 二's table."""
     version = report.meta.template or "2021"
     w = PdfWriter(encrypt=encrypt)
     title_done = False
@@ -326,6 +335,8 @@ def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, r
             if value == "active":
                 rows, widths = active_table(report, version)
                 w.table(rows, widths, ruled=ruled)
+                if scan_page:
+                    w.image_page()
             elif value == "apply":
                 rows, widths = apply_table(report, version)
                 # start the table low on the page so that it breaks across pages
@@ -359,16 +370,22 @@ def render_sample_pdf(path: Path, **kw) -> tuple[bytes, ParsedReport]:
 
 # --------------------------------------------------------------------------- bad files
 
+def draw_scan(c) -> None:
+    """A page of grey shapes where a scan would have its picture."""
+    c.setFillGray(0.8)
+    c.rect(80, 200, 400, 500, stroke=0, fill=1)
+    c.setFillGray(0.3)
+    for k in range(20):
+        c.rect(100, 220 + k * 22, 360, 8, stroke=0, fill=1)
+    c.setFillGray(0)
+
+
 def image_only_pdf(pages: int = 1) -> bytes:
     """Pages with shapes and no text at all, like a scan."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     for _ in range(pages):
-        c.setFillGray(0.8)
-        c.rect(80, 200, 400, 500, stroke=0, fill=1)
-        c.setFillGray(0.3)
-        for k in range(20):
-            c.rect(100, 220 + k * 22, 360, 8, stroke=0, fill=1)
+        draw_scan(c)
         c.showPage()
     c.save()
     return buf.getvalue()

@@ -39,6 +39,10 @@ _PAGE_NUMBER = re.compile(
     r"[\s\-—–－_·•]*$")
 
 
+_SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[.．、](?!\d))")
+
+
 def _is_wide(ch: str) -> bool:
     """Chinese characters and full-width punctuation: no spaces between them."""
     if not ch:
@@ -231,10 +235,11 @@ def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str
         if page.images or page.rects or page.curves or page.lines:
             problems.append(f"第{number}页没有文字层（扫描件），需要OCR（no text layer: needs OCR）")
         return []
-    cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
-    if cid > len(chars) / 2:
+    decoded = [c for c in chars if not c["text"].startswith("(cid:")]  # glyph numbers are not text
+    if len(decoded) < len(chars) / 2:
         problems.append(f"第{number}页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）")
         return []
+    chars = decoded
     tables: list[_Table] = []
     try:
         for found in page.find_tables(TABLE_SETTINGS):
@@ -290,6 +295,10 @@ def _continues(prev: _Line, nxt: _Line, left: float, right: float, same_page: bo
         return False
     if same_page and (nxt.top - prev.bottom > 1.5 * size or nxt.top < prev.top):
         return False
+    if prev.text.endswith(_SENTENCE_END):
+        return False  # at worst a paragraph is kept as two sentences
+    if nxt.x1 < right - 1.5 * size and _NUMBERED.match(nxt.text):
+        return False  # a short numbered line is a heading, not the end of the paragraph
     return True
 
 
@@ -345,7 +354,6 @@ def read_pdf(data: bytes) -> Document:
         if items and items[-1][1] == "table":
             flush()
     flush()
-    if npages and not any(items for items in pages) and problems:
-        if all("OCR" in p for p in problems):
-            problems = [f"全部{npages}页都没有可用的文字层（扫描件），需要OCR（no text layer: needs OCR）"]
+    if npages > 1 and len(problems) == npages and all("没有文字层" in p for p in problems):
+        problems = [f"全部{npages}页都没有文字层（扫描件），需要OCR（no text layer: needs OCR）"]
     return Document(blocks, format="pdf", pages=npages, problems=problems)
