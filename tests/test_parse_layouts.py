@@ -234,3 +234,17 @@ def test_template_follows_the_printed_table_not_the_year():
             report = parse(render(figures, version, layout, year=year), layout)
             assert (report.meta.year, report.meta.template) == (year, version)
             assert not mismatches(report, figures, version)
+
+
+def test_tables_found_without_their_section_headings():
+    """Headings lost (or printed as images): the tables are found by their own labels."""
+    import random
+
+    titles = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+    for version in ("2019", "2021"):
+        figures = consistent_figures(random.Random(5), version)
+        for layout in LAYOUTS:
+            text = render(figures, version, layout)
+            for title in titles:
+                text = text.replace(title + "\n", "").replace(f"<p>{title}</p>", "")
+            assert not mismatches(parse(text, layout), figures, version), layout

@@ -12,10 +12,10 @@ from store.document import Document
 from store.parse import metadata, sections, tables
 from store.parse.lines import Line, document_lines, fold
 from store.records import ParsedReport, Problem, ReportMeta
-from store.template import ACTIVE, APPLY, cell_key, cells as template_cells
+from store.template import ACTIVE, APPLY, cell_key, cells as template_cells, normalise_label
 
 _ANCHORS = {
-    "active": re.compile(r"第二十条第[(（]"),
+    "active": re.compile(r"第二十条(?:第[(（]|$)"),  # matched on folded text; a wrapped 第二十条 / 第（一）项 too
     "apply": re.compile(r"申请人情况|本年新收政府信息公开申请"),
     "review": re.compile(r"^\s*行政复议\s*$|行政复议\s+行政诉讼|^行政复议\t"),
 }
@@ -31,7 +31,7 @@ def _regions(lines: list[Line], spans: list[sections.SectionSpan]) -> dict[str, 
     for table_id, anchor in _ANCHORS.items():
         if table_id in out:
             continue
-        start = next((i for i, ln in enumerate(lines) if anchor.search(fold(ln.text) if table_id != "review"
+        start = next((i for i, ln in enumerate(lines) if anchor.search(normalise_label(ln.text) if table_id != "review"
                                                                           else ln.text.strip())), None)
         if start is None:
             continue
