@@ -11,6 +11,7 @@ a fresh database once with one process and once with ``--workers`` processes.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -47,12 +48,18 @@ def make_pdfs(folder: Path, n: int) -> int:
     return pages
 
 
-def run(folder: Path, workers: int) -> tuple[float, int]:
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run(folder: Path, workers: int) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (this process and its workers) and reports stored."""
     with tempfile.TemporaryDirectory() as d:
         store = Store(Path(d) / "bench.db")
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu()
         summary = ingest(store, [folder], workers=workers)
-        return time.perf_counter() - t, summary.count("added")
+        return time.perf_counter() - t, _cpu() - cpu, summary.count("added")
 
 
 def main() -> None:
@@ -65,10 +72,13 @@ def main() -> None:
         t = time.perf_counter()
         pages = make_pdfs(folder, args.reports)
         print(f"rendered {args.reports} PDF reports ({pages} pages) in {time.perf_counter() - t:.1f} s")
+        print(f"{os.cpu_count()} CPUs, load average before the runs {os.getloadavg()[0]:.2f} "
+              "(other processes on the machine slow the wall-clock figures; CPU seconds do not depend on them)")
         for workers in (1, args.workers):
-            secs, added = run(folder, workers)
+            secs, cpu, added = run(folder, workers)
             print(f"workers={workers}: {added} reports stored in {secs:.2f} s — {pages / secs:.1f} pages/s, "
-                  f"{added / secs:.2f} reports/s")
+                  f"{added / secs:.2f} reports/s; {cpu:.1f} CPU s ({1000 * cpu / pages:.0f} ms CPU per page), "
+                  f"load average after {os.getloadavg()[0]:.2f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory (RSS): this process {peak:.0f} MB, largest worker {children:.0f} MB")
