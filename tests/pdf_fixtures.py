@@ -90,7 +90,8 @@ def grid_positions(rows: list[list[TCell]]) -> list[tuple[int, int, TCell]]:
 class PdfWriter:
     """A tiny flowing layout on a reportlab canvas: paragraphs and (ruled or unruled) tables."""
 
-    def __init__(self, encrypt=None, page_numbers: bool = True):
+    def __init__(self, encrypt=None, page_numbers: bool = True, running_head: str | None = None):
+        self.running_head = running_head
         self.buf = io.BytesIO()
         self.c = canvas.Canvas(self.buf, pagesize=A4, encrypt=encrypt, invariant=1)
         self.page = 1
@@ -108,6 +109,10 @@ class PdfWriter:
         if self.page_numbers:
             self.c.setFont(FONT, 9)
             self.c.drawCentredString(PAGE_W / 2, 30, f"— {self.page} —")
+        if self.running_head:
+            self.c.setFont(FONT, 9)
+            self.c.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 35, self.running_head)
+            self.c.drawString(MARGIN_X, 45, f"第 {self.page} 页")
 
     def image_page(self):
         """End this page and add one that is only shapes, like a scanned page (no text, no page number)."""
@@ -324,10 +329,11 @@ def sample_layout(path: Path) -> tuple[ParsedReport, list[tuple[str, str]]]:
 
 
 def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, ruled: bool = True,
-                      repeat_header: bool = False, encrypt=None, scan_page: bool = False) -> bytes:
+                      repeat_header: bool = False, encrypt=None, scan_page: bool = False,
+                      running_head: str | None = None) -> bytes:
     """``scan_page`` adds an image-only page after section 二's table."""
     version = report.meta.template or "2021"
-    w = PdfWriter(encrypt=encrypt)
+    w = PdfWriter(encrypt=encrypt, running_head=running_head)
     title_done = False
     for kind, value in content:
         if kind == "table":

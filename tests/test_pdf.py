@@ -127,6 +127,17 @@ def test_an_image_only_page_inside_a_report_is_a_problem_and_the_rest_is_read():
     assert any(p.rule == "reader" and "needs OCR" in p.message for p in got.problems)
 
 
+def test_running_heads_and_page_footers_are_dropped():
+    report, content = sample_layout(SAMPLES["003"])
+    data = render_report_pdf(report, content, running_head="武汉市江岸区人民政府后湖街道办事处")
+    doc = read_pdf(data)
+    texts = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert not any(t.startswith("第 ") and t.endswith(" 页") for t in texts)
+    assert "武汉市江岸区人民政府后湖街道办事处" not in texts
+    got = parse_document(doc)
+    assert all(got.cells[k].value == c.value for k, c in report.cells.items())
+
+
 def test_a_pdf_protected_only_against_editing_is_read():
     from reportlab.lib import pdfencrypt
 

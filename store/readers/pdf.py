@@ -71,6 +71,7 @@ class _Line:
     size: float = 10.0
     text: str = ""
     page: int = 0
+    in_margin: bool = False  # in the top or bottom tenth of the page, where running heads and footers go
 
     @property
     def tabbed(self) -> bool:
@@ -268,7 +269,7 @@ def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str
     height = float(page.height or 842)
     for ln in _group_lines(loose):
         ln.page = number
-        in_margin = ln.bottom < height * 0.1 or ln.top > height * 0.9
+        ln.in_margin = in_margin = ln.bottom < height * 0.1 or ln.top > height * 0.9
         if in_margin and _PAGE_NUMBER.match(ln.text.replace("\t", " ")):
             continue
         items.append((ln.top, "line", ln))
@@ -302,6 +303,23 @@ def _continues(prev: _Line, nxt: _Line, left: float, right: float, same_page: bo
     return True
 
 
+def _drop_running_heads(pages: list[list[tuple[float, str, object]]]) -> list[list[tuple[float, str, object]]]:
+    """Drop a line printed in the margin of most pages (the agency's name as a running head, "第3页 共8页"):
+    it is page furniture, and between two parts of a table it would be read as a label."""
+    if len(pages) < 3:
+        return pages
+    seen: dict[str, set[int]] = {}
+    for number, items in enumerate(pages):
+        for _, kind, ln in items:
+            if kind == "line" and ln.in_margin:
+                seen.setdefault(re.sub(r"\d+", "#", ln.text), set()).add(number)
+    running = {t for t, on in seen.items() if len(on) >= max(3, len(pages) // 2)}
+    if not running:
+        return pages
+    return [[it for it in items if not (it[1] == "line" and it[2].in_margin
+                                        and re.sub(r"\d+", "#", it[2].text) in running)] for items in pages]
+
+
 def read_pdf(data: bytes) -> Document:
     pdf = _open(data)
     problems: list[str] = []
@@ -318,6 +336,7 @@ def read_pdf(data: bytes) -> Document:
                 page.close()
     finally:
         pdf.close()
+    pages = _drop_running_heads(pages)
     text_lines = [it[2] for items in pages for it in items if it[1] == "line"]
     left, right = _edges(text_lines)
     blocks: list[Block] = []
