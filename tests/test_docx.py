@@ -165,3 +165,9 @@ def test_a_truncated_docx_raises():
     data = _save(d)
     with pytest.raises(ReadError, match="corrupt .docx"):
         read_bytes(data[: len(data) // 2], "cut.docx")
+
+
+def test_an_old_binary_word_file_is_named_as_such():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "某某街道".encode("utf-16-le") * 50
+    with pytest.raises(ReadError, match=r"old binary Office format \(\.doc"):
+        read_bytes(ole, "report.doc")

@@ -15,7 +15,7 @@ SUFFIXES = {
     ".txt": "text", ".text": "text", ".csv": "text", ".md": "text",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
-    ".docx": "docx",
+    ".docx": "docx", ".doc": "docx", ".wps": "docx",  # old binary files get a clear ReadError
 }
 
 
@@ -37,6 +37,8 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     """Read a report from bytes; ``name`` gives the suffix and is kept as the source."""
     if not data or not data.strip():
         raise ReadError("empty file")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word 97-2003 .doc, WPS .wps, .xls
+        raise ReadError("old binary Office format (.doc/.wps/.xls): not readable, convert it to .docx or PDF")
     fmt = sniff_format(data, Path(name).suffix)
     if fmt == "pdf":
         from store.readers import pdf
