@@ -171,3 +171,29 @@ def test_an_old_binary_word_file_is_named_as_such():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "某某街道".encode("utf-16-le") * 50
     with pytest.raises(ReadError, match=r"old binary Office format \(\.doc"):
         read_bytes(ole, "report.doc")
+
+
+def test_paragraph_text_includes_tracked_insertions_and_fields_but_not_deletions():
+    d = docx.Document()
+    p = d.add_paragraph("主动公开信息")
+    ins = OxmlElement("w:ins")
+    ins.set(qn("w:id"), "1")
+    ins.set(qn("w:author"), "x")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "89"
+    r.append(t)
+    ins.append(r)
+    p._p.append(ins)
+    dele = OxmlElement("w:del")
+    dele.set(qn("w:id"), "2")
+    dele.set(qn("w:author"), "x")
+    r2 = OxmlElement("w:r")
+    dt = OxmlElement("w:delText")
+    dt.text = "90"
+    r2.append(dt)
+    dele.append(r2)
+    p._p.append(dele)
+    p.add_run("条。")
+    doc = read_docx(_save(d))
+    assert doc.blocks[0].text == "主动公开信息89条。"

@@ -106,6 +106,16 @@ def test_a_paragraph_across_a_page_break_is_one_block():
     assert heading.page == 2
 
 
+def test_letter_spaced_figures_stay_one_number():
+    w = PdfWriter(page_numbers=False)
+    w.c.setFont("STSong-Light", 16)
+    w.c.drawString(100, 700, "西岗街道2022年度报告", charSpace=4)
+    w.c.setFont("Helvetica", 10)
+    w.c.drawString(100, 650, "12 345")
+    doc = read_pdf(w.finish())
+    assert [b.text for b in doc.blocks] == ["西岗街道2022年度报告", "12 345"]
+
+
 def test_a_table_without_ruling_lines_reads_as_tabbed_rows():
     w = PdfWriter()
     rows = [[TCell("信息内容"), TCell("本年处理决定数量")], [TCell("行政许可"), TCell("2676")],

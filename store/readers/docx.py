@@ -57,9 +57,9 @@ class _Reader:
 
     # ------------------------------------------------------------ paragraphs
     def _paragraph_text(self, p) -> str:
-        from docx.text.paragraph import Paragraph
-
-        return Paragraph(p, self.document).text
+        out: list[str] = []
+        _runs_text(p, out)
+        return "".join(out)
 
     def _advance_page(self, p) -> int | None:
         """The page a paragraph starts on (counting the page breaks before and inside it)."""
@@ -147,6 +147,32 @@ class _Reader:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
                     self.body(content)
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# not text of the paragraph: properties, deleted runs, text boxes (their own story), the duplicate
+# fallback of alternate content, field instructions
+_SKIP = {_W + t for t in ("pPr", "rPr", "del", "moveFrom", "txbxContent", "instrText", "delText")} | {_MC + "Fallback"}
+
+
+def _runs_text(el, out: list[str]) -> None:
+    """A paragraph's text in order, including runs in tracked insertions, hyperlinks, smart tags,
+    fields and inline content controls (python-docx's ``Paragraph.text`` misses some of these)."""
+    for child in el.iterchildren():
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == _W + "t":
+            out.append(child.text or "")
+        elif tag == _W + "tab" and el.tag == _W + "r":
+            out.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            if child.get(_W + "type") != "page":
+                out.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            out.append("-")
+        else:
+            _runs_text(child, out)
 
 
 def _rows(tbl):

@@ -34,6 +34,7 @@ for _name in ("pdfminer", "pdfplumber"):
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TAB_GAP = 1.5  # a gap this many font sizes wide separates cells
 SPACE_GAP = 0.25  # a gap this wide between two non-Chinese characters is a space
+DIGIT_GAP = 0.6  # … but digits of a letter-spaced "2 0 2 1" stay one number
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(?:第\s*)?[0-9]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?[0-9]{1,4}\s*页?|\s*共\s*[0-9]{1,4}\s*页)?"
     r"[\s\-—–－_·•]*$")
@@ -96,28 +97,42 @@ def _group_lines(chars: list[dict]) -> list[_Line]:
     return [ln for ln in lines if ln.text.strip()]
 
 
+def _space_gap(a: str, b: str) -> float | None:
+    """The gap (in font sizes) that reads as a space between characters ``a`` and ``b``; None: never."""
+    if _is_wide(a) and _is_wide(b):
+        return None
+    if a.isdigit() or b.isdigit() or _is_wide(a) or _is_wide(b):
+        return DIGIT_GAP
+    return SPACE_GAP
+
+
 def _finish_line(ln: _Line) -> None:
     chars = sorted(ln.chars, key=lambda c: c["x0"])
     out: list[str] = []
     prev = None
     sizes = []
     kept = []
+    spaced = False  # a space character was printed since the last character
     for ch in chars:
         t = ch["text"]
+        if t.isspace():
+            spaced = prev is not None
+            continue
         size = ch.get("size") or (ch["bottom"] - ch["top"]) or 10.0
         if prev is not None and t == prev["text"] and abs(ch["x0"] - prev["x0"]) < 0.3 * size:
             continue  # the same character drawn twice (fake bold, shadow)
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
+            needed = _space_gap(prev["text"][-1], t[0])
             if gap >= TAB_GAP * size:
                 out.append("\t")
-            elif gap >= SPACE_GAP * size and not (_is_wide(prev["text"]) and _is_wide(t)) \
-                    and out and out[-1] not in ("\t", " "):
+            elif spaced or (needed is not None and gap >= needed * size):
                 out.append(" ")
         out.append(t)
         sizes.append(size)
         kept.append(ch)
         prev = ch
+        spaced = False
     ln.chars = kept
     ln.text = "".join(out).strip(" ")
     ln.x0 = kept[0]["x0"] if kept else 0.0
@@ -231,7 +246,8 @@ def _open(data: bytes):
 
 def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str, object]]:
     """(top, kind, payload) of every text line and table on a page, not yet ordered."""
-    chars = [c for c in page.chars if c.get("text") and not c["text"].isspace()]
+    every = [c for c in page.chars if c.get("text")]
+    chars = [c for c in every if not c["text"].isspace()]
     if not chars:
         if page.images or page.rects or page.curves or page.lines:
             problems.append(f"第{number}页没有文字层（扫描件），需要OCR（no text layer: needs OCR）")
@@ -240,7 +256,7 @@ def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str
     if len(decoded) < len(chars) / 2:
         problems.append(f"第{number}页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）")
         return []
-    chars = decoded
+    chars = [c for c in every if not c["text"].startswith("(cid:")]  # spaces kept: they separate words
     tables: list[_Table] = []
     try:
         for found in page.find_tables(TABLE_SETTINGS):
@@ -263,7 +279,8 @@ def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str
             loose.append(ch)
     items: list[tuple[float, str, object]] = []
     for t in tables:
-        if not t.chars:  # ruling without text (a frame, a scan's box): nothing to read
+        if not any(not c["text"].isspace() for chs in t.chars.values() for c in chs):
+            # ruling without text (a frame, a scan's box): nothing to read
             continue
         items.append((t.bbox[1], "table", t))
     height = float(page.height or 842)
