@@ -90,8 +90,10 @@ def grid_positions(rows: list[list[TCell]]) -> list[tuple[int, int, TCell]]:
 class PdfWriter:
     """A tiny flowing layout on a reportlab canvas: paragraphs and (ruled or unruled) tables."""
 
-    def __init__(self, encrypt=None, page_numbers: bool = True, running_head: str | None = None):
+    def __init__(self, encrypt=None, page_numbers: bool = True, running_head: str | None = None,
+                 border: str = "rect"):
         self.running_head = running_head
+        self.border = border  # how ruled tables draw their lines: rect | lines | filled
         self.buf = io.BytesIO()
         self.c = canvas.Canvas(self.buf, pagesize=A4, encrypt=encrypt, invariant=1)
         self.page = 1
@@ -203,9 +205,21 @@ class PdfWriter:
 
     def _cell(self, x0, x1, top, bottom, text, size, ruled, pad, leading):
         cv = self.c
-        if ruled:
+        if ruled and self.border == "rect":
             cv.setLineWidth(0.6)
             cv.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
+        elif ruled and self.border == "lines":  # four stroked segments per cell
+            cv.setLineWidth(0.5)
+            for a, b, c, d in ((x0, top, x1, top), (x0, bottom, x1, bottom), (x0, top, x0, bottom),
+                               (x1, top, x1, bottom)):
+                cv.line(a, b, c, d)
+        elif ruled:  # "filled": thin filled rectangles, as Word's PDF export draws borders
+            w = 0.5
+            cv.setFillGray(0)
+            cv.rect(x0, top - w / 2, x1 - x0, w, stroke=0, fill=1)
+            cv.rect(x0, bottom - w / 2, x1 - x0, w, stroke=0, fill=1)
+            cv.rect(x0 - w / 2, bottom, w, top - bottom, stroke=0, fill=1)
+            cv.rect(x1 - w / 2, bottom, w, top - bottom, stroke=0, fill=1)
         lines = wrap(text, x1 - x0 - 2 * pad, size) if text else []
         total = len(lines) * leading
         y = (top + bottom) / 2 + total / 2 - leading + (leading - size) / 2 + 1
@@ -330,10 +344,10 @@ def sample_layout(path: Path) -> tuple[ParsedReport, list[tuple[str, str]]]:
 
 def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, ruled: bool = True,
                       repeat_header: bool = False, encrypt=None, scan_page: bool = False,
-                      running_head: str | None = None) -> bytes:
+                      running_head: str | None = None, border: str = "rect") -> bytes:
     """``scan_page`` adds an image-only page after section 二's table."""
     version = report.meta.template or "2021"
-    w = PdfWriter(encrypt=encrypt, running_head=running_head)
+    w = PdfWriter(encrypt=encrypt, running_head=running_head, border=border)
     title_done = False
     for kind, value in content:
         if kind == "table":

@@ -192,3 +192,28 @@ def test_pdfminer_warnings_are_silent(houhu, capfd):
         read_pdf(b"%PDF-1.4\n" + bytes(range(256)) * 20)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_when_the_table_finder_fails_the_page_is_read_as_text(monkeypatch, houhu):
+    import pdfplumber.page
+
+    data, report, _, _ = houhu
+
+    def fail(self, *args, **kwargs):
+        raise ValueError("the table finder failed")
+
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", fail)
+    doc = read_pdf(data)
+    assert not any(b.kind == "table" for b in doc.blocks) and not doc.problems
+    got = parse_document(doc)
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in report.cells.items()}
+
+
+@pytest.mark.parametrize("border", ["lines", "filled"])
+def test_table_borders_drawn_as_segments_or_filled_bars(border):
+    report, content = sample_layout(SAMPLES["004"])
+    doc = read_pdf(render_report_pdf(report, content, border=border))
+    assert sum(b.kind == "table" for b in doc.blocks) >= 4
+    got = parse_document(doc)
+    assert {k: (c.value, c.status) for k, c in got.cells.items()} == \
+        {k: (c.value, c.status) for k, c in report.cells.items()}
