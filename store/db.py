@@ -30,6 +30,28 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _core(name: str) -> str:
+    for word in ("办事处", "人民政府"):
+        name = name.replace(word, "")
+    return name
+
+
+def same_agency(known: dict, meta) -> bool:
+    """Whether a stored agency and a report's metadata with the same short name are one agency.
+
+    Regions must not conflict; and either they agree on at least one level, or one full name
+    contains the other (后湖街道 in one year's title, 江岸区人民政府后湖街道办事处 in another's).
+    Two 西街道 with nothing to tell them apart stay two agencies.
+    """
+    pairs = ((known["district"], meta.district), (known["city"], meta.city), (known["province"], meta.province))
+    if any(a and b and a != b for a, b in pairs):
+        return False
+    if any(a and b and a == b for a, b in pairs):
+        return True
+    a, b = _core(known["name"] or ""), _core(meta.agency or "")
+    return bool(a and b and (a in b or b in a))
+
+
 class Store:
     """A report database.  ``Store(":memory:")`` works for tests."""
 
@@ -97,9 +119,7 @@ class Store:
         row = next(db.query("select * from agencies where name = ?", [meta.agency]), None)
         if row is None and meta.short_name:
             for cand in db.query("select * from agencies where short_name = ?", [meta.short_name]):
-                if all(not a or not b or a == b for a, b in ((cand["district"], meta.district),
-                                                             (cand["city"], meta.city),
-                                                             (cand["province"], meta.province))):
+                if same_agency(cand, meta):
                     row = cand
                     break
         fields = {"short_name": meta.short_name, "district": meta.district, "city": meta.city,

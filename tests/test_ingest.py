@@ -266,3 +266,21 @@ def test_corrected_manifest_moves_the_report(tmp_path):
     assert rep["year"] == 2022
     assert store.db["cells"].count == len(store.cells(rep["id"]))
     assert ingest(store, [d]).counts["unchanged"] == 1
+
+
+def test_same_short_name_one_agency_or_two(tmp_path):
+    """后湖街道 (title only) and 江岸区人民政府后湖街道办事处 are one agency across years; two 西街道 in
+    different districts are two, and neither replaces the other's report."""
+    figs = consistent_figures(random.Random(3), "2021")
+    store = Store(tmp_path / "a.db")
+    paths = []
+    for name, year, agency in (("a.txt", 2021, "后湖街道"), ("b.txt", 2022, "江岸区人民政府后湖街道办事处"),
+                               ("c.txt", 2021, "相山区西街道办事处"), ("d.txt", 2021, "杜集区西街道办事处")):
+        (tmp_path / name).write_text(render(figs, "2021", "cells", year=year, agency=agency, region=""),
+                                     encoding="utf-8")
+        paths.append(tmp_path / name)
+    summary = ingest(store, paths)
+    assert summary.count("added") == 4
+    names = {r["name"]: r["years"] for r in store.agencies()}
+    assert names["江岸区人民政府后湖街道办事处"] == "2021,2022"
+    assert "相山区西街道办事处" in names and "杜集区西街道办事处" in names
