@@ -217,3 +217,24 @@ def test_table_borders_drawn_as_segments_or_filled_bars(border):
     got = parse_document(doc)
     assert {k: (c.value, c.status) for k, c in got.cells.items()} == \
         {k: (c.value, c.status) for k, c in report.cells.items()}
+
+
+def test_paragraphs_rejoin_on_pages_with_mirrored_margins():
+    """Odd and even pages with different left margins: each page's own edges decide what wraps."""
+    w = PdfWriter(page_numbers=False)
+    sentence = "街道办事处认真贯彻落实政府信息公开条例并且持续推进基层政务公开标准化规范化" * 3
+    for page, left in ((1, 60), (2, 100)):
+        y = 760
+        for k in range(3):  # three paragraphs of three lines: indented first line, 30 characters a line
+            text = f"第{page}页第{k}段" + sentence
+            lines = ["\u3000\u3000" + text[:28], text[28:58], text[58:70] + "。"]
+            for ln in lines:
+                w.c.setFont("STSong-Light", 12)
+                w.c.drawString(left, y, ln)
+                y -= 20
+        if page == 1:
+            w.new_page()
+    doc = read_pdf(w.finish())
+    texts = [b.text for b in doc.blocks]
+    assert len(texts) == 6 and all(t.endswith("。") and t.startswith("第") for t in texts)
+    assert [b.page for b in doc.blocks] == [1, 1, 1, 2, 2, 2]

@@ -304,18 +304,34 @@ def _edges(lines: list[_Line]) -> tuple[float, float]:
     return x0s[len(x0s) // 10], x1s[(len(x1s) * 9) // 10]
 
 
-def _continues(prev: _Line, nxt: _Line, left: float, right: float, same_page: bool) -> bool:
+def _page_edges(pages: list[list[tuple[float, str, object]]]) -> dict[int, tuple[float, float]]:
+    """The text edges of every page (pages with mirrored margins differ); a page with few lines
+    takes the document's."""
+    lines = [it[2] for items in pages for it in items if it[1] == "line"]
+    whole = _edges(lines)
+    out = {}
+    for number, items in enumerate(pages, start=1):
+        own = [it[2] for it in items if it[1] == "line" and not it[2].tabbed]
+        out[number] = _edges(own) if len(own) >= 8 else whole
+    return out
+
+
+def _continues(prev: _Line, nxt: _Line, edges: dict[int, tuple[float, float]]) -> bool:
     """Whether ``nxt`` is the next line of the paragraph ``prev`` wraps from."""
     if prev.tabbed or nxt.tabbed or abs(prev.size - nxt.size) > 1.0:
         return False
     size = prev.size
-    if prev.x1 < right - 1.5 * size or nxt.x0 > left + 0.6 * size or prev.x0 > left + 4 * size:
+    left0, right = edges[prev.page]
+    left = edges[nxt.page][0]
+    # a wrapped line ends within two characters of the right edge (punctuation kept off a line start
+    # can leave a gap); the next line starts at the left edge, not indented
+    if prev.x1 < right - 2.5 * size or nxt.x0 > left + 0.6 * size or prev.x0 > left0 + 4 * size:
         return False
-    if same_page and (nxt.top - prev.bottom > 1.5 * size or nxt.top < prev.top):
+    if prev.page == nxt.page and (nxt.top - prev.bottom > 1.5 * size or nxt.top < prev.top):
         return False
     if prev.text.endswith(_SENTENCE_END):
         return False  # at worst a paragraph is kept as two sentences
-    if nxt.x1 < right - 1.5 * size and _NUMBERED.match(nxt.text):
+    if nxt.x1 < edges[nxt.page][1] - 2.5 * size and _NUMBERED.match(nxt.text):
         return False  # a short numbered line is a heading, not the end of the paragraph
     return True
 
@@ -354,8 +370,7 @@ def read_pdf(data: bytes) -> Document:
     finally:
         pdf.close()
     pages = _drop_running_heads(pages)
-    text_lines = [it[2] for items in pages for it in items if it[1] == "line"]
-    left, right = _edges(text_lines)
+    edges = _page_edges(pages)
     blocks: list[Block] = []
     para: list[_Line] = []
     para_line = [0]
@@ -380,7 +395,7 @@ def read_pdf(data: bytes) -> Document:
                     blocks.append(Block("table", rows=grid, page=number, line=seq - len(grid) + 1))
                 continue
             ln = payload
-            if para and _continues(para[-1], ln, left, right, para[-1].page == number):
+            if para and _continues(para[-1], ln, edges):
                 para.append(ln)
                 continue
             flush()
