@@ -155,7 +155,8 @@ class PdfWriter:
         self.y -= h
 
     # tables
-    def table(self, rows, widths, *, size=9, ruled=True, header_rows=0, repeat_header=False):
+    def table(self, rows, widths, *, size=9, ruled=True, header_rows=0, repeat_header=False,
+              break_before: int | None = None):
         """Draw a table; rows that do not fit go on to the next page (a cell spanning rows is split
         there, its text printed in the first part, as word processors do)."""
         pad = 3.0
@@ -175,7 +176,7 @@ class PdfWriter:
         self._pending = (rows, cells, xs, heights, size, ruled, pad, leading, placed)
         here: list[int] = []
         for r in range(nrows):
-            if self.y - heights[r] < MARGIN_BOTTOM and here:
+            if (self.y - heights[r] < MARGIN_BOTTOM or r == break_before) and here:
                 self._draw_table_on_page(self.page, here)
                 self.new_page()
                 here = []
@@ -309,6 +310,32 @@ def review_table(report: ParsedReport) -> tuple[list[list[TCell]], list[float]]:
     return rows, [TEXT_W / 15] * 15
 
 
+def split_table_row(rows: list[list[TCell]], split: tuple) -> int:
+    """Split the row whose label is ``split[0]`` into two rows, the label's text after ``split[1]``
+    in the second; the figures stay in the first part, or go to the second when ``split[2]`` is
+    "figures_last" (a cell centred vertically).  Returns the index of the second row."""
+    label, first = split[:2]
+    figures_last = split[2:] == ("figures_last",)
+    r = next(i for i, row in enumerate(rows) if any(c.text == label for c in row))
+    for r0, c, cell in grid_positions(rows):
+        if r0 < r < r0 + cell.rowspan or r0 == r and cell.rowspan > 1:
+            cell.rowspan += 1
+    second = []
+    for cell in rows[r]:
+        if cell.text == label:
+            cell.text, rest = first, label[len(first):]
+            second.append(TCell(rest, colspan=cell.colspan))
+        elif cell.rowspan == 1:
+            second.append(TCell("", colspan=cell.colspan))
+    rows.insert(r + 1, second)
+    if figures_last:
+        moved = [c for c in rows[r] if c.rowspan == 1 and c.text and c.text not in (first,)]
+        blanks = [c for c in second if not c.text]
+        for a, b in zip(moved[-len(blanks):], blanks):
+            a.text, b.text = "", a.text
+    return r + 1
+
+
 # --------------------------------------------------------------------------- samples as PDF
 
 def sample_layout(path: Path) -> tuple[ParsedReport, list[tuple[str, str]]]:
@@ -344,8 +371,12 @@ def sample_layout(path: Path) -> tuple[ParsedReport, list[tuple[str, str]]]:
 
 def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, ruled: bool = True,
                       repeat_header: bool = False, encrypt=None, scan_page: bool = False,
-                      running_head: str | None = None, border: str = "rect") -> bytes:
-    """``scan_page`` adds an image-only page after section 二's table."""
+                      running_head: str | None = None, border: str = "rect",
+                      split_row: tuple | None = None) -> bytes:
+    """``scan_page`` adds an image-only page after section 二's table; ``split_row`` = (label, first
+    part) breaks that row of section 三 across the page break, as Word does with a row allowed to
+    break: the first part of the label and the figures at the foot of one page, the rest of the
+    label at the top of the next."""
     version = report.meta.template or "2021"
     w = PdfWriter(encrypt=encrypt, running_head=running_head, border=border)
     title_done = False
@@ -362,7 +393,11 @@ def render_report_pdf(report: ParsedReport, content: list[tuple[str, str]], *, r
                 # start the table low on the page so that it breaks across pages
                 if w.y > 420:
                     w.space(w.y - 420)
-                w.table(rows, widths, ruled=ruled, header_rows=3, repeat_header=repeat_header)
+                brk = None
+                if split_row:
+                    brk = split_table_row(rows, split_row)
+                    w.space(w.y - 250)  # the row falls at the foot of the page
+                w.table(rows, widths, ruled=ruled, header_rows=3, repeat_header=repeat_header, break_before=brk)
             else:
                 rows, widths = review_table(report)
                 w.table(rows, widths, size=8.5, ruled=ruled)

@@ -238,3 +238,24 @@ def test_paragraphs_rejoin_on_pages_with_mirrored_margins():
     texts = [b.text for b in doc.blocks]
     assert len(texts) == 6 and all(t.endswith("。") and t.startswith("第") for t in texts)
     assert [b.page for b in doc.blocks] == [1, 1, 1, 2, 2, 2]
+
+
+PARTIAL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+
+@pytest.mark.parametrize("key", ["001", "003"])
+@pytest.mark.parametrize("figures", ["figures_first", "figures_last"])
+@pytest.mark.parametrize("repeat_header", [False, True])
+def test_a_row_broken_across_the_page_break_is_one_row(key, figures, repeat_header):
+    report, content = sample_layout(SAMPLES[key])
+    data = render_report_pdf(report, content, repeat_header=repeat_header,
+                             split_row=(PARTIAL, "（二）部分公开（区分处理的，", figures))
+    doc = read_pdf(data)
+    got = parse_document(doc)
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in report.cells.items()}
+    cell = got.cells["apply.partial.total"]
+    assert cell.status == "number" and "只计这一情形" in cell.row_text
+    # the figures keep the page they are printed on
+    first_part = next(b.page for b in doc.blocks if b.kind == "table" and any(
+        c.text.startswith("（二）部分公开") for row in b.rows for c in row))
+    assert cell.page == (first_part if figures == "figures_first" else first_part + 1)

@@ -353,6 +353,65 @@ def _drop_running_heads(pages: list[list[tuple[float, str, object]]]) -> list[li
                                         and re.sub(r"\d+", "#", it[2].text) in running)] for items in pages]
 
 
+_FIGURE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?$|^[/／—\-－–无]+$")
+
+
+def _join_split_row(before: list[list[Cell]], before_xs: list[float], after: list[list[Cell]],
+                    after_xs: list[float], head: list[list[Cell]]) -> None:
+    """A row Word let break across pages: the first part at the foot of one page, the rest at the top
+    of the next, one of them holding the figures and the other only more of the label.  Join them
+    into the last row of ``before`` (taking the row out of ``after``) when that is what they are:
+    figures on one side only with nothing printed across from them, and the part on the new page
+    not starting a numbered row of its own.  Columns are matched by position (the two parts may
+    have different column boundaries)."""
+    texts = lambda row: tuple(c.text for c in row if c.text.strip() and not c.merged)  # noqa: E731
+    k = 0
+    while k < len(after) and texts(after[k]) in {texts(r) for r in head}:
+        k += 1  # a repeated header
+    if k >= len(after) or not before or len(before_xs) != len(before[-1]) + 1 \
+            or len(after_xs) != len(after[k]) + 1:
+        return
+    a, b = before[-1], after[k]
+
+    def across(xs_from, i, xs_to):
+        cx = (xs_from[i] + xs_from[i + 1]) / 2
+        j = bisect.bisect_right(xs_to, cx) - 1
+        return j if 0 <= j < len(xs_to) - 1 else None
+
+    def figures(row):
+        return {i for i, c in enumerate(row) if not c.merged and _FIGURE.match(c.text.strip())}
+
+    fa, fb = figures(a), figures(b)
+    if bool(fa) == bool(fb):
+        return
+    for i in fa:
+        j = across(before_xs, i, after_xs)
+        if j is not None and b[j].text.strip():
+            return  # something printed across from a figure: two rows
+    for j in fb:
+        i = across(after_xs, j, before_xs)
+        if i is not None and a[i].text.strip():
+            return
+    other = b if fa else a
+    if not any(c.text.strip() and not c.merged for c in other):
+        return
+    first_b = next((c.text for c in b if c.text.strip() and not c.merged), "")
+    if _NUMBERED.match(first_b) or first_b in {c.text for c in a}:
+        return  # the new page starts a row (or repeats a label spanning rows)
+    joined = []
+    for i, ca in enumerate(a):
+        j = across(before_xs, i, after_xs)
+        cb = b[j] if j is not None else Cell("")
+        if ca.text.strip() and cb.text.strip() and ca.text != cb.text:
+            joined.append(Cell(_join(ca.text, cb.text), ca.merged, ca.page, ca.line))
+        elif not ca.text.strip() and cb.text.strip():
+            joined.append(Cell(cb.text, ca.merged, cb.page, cb.line))
+        else:
+            joined.append(ca)
+    before[-1] = joined
+    del after[k]
+
+
 def read_pdf(data: bytes) -> Document:
     pdf = _open(data)
     problems: list[str] = []
@@ -383,6 +442,8 @@ def read_pdf(data: bytes) -> Document:
             blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0]))
             para.clear()
 
+    chain_head: list[list[Cell]] = []  # the first rows of the table the last table block continues
+    prev_xs: list[float] = []  # the column boundaries of the last table block
     for number, items in enumerate(pages, start=1):
         seq = 0
         for _, kind, payload in items:
@@ -391,6 +452,13 @@ def read_pdf(data: bytes) -> Document:
                 flush()
                 grid = _table_grid(payload, number, seq)
                 seq += len(grid) - 1
+                prev = blocks[-1] if blocks else None
+                if prev is not None and prev.kind == "table" and prev.page == number - 1 and seq == len(grid):
+                    # continued from the foot of the last page
+                    _join_split_row(prev.rows, prev_xs, grid, payload.xs, chain_head)
+                else:
+                    chain_head = grid[:5]
+                prev_xs = payload.xs
                 if grid:
                     blocks.append(Block("table", rows=grid, page=number, line=seq - len(grid) + 1))
                 continue
