@@ -259,3 +259,11 @@ def test_a_row_broken_across_the_page_break_is_one_row(key, figures, repeat_head
     first_part = next(b.page for b in doc.blocks if b.kind == "table" and any(
         c.text.startswith("（二）部分公开") for row in b.rows for c in row))
     assert cell.page == (first_part if figures == "figures_first" else first_part + 1)
+
+
+def test_a_label_printed_one_character_a_line_is_one_word():
+    w = PdfWriter(page_numbers=False)
+    rows = [[TCell("结\n果\n维\n持"), TCell("总\n计")], [TCell("1\n2"), TCell("12")]]
+    w.table(rows, [60, 60])
+    doc = read_pdf(w.finish())
+    assert [[c.text for c in row] for row in doc.blocks[0].rows] == [["结果维持", "总计"], ["12", "12"]]

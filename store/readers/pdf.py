@@ -141,7 +141,10 @@ def _finish_line(ln: _Line) -> None:
 
 
 def _lines_text(lines: list[_Line]) -> str:
-    """The text of a cell: its lines joined as one wrapped label."""
+    """The text of a cell: its lines joined as one wrapped label (a label printed vertically, one
+    character a line, is joined without spaces)."""
+    if len(lines) > 1 and all(len(ln.text.strip()) == 1 for ln in lines):
+        return "".join(ln.text.strip() for ln in lines)
     text = ""
     for ln in lines:
         text = _join(text, ln.text.replace("\t", " ").strip())
