@@ -267,3 +267,21 @@ def test_a_label_printed_one_character_a_line_is_one_word():
     w.table(rows, [60, 60])
     doc = read_pdf(w.finish())
     assert [[c.text for c in row] for row in doc.blocks[0].rows] == [["结果维持", "总计"], ["12", "12"]]
+
+
+def test_a_scanned_page_with_a_stamped_page_number_needs_ocr():
+    from reportlab.lib.utils import ImageReader
+    import io as _io
+    import struct
+    import zlib
+
+    def png(w, h):  # a grey picture, built by hand (no imaging library needed)
+        raw = b"".join(b"\x00" + b"\x80" * w for _ in range(h))
+        chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))  # noqa: E731
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) + \
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+    w = PdfWriter()  # the writer stamps "— 1 —" at the foot of the page
+    w.c.drawImage(ImageReader(_io.BytesIO(png(40, 60))), 40, 60, 515, 740)
+    doc = read_pdf(w.finish())
+    assert doc.problems == ["第1页是图片，只有3个字的文字层（扫描件），需要OCR（no text layer: needs OCR）"]

@@ -11,10 +11,15 @@ Per page:
   layout parser reads it like a text report.  Lines wrapped from one paragraph are joined again;
   page numbers in the margins are dropped;
 * tables and text keep their vertical order; a table continued on the next page is simply the
-  next table block, and the parser assembles rows across blocks.
+  next table block, and the parser assembles rows across blocks.  A row Word broke across the
+  page break (more of its label at the top of the next page) is joined back into one row;
+* running heads and page numbers printed in the margins are dropped;
+* every block and cell carries its page (1-based) and its line: the ordinal of the text line or
+  table row on that page, top to bottom.
 
-Pages without a text layer (scans) are reported in ``Document.problems``; encrypted and corrupt
-files raise :class:`~store.document.ReadError` with one line.
+Pages without a text layer (scans, or fonts pdfminer cannot map back to text) are reported in
+``Document.problems`` and the rest is read; encrypted and corrupt files raise
+:class:`~store.document.ReadError` with one line.  pdfminer's logging is silenced.
 """
 
 from __future__ import annotations
@@ -247,6 +252,13 @@ def _open(data: bytes):
     return pdf
 
 
+def _mostly_picture(page) -> bool:
+    area = float(page.width or 1) * float(page.height or 1)
+    covered = sum(max(0.0, float(im["x1"]) - float(im["x0"])) * max(0.0, float(im["bottom"]) - float(im["top"]))
+                  for im in page.images)
+    return covered > 0.5 * area
+
+
 def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str, object]]:
     """(top, kind, payload) of every text line and table on a page, not yet ordered."""
     every = [c for c in page.chars if c.get("text")]
@@ -255,6 +267,9 @@ def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str
         if page.images or page.rects or page.curves or page.lines:
             problems.append(f"第{number}页没有文字层（扫描件），需要OCR（no text layer: needs OCR）")
         return []
+    if len(chars) < 20 and _mostly_picture(page):
+        # a scan with a stamped page number or a watermark: the page's content is the picture
+        problems.append(f"第{number}页是图片，只有{len(chars)}个字的文字层（扫描件），需要OCR（no text layer: needs OCR）")
     decoded = [c for c in chars if not c["text"].startswith("(cid:")]  # glyph numbers are not text
     if len(decoded) < len(chars) / 2:
         problems.append(f"第{number}页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）")
