@@ -341,6 +341,26 @@ def all_keys() -> frozenset[str]:
     return frozenset(s.key for v in VERSIONS for s in cells(v))
 
 
+@lru_cache(maxsize=None)
+def version_marks(version: str) -> tuple[str, ...]:
+    """Printed labels (folded) that only template ``version`` has: 本年新制作数量 (2019),
+    本年制发件数 or 逾期不补正 (2021).  A label that also occurs inside the other version's labels
+    (处理决定数量 in 本年处理决定数量) is no mark."""
+
+    def labels(v: str) -> set[str]:
+        out = set()
+        for row in ACTIVE.rows_for(v) + APPLY.rows_for(v):
+            out.update(normalise_label(x) for x in (row.label, row.group, *row.variants) if x)
+            for col in row.columns if row in ACTIVE.rows else ():
+                out.update(normalise_label(x) for x in (col.label, *col.variants))
+        return out
+
+    mine = labels(version)
+    theirs = set().union(*(labels(v) for v in VERSIONS if v != version))
+    return tuple(sorted(m for m in mine if len(re.sub(r"^\d+[.．、]", "", m)) >= 4
+                        and not any(m in t for t in theirs)))
+
+
 # --------------------------------------------------------------------------- values
 
 #: Printed marks that mean "not applicable / none" and are kept as printed, never turned into 0.

@@ -7,7 +7,7 @@ from collections import Counter
 
 from store.parse.lines import Line, fold
 from store.records import ReportMeta
-from store.template import version_for_year
+from store.template import VERSIONS, normalise_label, version_for_year, version_marks
 
 _TITLE_END = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 _YEAR_IN_TITLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?")
@@ -200,16 +200,12 @@ def signature(lines: list[Line]) -> str | None:
 
 
 def detect_template(text: str, year: int | None) -> str:
-    marks_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
-    marks_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知")
-    folded = text.replace(" ", "").replace("\t", "")
-    s19 = sum(m in folded for m in marks_2019)
-    s21 = sum(m in folded for m in marks_2021)
-    if s19 > s21:
-        return "2019"
-    if s21 > s19:
-        return "2021"
-    return version_for_year(year)
+    """The template version the printed tables follow; the year decides when they don't tell."""
+    folded = normalise_label(text)
+    scores = {v: sum(m in folded for m in version_marks(v)) for v in VERSIONS}
+    best = max(scores.values())
+    winners = [v for v, sc in scores.items() if sc == best]
+    return winners[0] if best and len(winners) == 1 else version_for_year(year)
 
 
 def extract(lines: list[Line], text: str) -> ReportMeta:
