@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from store.template import ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, cell_key
+from store.template import ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, SECTIONS, cell_key
+
+_HEADING = {s.number: f"{s.number}、{s.title}" for s in SECTIONS}
 
 _MARKS = {"blank": "(空)", "missing": "(缺)", "uncertain": "?"}
 
@@ -29,17 +31,17 @@ def render_report(store, report_id: int) -> str:
     region = "".join(x for x in (rep["province"], rep["city"], rep["district"]) if x)
     if region:
         out.append(f"地区：{region}")
-    out += ["", "二、主动公开政府信息情况"]
+    out += ["", _HEADING["二"]]
     for row in ACTIVE.rows_for(version):
         parts = [f"{c.label} {show_value(cells.get(cell_key(ACTIVE, row, c)))}" for c in row.columns]
         out.append(f"  {row.label:<12}\t" + " | ".join(parts))
-    out += ["", "三、收到和处理政府信息公开申请情况",
+    out += ["", _HEADING["三"],
             "  " + " " * 28 + "\t" + "\t".join(c.label for c in APPLICANT_COLUMNS)]
     for row in APPLY.rows_for(version):
         vals = "\t".join(show_value(cells.get(cell_key(APPLY, row, c))) for c in APPLICANT_COLUMNS)
         label = row.full_label if len(row.full_label) <= 28 else row.full_label[:27] + "…"
         out.append(f"  {label:<28}\t{vals}")
-    out += ["", "四、政府信息公开行政复议、行政诉讼情况", "  " + " " * 16 + "\t" + "\t".join(c.label for c in RESULT_COLUMNS)]
+    out += ["", _HEADING["四"], "  " + " " * 16 + "\t" + "\t".join(c.label for c in RESULT_COLUMNS)]
     for row in REVIEW.rows:
         label = f"{row.group}·{row.label}" if row.group else row.label
         vals = "\t".join(show_value(cells.get(cell_key(REVIEW, row, c))) for c in RESULT_COLUMNS)

@@ -132,6 +132,7 @@ class Table:
     section: str  # 二 / 三 / 四
     title: str
     rows: tuple[Row, ...]
+    anchor: str = ""  # a regex for a line that starts the table when its section heading is missing
 
     def rows_for(self, version: str) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if version in r.versions)
@@ -174,6 +175,9 @@ _ITEM_COLS_2019 = (_c("prev_items", "上一年项目数量"), _c("change", "本�
                    _c("decisions", "处理决定数量", "本年处理决定数量"))
 _DECISION_COLS_2021 = (_c("decisions", "本年处理决定数量", "处理决定数量"),)
 
+#: Headings printed above the figures that are no row's label.
+TABLE_HEADINGS = ("信息内容", "申请人情况")
+
 ACTIVE = Table(
     "active",
     "二",
@@ -200,6 +204,7 @@ ACTIVE = Table(
         Row("procurement", "政府集中采购", "第二十条第（九）项", ("集中采购",), ("政府集中采购", "集中采购", "采购"),
             (_c("items", "采购项目数量", "采购项目"), _c("amount", "采购总金额", "采购金额")), ("2019",)),
     ),
+    anchor=r"第二十条(?:第[(（]|$)",  # matched on folded text; a wrapped 第二十条 / 第（一）项 too
 )
 
 
@@ -250,7 +255,8 @@ def _apply_rows() -> tuple[Row, ...]:
     )
 
 
-APPLY = Table("apply", "三", "收到和处理政府信息公开申请情况", _apply_rows())
+APPLY = Table("apply", "三", "收到和处理政府信息公开申请情况", _apply_rows(),
+              anchor=r"申请人情况|本年新收政府信息公开申请")
 
 REVIEW = Table(
     "review",
@@ -261,10 +267,17 @@ REVIEW = Table(
         Row("suit.direct", "未经复议直接起诉", "行政诉讼", ("直接起诉",), ("直接起诉", "未经复议"), RESULT_COLUMNS),
         Row("suit.after_review", "复议后起诉", "行政诉讼", (), ("复议后起诉",), RESULT_COLUMNS),
     ),
+    anchor=r"^\s*行政复议\s*$|行政复议\s+行政诉讼|^行政复议\t",
 )
 
 TABLES: tuple[Table, ...] = (ACTIVE, APPLY, REVIEW)
 TABLES_BY_ID = {t.id: t for t in TABLES}
+
+
+def table_of(key: str) -> Table:
+    """The table a cell key belongs to (``suit.direct.total`` -> section 四)."""
+    head = key.split(".", 1)[0]
+    return TABLES_BY_ID.get(head) or REVIEW
 
 # --------------------------------------------------------------------------- keys
 

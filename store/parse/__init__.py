@@ -12,13 +12,10 @@ from store.document import Document
 from store.parse import metadata, sections, tables
 from store.parse.lines import Line, document_lines, fold
 from store.records import ParsedReport, Problem, ReportMeta
-from store.template import ACTIVE, APPLY, cell_key, cells as template_cells, normalise_label
+from store.template import (ACTIVE, APPLY, TABLES, cell_key, cells as template_cells, normalise_label,
+                            table_of)
 
-_ANCHORS = {
-    "active": re.compile(r"第二十条(?:第[(（]|$)"),  # matched on folded text; a wrapped 第二十条 / 第（一）项 too
-    "apply": re.compile(r"申请人情况|本年新收政府信息公开申请"),
-    "review": re.compile(r"^\s*行政复议\s*$|行政复议\s+行政诉讼|^行政复议\t"),
-}
+_ANCHORS = {t.id: re.compile(t.anchor) for t in TABLES}
 
 
 def _regions(lines: list[Line], spans: list[sections.SectionSpan]) -> dict[str, tuple[int, int]]:
@@ -78,13 +75,11 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
     for spec in template_cells(version):
         ordered[spec.key] = cells.get(spec.key) or _missing(spec.key)
     if all(c.status == "missing" for c in ordered.values()):
-        problems.append(Problem("no_tables", "未找到任何标准表格（主动公开、收到和处理申请、行政复议和诉讼），仅保存了正文", []))
+        names = "、".join(t.title for t in TABLES)
+        problems.append(Problem("no_tables", f"未找到任何标准表格（{names}），仅保存了正文", []))
     elif any(c.status == "missing" for c in ordered.values()):
-        absent = sorted({k.split(".")[0] for k, c in ordered.items() if c.status == "missing"})
-        names = {"active": "主动公开政府信息情况", "apply": "收到和处理政府信息公开申请情况",
-                 "review": "行政复议、行政诉讼情况", "suit": "行政复议、行政诉讼情况"}
-        problems.append(Problem("table_missing", "未找到表格：" + "、".join(dict.fromkeys(names[a] for a in absent)),
-                                [], "warning"))
+        absent = dict.fromkeys(table_of(k).title for k, c in ordered.items() if c.status == "missing")
+        problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
     report.problems += check_report(report)

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz
 from store.checks import Equality, equalities
 from store.parse.lines import Line, Tok, fold
 from store.records import CellRecord
-from store.template import (APPLICANT_GROUP_LABEL, ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, Row, Table, cell_key,
-                            normalise_label)
+from store.template import (APPLICANT_GROUP_LABEL, ACTIVE, APPLY, REVIEW, RESULT_COLUMNS, REVIEW_GROUPS, TABLE_HEADINGS, Row,
+                            Table, cell_key, normalise_label)
 from store.template import leaf_labels as _template_leaf_labels
 
 # Labels repeat across rows and reports: fold each text once.
@@ -504,7 +504,7 @@ _GROUP_HEADING = re.compile(r"^第二十条第[(（]?[一二三四五六七八�
 
 def _headings(table: Table, version: str, leaves: list[str]) -> frozenset[str]:
     """Column and group headings of a table as printed (normalised); a row's own label is never one."""
-    out = {"信息内容", "申请人情况", APPLICANT_GROUP_LABEL}
+    out = {*TABLE_HEADINGS, APPLICANT_GROUP_LABEL}
     for row in table.rows_for(version):
         for col in row.columns:
             out.update(normalise_label(x) for x in (col.label, *col.variants))
