@@ -76,6 +76,9 @@ def aliases(a: Agency) -> set[str]:
             break
     if core.endswith(("镇", "乡")):
         names.add(core + "人民政府")
+    dept = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:省|市|区|县|旗))([\u4e00-\u9fff]{2,}?(?:局|委员会|委|办公室|办|中心|厅|署|院))$", core)
+    if dept:  # a department: 江岸区教育局 -> 江岸教育局, 教育局
+        names.update({_strip_region_suffix(dept.group(1)) + dept.group(2), dept.group(2)})
     if core.endswith("人民政府") and len(core) > 5:  # a region's government: 江岸区人民政府
         region = core[: -len("人民政府")]
         names.update({region + "政府", region})

@@ -193,9 +193,15 @@ class Answerer:
             return self._remember(session, None, spec, metrics, "rank",
                                   self._rank(metrics[0], spec, region, q))
         if not match.agencies:
-            if metrics and (region or _ALL.search(q)) and (_TOTAL.search(q) or _ALL.search(q) or region):
+            if metrics and (region or _ALL.search(q)) and (_TOTAL.search(q) or _ALL.search(q)):
                 return self._remember(session, None, spec, metrics, "total",
                                       self._total(metrics[0], spec, region))
+            if region and metrics:
+                # a region named, no agency in it: which one? (never a guess, even with one on file)
+                members = sorted((self.index.agencies[i] for i in region[1]), key=lambda a: a.name)[:10]
+                listing = "\n".join(f"• {a.display}" for a in members)
+                return Answer("ambiguous", f"“{region[0]}”是一个地区，请问是其中哪个单位？该地区已收录：\n{listing}",
+                              candidates=[Candidate("agency", a.id, a.display) for a in members], kind="cell")
             if match.suggestions and (metrics or _NAME_LIKE.search(match.matched)):
                 return self._not_found_agency(match)
             if metrics:

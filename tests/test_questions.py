@@ -277,6 +277,15 @@ def test_region_with_all_is_a_total_not_its_government(qa):
     assert ans.kind == "total" and len(ans.values) == 3
 
 
+def test_a_region_alone_is_not_an_agency(qa):
+    a, figs = qa
+    ans = a.answer("汉阳区2021年收到几件申请")  # only 龙阳街道 is on file there: asked, not guessed
+    assert ans.status == "ambiguous" and ans.value is None
+    assert [c.label for c in ans.candidates] == ["武汉市汉阳区人民政府龙阳街道办事处"]
+    check(a.answer(ans.question if ans.question else "汉阳区2021年收到几件申请", agency_id=ans.candidates[0].value),
+          "answered", figs[("武汉市汉阳区人民政府龙阳街道办事处", 2021)]["apply.new.total"])
+
+
 def test_total_over_agencies(qa):
     a, figs = qa
     ans = a.answer("武汉市各街道2021年一共收到多少申请")
