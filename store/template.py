@@ -232,7 +232,7 @@ def _apply_rows() -> tuple[Row, ...]:
         R("denied.enforcement_file", "7.属于行政执法案卷", g3, ("属于行政执法案卷",), ("行政执法案卷", "执法案卷")),
         R("denied.inquiry", "8.属于行政查询事项", g3, ("属于行政查询事项",), ("行政查询事项", "查询事项")),
         R("unable.not_held", "1.本机关不掌握相关政府信息", g4, ("本机关不掌握相关政府信息",),
-          ("不掌握", "本机关不掌握", "不掌握相关政府信息")),
+          ("不掌握", "本机关不掌握", "不掌握相关政府信息", "信息不存在", "不存在")),
         R("unable.need_create", "2.没有现成信息需要另行制作", g4, ("没有现成信息需要另行制作",),
           ("没有现成信息", "另行制作", "需要另行制作")),
         R("unable.unclear", "3.补正后申请内容仍不明确", g4, ("补正后申请内容仍不明确",), ("内容不明确", "仍不明确", "补正后")),
@@ -417,7 +417,8 @@ DERIVED_SUMS: tuple[Derived, ...] = (
 
 DERIVED_RATIOS: tuple[Derived, ...] = (
     Derived("derived.open_rate", "公开率", "公开率 = （予以公开 + 部分公开）÷ 办结（（七）总计）",
-            ("公开率", "公开比例"), ("apply.granted.total", "apply.partial.total", "apply.total.total"), "%"),
+            ("公开率", "公开比例", "公开的比例", "公开占比", "公开的占比", "予以公开率"),
+            ("apply.granted.total", "apply.partial.total", "apply.total.total"), "%"),
     Derived("derived.review_correction_rate", "行政复议纠错率", "复议纠错率 = 行政复议结果纠正 ÷ 行政复议总计",
             ("复议纠错率", "纠错率", "纠正率"), ("review.corrected", "review.total"), "%"),
 )
