@@ -212,8 +212,16 @@ class Answerer:
         if bad:
             return bad
         agency = match.agencies[0]
+        if _WHEN.search(q) and _REPORT_WORDS.search(q):
+            return self._report_date(agency, spec)
+        if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only):
+            return self._problems(agency, spec)
+        if metrics and mp.weak_only and not followup:
+            unknown = _content_words(_blank_hits(metric_text))
+            if unknown:  # "申请有多少被驳回": 驳回 is no figure of the template
+                return self._free_text(agency, spec, unknown)
         if not metrics:
-            if mp.columns:
+            if mp.columns and not _WHEN.search(q):
                 return Answer("unsupported", "请说明是哪一项数字，例如“收到几件申请”“予以公开多少件”。",
                               agency=self._agency_dict(agency), kind="cell")
             words = _content_words(metric_text)
@@ -309,7 +317,7 @@ class Answerer:
                               p["text"]))
             return out
         seen = set()
-        for c in fig.cells:
+        for c in sorted(fig.cells, key=lambda c: -(c.get("value") or 0)):  # the rows that hold figures first
             if c.get("row_text") and c["row_text"] not in seen:
                 seen.add(c["row_text"])
                 out.append(Source(rep["id"], rep["title"], rep["file"], c.get("page"), c.get("line"),
@@ -434,6 +442,35 @@ class Answerer:
                       values=[{"agency": agency.name, "year": y, "key": f.key, "value": f.value}
                               for y, f in zip((y1, y2), figs)],
                       sources=sources, warnings=warnings, kind="compare")
+
+    def _report_date(self, agency: Agency, spec: YearSpec) -> Answer:
+        rep, problem, note = self._report_for_year(agency, spec)
+        if problem:
+            return problem
+        when = rep.get("report_date")
+        head = f"{agency.display} {rep['year']}年政府信息公开工作年度报告{note}"
+        text = head + (f"的落款日期是 {when}。" if when else "没有印出落款日期。")
+        text += "\n" + "\n".join(replies.sources_text([Source(rep["id"], rep["title"], rep["file"])]))
+        return Answer("answered" if when else "not_found", text, agency=self._agency_dict(agency), year=rep["year"],
+                      metric={"key": "report_date", "label": "报告日期"}, kind="cell",
+                      sources=[Source(rep["id"], rep["title"], rep["file"])])
+
+    def _problems(self, agency: Agency, spec: YearSpec) -> Answer:
+        """The consistency problems (勾稽关系) found in one report."""
+        rep, problem, note = self._report_for_year(agency, spec)
+        if problem:
+            return problem
+        problems = self.store.problems(rep["id"])
+        head = f"{agency.display} {rep['year']}年报告{note}"
+        if problems:
+            text = head + f"核对发现{len(problems)}处问题：\n" + "\n".join(f"⚠ {p['message']}" for p in problems[:10])
+        else:
+            text = head + "：勾稽关系核对（各行各列之和、结转、正文与表格一致）未发现问题。"
+        text += "\n" + "\n".join(replies.sources_text([Source(rep["id"], rep["title"], rep["file"])]))
+        return Answer("answered", text, agency=self._agency_dict(agency), year=rep["year"], kind="overview",
+                      warnings=[p["message"] for p in problems], value=len(problems), unit="处",
+                      metric={"key": "problems", "label": "核对发现的问题"},
+                      sources=[Source(rep["id"], rep["title"], rep["file"])])
 
     def _free_text(self, agency: Agency, spec: YearSpec, words: list[str]) -> Answer:
         """A figure the template does not have: say so, and quote what the report's text says."""
@@ -561,8 +598,12 @@ class Answerer:
                                 if len(with_value) < len(figs) else []))
 
 
+_WHEN = re.compile(r"什么时候|哪天|哪一天|日期|何时|几月几[日号]|时间")
+_REPORT_WORDS = re.compile(r"报告|发布|印发|公布|发出|成文")
+_PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不上|不一致|不符|有误")
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
+                             r"政府信息公开|信息公开|政府信息|公开|信息|情况|全年|本年|提出|提交|方面|相关|"
                              r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|[，,。？?！!、：:\s\d]")
 
 

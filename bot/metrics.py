@@ -116,6 +116,7 @@ class MetricParse:
     metrics: list[MetricQuery]
     columns: list[tuple[str, str]]  # (family, column) named without a row: "企业呢"
     hits: list[tuple[int, int, Target]]
+    weak_only: bool = False  # only a generic word (申请) named the figure
 
 
 def parse_metrics(text: str) -> MetricParse:
@@ -151,7 +152,8 @@ def parse_metrics(text: str) -> MetricParse:
                 break
     metrics = list(dict.fromkeys(metrics))
     loose_cols = [(c.family, c.ref) for c in cols] if not rows else []
-    return MetricParse(metrics, loose_cols, hits)
+    weak_only = bool(rows) and all(t.weak for t in rows)
+    return MetricParse(metrics, loose_cols, hits, weak_only)
 
 
 @lru_cache(maxsize=4096)

@@ -78,10 +78,28 @@ def cells_text(agency: Agency, rep: dict, figs: list[Figure], note: str, sources
         lines.append(f"{f.label}：{value_text(f)}")
         if f.formula:
             lines.append(f"（{f.formula}）")
+            parts = parts_text(f)
+            if parts:
+                lines.append(parts)
     lines.append("来源：")
     lines += sources_text(sources)
     lines += [f"⚠ {w}" for w in warnings]
     return "\n".join(lines)
+
+
+def parts_text(f: Figure) -> str:
+    """The non-zero parts of a sum: "其中：4.保护第三方合法权益 1件"."""
+    from store.template import cell_spec
+
+    if len(f.cells) < 2 or f.unit == "%":
+        return ""
+    parts = []
+    for c in f.cells:
+        if c.get("status") in ("number", "inferred") and c.get("value"):
+            spec = cell_spec(c["key"])
+            name = spec.row.label if spec and spec.table == "apply" else (spec.label if spec else c["key"])
+            parts.append(f"{name} {fmt_number(c['value'])}{f.unit}")
+    return "其中：" + "；".join(parts) if parts else ""
 
 
 def overview_metrics(version: str) -> list[MetricQuery]:

@@ -391,6 +391,28 @@ def test_a_figure_the_template_lacks_is_not_invented(qa):
     assert ans.status == "not_found" and "正文中也没有提到" in ans.text
 
 
+def test_report_date_and_problems(qa):
+    a, _ = qa
+    ans = a.answer("后湖街道的报告是哪天发布的")
+    assert ans.status == "answered" and "2022-01-17" in ans.text
+    ans = a.answer("西关街道2024年的数据有问题吗")
+    assert ans.status == "answered" and ans.value == 2 and len(ans.warnings) == 2
+    ans = a.answer("后湖街道2021年有没有问题")
+    assert ans.value == 0 and "未发现问题" in ans.text
+
+
+def test_a_generic_word_does_not_answer_a_specific_question(qa):
+    """"申请有多少被驳回": 申请 alone must not answer with the number of applications."""
+    ans = qa[0].answer("后湖街道2021年信息公开申请有多少被驳回")
+    assert ans.status == "not_found" and ans.value is None and "驳回" in ans.text
+
+
+def test_a_sum_names_its_non_zero_parts(qa):
+    ans = qa[0].answer("天坛街道2020年不予公开的理由是什么")
+    assert ans.value == 1 and "其中：4.保护第三方合法权益 1件" in ans.text
+    assert "保护第三方" in ans.sources[0].passage
+
+
 def test_a_long_message_gets_a_clear_error(qa):
     ans = qa[0].answer("后湖街道2021年收到几件申请" * 400)
     assert ans.status == "unsupported" and "太长" in ans.text
