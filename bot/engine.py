@@ -214,6 +214,8 @@ class Answerer:
         agency = match.agencies[0]
         if _WHEN.search(q) and _REPORT_WORDS.search(q):
             return self._report_date(agency, spec)
+        if _SECTION_FIVE.search(q) and not metrics:
+            return self._section_text(agency, spec, "五")
         if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only):
             return self._problems(agency, spec)
         if metrics and mp.weak_only and not followup:
@@ -455,6 +457,22 @@ class Answerer:
                       metric={"key": "report_date", "label": "报告日期"}, kind="cell",
                       sources=[Source(rep["id"], rep["title"], rep["file"])])
 
+    def _section_text(self, agency: Agency, spec: YearSpec, number: str) -> Answer:
+        """What the report says in one of its six sections (五、存在的主要问题及改进情况)."""
+        rep, problem, note = self._report_for_year(agency, spec)
+        if problem:
+            return problem
+        found = [p for p in self.store.passages(rep["id"]) if (p["section"] or "").startswith(number)]
+        head = f"{agency.display} {rep['year']}年报告{note}"
+        sources = [Source(rep["id"], rep["title"], rep["file"], p.get("page"), p.get("line"), p.get("section"),
+                          p["text"]) for p in found[:4]]
+        if not sources:
+            return Answer("not_found", head + f"中没有找到第{number}部分的内容。", agency=self._agency_dict(agency),
+                          year=rep["year"], kind="overview")
+        text = head + f"第{number}部分写道：\n" + "\n".join(replies.sources_text(sources))
+        return Answer("answered", text, agency=self._agency_dict(agency), year=rep["year"], kind="overview",
+                      sources=sources)
+
     def _problems(self, agency: Agency, spec: YearSpec) -> Answer:
         """The consistency problems (勾稽关系) found in one report."""
         rep, problem, note = self._report_for_year(agency, spec)
@@ -600,6 +618,7 @@ class Answerer:
 
 _WHEN = re.compile(r"什么时候|哪天|哪一天|日期|何时|几月几[日号]|时间")
 _REPORT_WORDS = re.compile(r"报告|发布|印发|公布|发出|成文")
+_SECTION_FIVE = re.compile(r"主要问题|存在的问题|存在问题|哪些问题|不足|改进|整改|下一步")
 _PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不上|不一致|不符|有误")
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"

@@ -413,6 +413,17 @@ def test_a_sum_names_its_non_zero_parts(qa):
     assert "保护第三方" in ans.sources[0].passage
 
 
+def test_what_the_report_says_about_its_problems(qa):
+    ans = qa[0].answer("后湖街道2021年存在哪些问题")
+    assert ans.status == "answered" and ans.sources
+    assert all(s.section.startswith("五") for s in ans.sources) and "存在的主要问题" in ans.text
+
+
+def test_won_and_lost_suits(qa):
+    ans = qa[0].answer("西岗街道2022年行政诉讼输了几件赢了几件")
+    assert {v["key"]: v["value"] for v in ans.values} == {"suit.all.corrected": 1, "suit.all.upheld": 1}
+
+
 def test_a_long_message_gets_a_clear_error(qa):
     ans = qa[0].answer("后湖街道2021年收到几件申请" * 400)
     assert ans.status == "unsupported" and "太长" in ans.text
