@@ -638,11 +638,9 @@ _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各�
 def _drop_context_rows(metrics: list[MetricQuery], text: str) -> list[MetricQuery]:
     """"收到的申请中有几件予以公开": 收到 sets the scene, 予以公开 is asked.  Several figures are
     asked only with a conjunction (收到和办结各多少)."""
-    rows = [m for m in metrics if m.kind != "narrative"]
-    if len(rows) > 1 and not _SEVERAL.search(text):
-        asked = [m for m in rows if m.prefix != "apply.new"]
-        if asked:
-            return [asked[-1]]
+    prefixes = {m.prefix for m in metrics if m.kind != "narrative"}
+    if "apply.new" in prefixes and len(prefixes) > 1 and not _SEVERAL.search(text):
+        return [m for m in metrics if m.prefix != "apply.new"]
     return metrics
 
 
