@@ -424,6 +424,15 @@ DERIVED_RATIOS: tuple[Derived, ...] = (
             ("复议纠错率", "纠错率", "纠正率"), ("review.corrected", "review.total"), "%"),
 )
 
+#: The headline figures of a report, as short names for digests: (name, unit, cell keys added up).
+HEADLINE_FIGURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("收到申请", "件", ("apply.new.total",)),
+    ("办结", "件", ("apply.total.total",)),
+    ("予以公开", "件", ("apply.granted.total",)),
+    ("行政复议", "件", ("review.total",)),
+    ("行政诉讼", "起", ("suit.direct.total", "suit.after_review.total")),
+)
+
 # --------------------------------------------------------------------------- narrative
 
 @dataclass(frozen=True)

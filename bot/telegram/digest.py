@@ -27,17 +27,12 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.telegram.handlers import esc, reply_html, send_html, services
 from bot.telegram.state import Services, utcnow
+from store.template import HEADLINE_FIGURES
 
 log = logging.getLogger(__name__)
 
-#: The figures a digest shows for each report: (label, unit, cell keys summed).
-HEADLINE = (
-    ("收到申请", "件", ("apply.new.total",)),
-    ("办结", "件", ("apply.total.total",)),
-    ("予以公开", "件", ("apply.granted.total",)),
-    ("行政复议", "件", ("review.total",)),
-    ("行政诉讼", "起", ("suit.direct.total", "suit.after_review.total")),
-)
+#: The figures a digest shows for each report live with the template.
+HEADLINE = HEADLINE_FIGURES
 COMPACT_AFTER = 15  # more new reports than this: one line each
 LISTED_MAX = 150  # at most this many reports listed in one digest (about four messages)
 
