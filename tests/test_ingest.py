@@ -284,3 +284,15 @@ def test_same_short_name_one_agency_or_two(tmp_path):
     names = {r["name"]: r["years"] for r in store.agencies()}
     assert names["江岸区人民政府后湖街道办事处"] == "2021,2022"
     assert "相山区西街道办事处" in names and "杜集区西街道办事处" in names
+
+
+def test_report_without_a_title_takes_the_agency_from_its_first_paragraph(tmp_path):
+    figs = consistent_figures(random.Random(5), "2021")
+    text = render(figs, "2021", "cells", year=2021, agency="江岸区人民政府后湖街道办事处", region="")
+    body = text.split("\n", 1)[1].replace("江岸区人民政府后湖街道办事处认真贯彻", "后湖街道办事处认真贯彻")
+    (tmp_path / "untitled.txt").write_text(body, encoding="utf-8")
+    store = Store(tmp_path / "u.db")
+    summary = ingest(store, [tmp_path / "untitled.txt"])
+    assert summary.count("added") == 1, summary.lines()
+    rep = store.reports()[0]
+    assert rep["short_name"] == "后湖街道" and rep["year"] == 2021

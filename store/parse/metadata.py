@@ -208,6 +208,21 @@ def detect_template(text: str, year: int | None) -> str:
     return winners[0] if best and len(winners) == 1 else version_for_year(year)
 
 
+_BODY_AGENCY = re.compile(
+    r"(?:19|20)\d{2}\s*年度?\s*[，,、]?\s*(?P<a>[\u4e00-\u9fff]{2,24}?(?:街道办事处|街道|镇人民政府|乡人民政府|"
+    r"人民政府办公室|人民政府|镇|乡|局|委员会|办公室))(?=[\u4e00-\u9fff]{0,2}(?:坚持|认真|严格|深入|以|按照|根据|全面|"
+    r"紧紧|始终|进一步|围绕|持续|不断|高度|继续|扎实|积极|切实|在))")
+
+
+def agency_in_body(text: str) -> str | None:
+    """A report whose title names no agency: the agency the first paragraphs are about
+    ("2021年，后湖街道办事处认真贯彻……")."""
+    m = _BODY_AGENCY.search(text[:2000])
+    if not m or m.group("a").startswith(("在", "按照", "根据", "全", "本", "我")):
+        return None
+    return m.group("a")
+
+
 def extract(lines: list[Line], text: str) -> ReportMeta:
     title, _ = find_title(lines)
     agency, year = agency_from_title(title) if title else (None, None)
@@ -225,6 +240,8 @@ def extract(lines: list[Line], text: str) -> ReportMeta:
         m = re.search(r"([\u4e00-\u9fff]{2,12}" + re.escape(agency) + r")", text)
         if m and re.match(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县)", m.group(1)) and len(m.group(1)) <= len(agency) + 8:
             full = m.group(1)
+    if not full:
+        full = agency_in_body(text)
     meta = ReportMeta(agency=full, title=title, year=year)
     if full:
         meta.short_name = short_name(full)
