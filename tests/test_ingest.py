@@ -290,6 +290,8 @@ def test_report_without_a_title_takes_the_agency_from_its_first_paragraph(tmp_pa
     figs = consistent_figures(random.Random(5), "2021")
     text = render(figs, "2021", "cells", year=2021, agency="江岸区人民政府后湖街道办事处", region="")
     body = text.split("\n", 1)[1].replace("江岸区人民政府后湖街道办事处认真贯彻", "后湖街道办事处认真贯彻")
+    body = body.replace("\n江岸区人民政府后湖街道办事处\n", "\n")  # no signature either
+    assert "江岸区人民政府后湖街道办事处" not in body
     (tmp_path / "untitled.txt").write_text(body, encoding="utf-8")
     store = Store(tmp_path / "u.db")
     summary = ingest(store, [tmp_path / "untitled.txt"])
