@@ -577,3 +577,23 @@ def test_cli_ask_json_and_batch(tmp_path):
     r = CliRunner().invoke(cli, ["--db", db, "ask", "-"], input="后湖街道2021年收到几件申请\n东湖街道2021年收到几件申请\n")
     lines = [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
     assert [x["status"] for x in lines] == ["answered", "not_found"] and lines[0]["value"] == 3
+
+
+def test_no_question_crashes(qa):
+    """Random compositions of the words people use: every one gets a reply with a status, never an error."""
+    import random
+
+    from bot.metrics import synonym_index
+
+    a, _ = qa
+    words = [w for w, _ in synonym_index()][::3] + [
+        "后湖街道", "西岗", "江岸区", "武汉", "2021年", "21年", "去年", "最新", "2020到2022年", "排名", "最多", "趋势",
+        "比去年", "和", "呢", "？", "一共", "各街道", "概况", "哪些单位", "有问题吗", "什么时候", "前3", "那", "😀", "<b>",
+        "'", "\n", "0", "-1", "二〇二一"]
+    rng = random.Random(7)
+    for _ in range(300):
+        session = ChatSession()
+        for q in ("".join(rng.choice(words) for _ in range(rng.randint(1, 6))), rng.choice(words) + "呢"):
+            ans = a.answer(q, session)
+            assert ans.status in ("answered", "not_found", "ambiguous", "unsupported") and ans.text
+            json.dumps(ans.to_json(), ensure_ascii=False)
