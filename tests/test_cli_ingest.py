@@ -31,12 +31,8 @@ def run(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def inbox(tmp_path):
-    d = tmp_path / "inbox"
-    d.mkdir()
-    for f in sample_files():
-        shutil.copy(f, d / f.name)
-    return d
+def inbox(samples_dir):
+    return samples_dir
 
 
 def test_ingest_samples_then_again(run, inbox):

@@ -34,15 +34,6 @@ def counts(store: Store) -> dict[str, int]:
     return {t: store.db[t].count for t in ("agencies", "reports", "cells", "passages", "problems")}
 
 
-@pytest.fixture
-def samples_dir(tmp_path):
-    d = tmp_path / "inbox"
-    d.mkdir()
-    for f in sample_files():
-        shutil.copy(f, d / f.name)
-    return d
-
-
 def test_reingest_changes_nothing(tmp_path, samples_dir):
     store = Store(tmp_path / "db.sqlite")
     first = ingest(store, [samples_dir])

@@ -1,0 +1,19 @@
+"""Fixtures shared by several test files."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from store.samples import sample_files
+
+
+@pytest.fixture
+def samples_dir(tmp_path):
+    """A folder holding copies of the five bundled sample reports."""
+    d = tmp_path / "inbox"
+    d.mkdir()
+    for f in sample_files():
+        shutil.copy(f, d / f.name)
+    return d
