@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import random
-import shutil
 
 import pytest
 from click.testing import CliRunner
