@@ -176,7 +176,7 @@ _ITEM_COLS_2019 = (_c("prev_items", "上一年项目数量"), _c("change", "本�
 _DECISION_COLS_2021 = (_c("decisions", "本年处理决定数量", "处理决定数量"),)
 
 #: Headings printed above the figures that are no row's label.
-TABLE_HEADINGS = ("信息内容", "申请人情况")
+TABLE_HEADINGS = ("信息内容", "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
 
 ACTIVE = Table(
     "active",

@@ -77,10 +77,10 @@ def classify(text: str, explicit: bool = True, line: int | None = None, page: in
 @lru_cache(maxsize=1)
 def _long_labels() -> tuple[str, ...]:
     """Template labels long enough to be taken for a sentence."""
-    from store.template import TABLES, normalise_label
+    from store.template import TABLE_HEADINGS, TABLES, normalise_label
 
     out = {normalise_label(v) for t in TABLES for r in t.rows for v in (r.label, r.full_label, *r.variants)}
-    out.add(normalise_label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"))
+    out.update(normalise_label(h) for h in TABLE_HEADINGS)
     return tuple(sorted(x for x in out if len(x) >= 14))
 
 

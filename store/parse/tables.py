@@ -499,16 +499,20 @@ def _record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = No
     return CellRecord(key, tok.value, raw, "number", page, line, row.text)
 
 
-_GROUP_HEADING = re.compile(r"^第二十条第[(（]?[一二三四五六七八九十]+[)）]?项$")
+def _unbracketed(text: str) -> str:
+    return re.sub(r"[()（）]", "", text)
 
 
 def _headings(table: Table, version: str, leaves: list[str]) -> frozenset[str]:
-    """Column and group headings of a table as printed (normalised); a row's own label is never one."""
-    out = {*TABLE_HEADINGS, APPLICANT_GROUP_LABEL}
+    """Column and group headings of a table as printed (normalised, brackets dropped); a row's own
+    label is never one.  Section 二's groups (第二十条第（一）项) are headings above their rows."""
+    out = {normalise_label(h) for h in (*TABLE_HEADINGS, APPLICANT_GROUP_LABEL)}
     for row in table.rows_for(version):
         for col in row.columns:
             out.update(normalise_label(x) for x in (col.label, *col.variants))
-    return frozenset(h for h in out if h and h not in leaves)
+        if table is ACTIVE:
+            out.add(normalise_label(row.group))
+    return frozenset(_unbracketed(h) for h in out if h and h not in leaves)
 
 
 def _ambiguous(pairs: dict[int, int], rows: tuple[Row, ...], observed: list[ObservedRow]) -> set[int]:
@@ -569,10 +573,10 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
         t = normalise_label(label)
         if not t:
             return False
-        if t in headings or _GROUP_HEADING.match(t):
+        if _unbracketed(t) in headings:
             return True
         # several headings on one line ("商业企业 科研机构 社会公益组织 法律服务机构 其他")
-        parts = [normalise_label(x) for x in fold(label).split()]
+        parts = [_unbracketed(normalise_label(x)) for x in fold(label).split()]
         return len(parts) >= 2 and all(x in headings or x in all_headings for x in parts if x)
 
     def best(label: str, after: int) -> tuple[int, float]:
@@ -651,9 +655,16 @@ def parse_row_table(table: Table, version: str, lines: list[Line]) -> tuple[dict
     return cells, notes
 
 
+_REVIEW_ROW_LABELS = tuple(_template_leaf_labels(r) for r in REVIEW.rows)  # 行政复议 / 直接起诉 / 复议后起诉
+_REVIEW_LABEL = " ".join(dict.fromkeys(r.group or r.label for r in REVIEW.rows))  # "行政复议 行政诉讼"
+
+
 def _review_header_printed(lines: list[Line]) -> bool:
     text = normalise_label("".join(ln.text for ln in lines if ln.kind != "narrative"))
-    return "行政复议" in text and ("直接起诉" in text or "复议后起诉" in text) and "维持" in text
+    first, *suits = _REVIEW_ROW_LABELS
+    upheld = normalise_label(RESULT_COLUMNS[0].variants[0])  # 维持
+    return (any(x in text for x in first) and any(x in text for labels in suits for x in labels)
+            and upheld in text)
 
 
 def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[str]]:
@@ -690,7 +701,7 @@ def parse_review_table(lines: list[Line]) -> tuple[dict[str, CellRecord], list[s
             notes.append("行政复议、行政诉讼表的数字个数不足，未能对位（标记为 uncertain）")
         return cells, notes
     printed_lines = list({id(ln): ln for _, ln in run}.values())
-    row = ObservedRow("行政复议 行政诉讼", [t for t, _ in run], "cell", printed_lines)
+    row = ObservedRow(_REVIEW_LABEL, [t for t, _ in run], "cell", printed_lines)
     hyps, how = fit(row, 15)
     if how == "exact":
         for k, tok in zip(keys, hyps[0]):

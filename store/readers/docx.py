@@ -175,24 +175,23 @@ def _runs_text(el, out: list[str]) -> None:
             _runs_text(child, out)
 
 
-def _rows(tbl):
-    for child in tbl.iterchildren():
-        if child.tag == _TR:
+def _children(parent, tag):
+    """``parent``'s children of ``tag``, reading through content controls (w:sdt) that wrap them."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
             yield child
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from (tr for tr in content.iterchildren() if tr.tag == _TR)
+                yield from (x for x in content.iterchildren() if x.tag == tag)
+
+
+def _rows(tbl):
+    return _children(tbl, _TR)
 
 
 def _cells(tr):
-    for child in tr.iterchildren():
-        if child.tag == _TC:
-            yield child
-        elif child.tag == _SDT:
-            content = child.find(_SDT_CONTENT)
-            if content is not None:
-                yield from (tc for tc in content.iterchildren() if tc.tag == _TC)
+    return _children(tr, _TC)
 
 
 def read_docx(data: bytes) -> Document:
