@@ -31,6 +31,7 @@ from telegram.ext import (Application, CallbackQueryHandler, ChatMemberHandler, 
                           MessageHandler, filters)
 
 from bot.answers import Answer, ChatSession
+from bot.metrics import find_hits
 from bot.telegram.state import Services
 
 log = logging.getLogger(__name__)
@@ -446,8 +447,6 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 lambda: services(context).answerer.overview(agency, year))
 
 
-METRIC_HINT = re.compile(r"申请|公开|复议|诉讼|起诉|许可|处罚|强制|收费|办结|结转|规章|规范性文件|采购|处理|纠正|维持|"
-                         r"信息|率|答复|咨询|件数|数量")
 RANK_HINT = re.compile(r"排名|排行|最多|最少|前\d+|后\d+|多少名")
 
 
@@ -458,7 +457,7 @@ def _join_args(args: list[str]) -> tuple[str, bool]:
     has_metric = False
     for tok in args:
         year = _year(tok)
-        kind = "year" if year else ("metric" if METRIC_HINT.search(tok) else "name")
+        kind = "year" if year else ("metric" if find_hits(tok) else "name")  # the template's figure words
         has_metric = has_metric or kind == "metric"
         if prev == kind and kind in ("year", "name"):
             parts.append("和")
