@@ -18,6 +18,9 @@ Cell keys:
 * section 四 (review and suits): ``review.<col>``, ``suit.direct.<col>``,
   ``suit.after_review.<col>``;
 * section 二 (proactive disclosure): ``active.<row>.<col>``.
+
+The template is a package so that each kind of data has a file of its own; all of it is
+read from ``store.template`` (and its submodules) and nowhere else is it spelled out.
 """
 
 from __future__ import annotations
