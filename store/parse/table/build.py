@@ -1,0 +1,193 @@
+"""Section 二 and 三: lines in, one record per template cell out (with notes, coverage and a trace).
+
+The steps, each a pure function of its own module: :mod:`~.prepare` (spacing and labels in context),
+:mod:`~.assemble` (rows), :mod:`~.align` (which printed row is which template row), :mod:`~.fit`
+(values to columns), :mod:`~.solve` (rows that lost cells, with the 勾稽关系).  This module turns
+their results into records under the rules of the statuses:
+
+* ``blank`` only where a matched row showed that cell empty;
+* a template row that was not found is ``missing`` — ``uncertain`` when figures were printed
+  around its place that no row could take;
+* a matched row whose figures could not be placed is ``uncertain``;
+* a row cut off by the end of the document keeps the cells it shows (they are its first ones), the
+  rest are ``missing``, as are the rows after the cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store.checks import equalities
+from store.parse.lines import Line, Tok, fold
+from store.parse.table.align import Pair, align, ambiguous, unplaced_figures
+from store.parse.table.assemble import assemble_rows
+from store.parse.table.fit import fit, leading
+from store.parse.table.labels import Labels
+from store.parse.table.prepare import prepare
+from store.parse.table.rows import ObservedRow
+from store.parse.table.settings import SETTINGS, TableSettings
+from store.parse.table.solve import resolve
+from store.parse.table.trace import PrintedRowTrace, RowTrace, TableTrace
+from store.records import CellRecord, TableCoverage
+from store.template import Table, cell_key
+
+
+@dataclass
+class TableResult:
+    cells: dict[str, CellRecord]
+    notes: list[str]
+    coverage: TableCoverage
+    trace: TableTrace = field(repr=False, default=None)
+
+
+def record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = None, value=None) -> CellRecord:
+    """The record of one cell placed from a printed token (None: a cell the row does not show)."""
+    page, line = row.location
+    if tok is None:
+        return CellRecord(key, value, None, status or "uncertain", page, line, row.text)
+    page, line = tok.page if tok.page is not None else page, tok.line if tok.line is not None else line
+    raw = fold(tok.text) if tok.kind != "blank" else None
+    if status:
+        return CellRecord(key, value if status == "inferred" else None, raw, status, page, line, row.text)
+    if tok.kind == "blank":
+        return CellRecord(key, None, None, "blank", page, line, row.text)
+    if tok.kind == "label":  # words where a figure belongs: printed, but not a figure
+        return CellRecord(key, None, raw, "uncertain", page, line, row.text)
+    if tok.na:
+        return CellRecord(key, None, raw, "na", page, line, row.text)
+    return CellRecord(key, tok.value, raw, "number", page, line, row.text)
+
+
+def printed_trace(observed: list[ObservedRow]) -> list[PrintedRowTrace]:
+    out = []
+    for i, o in enumerate(observed):
+        cells = ["" if t.kind == "blank" else fold(t.text) for t in o.cells]
+        page, line = o.location
+        out.append(PrintedRowTrace(i, o.label, o.layout, cells, line, page, cut=o.cut))
+    return out
+
+
+def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool = False,
+                    settings: TableSettings = SETTINGS) -> TableResult:
+    """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off)."""
+    labels = Labels(table, version, settings)
+    rows = labels.rows
+    observed = assemble_rows(prepare(lines), labels)
+    if at_end and observed:
+        mark_cut(observed, lines)
+    pairs = align(observed, labels)
+    doubtful = ambiguous(pairs, rows, observed, labels)
+    trace = TableTrace(table.id, table.title, *_span(lines), printed_trace(observed))
+    cells: dict[str, CellRecord] = {}
+    notes: list[str] = []
+    for j in doubtful:
+        if j in pairs:
+            obs = observed[pairs.pop(j).observed]
+            notes.append(f"“{obs.label}”一行的标签与“{rows[j].label}”等多行相近，无法确定属于哪一行（标记为 uncertain）")
+    for j, p in pairs.items():
+        trace.printed[p.observed].matched = rows[j].label
+    cut_at = next((j for j, p in sorted(pairs.items()) if observed[p.observed].cut), None)
+    if cut_at is None and observed and observed[-1].cut:
+        # the row the document ends in was not matched: the rows after the last match were not printed
+        cut_at = max(pairs, default=-1)
+    fixed: dict[str, float | None] = {}
+    pending: list[tuple[int, ObservedRow, list]] = []
+    row_traces: list[RowTrace] = []
+    for j, row in enumerate(rows):
+        keys = [cell_key(table, row, c) for c in row.columns]
+        rt = RowTrace(row.label, "not found")
+        row_traces.append(rt)
+        if j not in pairs:
+            status = "missing"
+            if j in doubtful:
+                status, rt.how = "uncertain", "ambiguous"
+            elif cut_at is not None and j > cut_at:
+                rt.how = "after the cut"
+            elif pairs and unplaced_figures(j, pairs, observed):
+                status = "uncertain"  # figures were printed around here that no row could take
+                rt.how = "not found (figures nearby not placed)"
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, status)
+            continue
+        p = pairs[j]
+        obs = observed[p.observed]
+        rt.how, rt.score, rt.printed = p.how, p.score, p.observed
+        if not obs.cells:  # the row is printed with no figures at all
+            rt.fit = "cut" if obs.cut else "empty"
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, "missing" if obs.cut else "blank", *obs.location, obs.text)
+                fixed[k] = None
+            continue
+        hyps, how = fit(obs, len(keys), settings)
+        rt.fit = how
+        if how == "exact":
+            for k, tok in zip(keys, hyps[0]):
+                cells[k] = record(k, tok, obs)
+                fixed[k] = cells[k].value if cells[k].status == "number" else None
+        elif obs.cut and how == "lost":
+            rt.fit = "cut"
+            shown = leading(obs, len(keys))
+            for n, k in enumerate(keys):
+                cells[k] = record(k, shown[n], obs) if n < len(shown) else CellRecord(
+                    k, None, None, "missing", *obs.location, obs.text)
+            notes.append(f"“{row.label}”一行在文件结尾处截断，只印出 {len(shown)} 个数字，其余标记为 missing")
+        else:
+            pending.append((j, obs, hyps))
+    _solve_pending(table, version, rows, pending, fixed, cells, notes, row_traces, settings)
+    matched = len(pairs)
+    for rt, row in zip(row_traces, rows):
+        rt.cells = [(k, cells[k].status, _shown(cells[k])) for k in (cell_key(table, row, c) for c in row.columns)]
+    trace.rows, trace.notes = row_traces, notes
+    coverage = TableCoverage(table.id, len(rows), matched, cut_at is not None)
+    return TableResult(cells, notes, coverage, trace)
+
+
+def _solve_pending(table, version, rows, pending, fixed, cells, notes, row_traces, settings) -> None:
+    """Rows that lost cells (or show too many) are placed together: the 勾稽关系 tie them to each other."""
+    eqs = equalities(version) if table.id == "apply" else ()
+    solved = None
+    if pending and eqs and all(hyps for _, _, hyps in pending):
+        choices = [[dict(zip([cell_key(table, rows[j], c) for c in rows[j].columns], h)) for h in hyps]
+                   for j, _, hyps in pending]
+        solved = resolve(fixed, choices, eqs, settings)
+    for j, obs, hyps in pending:
+        row = rows[j]
+        keys = [cell_key(table, row, c) for c in row.columns]
+        if solved:
+            for k in keys:
+                tok, value = solved[k]
+                if tok is None:
+                    cells[k] = record(k, None, obs, "inferred", value)
+                else:
+                    cells[k] = record(k, tok, obs)
+                    if cells[k].status == "number":
+                        cells[k].status = "inferred"
+            row_traces[j].fit += " → 勾稽关系"
+            notes.append(f"“{row.label}”一行印出的数字少于应有的 {len(keys)} 个，已按勾稽关系确定各列（标记为 inferred）")
+        else:
+            for k in keys:
+                cells[k] = CellRecord(k, None, None, "uncertain", *obs.location, obs.text)
+            notes.append(f"“{row.label}”一行印出的数字个数与表头不符，无法可靠对位，该行未存数字（标记为 uncertain）")
+
+
+def mark_cut(observed: list[ObservedRow], lines: list[Line]) -> None:
+    """The last row is cut off when the document ends on its last line."""
+    last = next((ln for ln in reversed(lines) if ln.kind != "empty"), None)
+    row = observed[-1]
+    if last is not None and row.lines and row.lines[-1] is last:
+        row.cut = True
+
+
+def _span(lines: list[Line]) -> tuple[int | None, int | None]:
+    nums = [ln.line for ln in lines if ln.line is not None]
+    return (min(nums), max(nums)) if nums else (None, None)
+
+
+def _shown(c: CellRecord) -> str:
+    if c.status in ("number", "inferred") and c.value is not None:
+        v = c.value
+        return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return c.raw or ""
+
+
+__all__ = ["TableResult", "parse_row_table", "record", "Pair"]
