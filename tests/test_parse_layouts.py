@@ -67,7 +67,8 @@ def mismatches(report, figures, version):
 
 
 def never_wrong(report, printed: dict, version: str, truth: dict | None = None, lost=frozenset()) -> dict:
-    """Cells whose stored value contradicts the report, or a printed mark turned into a number.
+    """Cells whose stored value contradicts the report, a printed mark turned into a number, or a
+    false blank: ``blank`` where the report prints a figure or a mark (the bot would say 报告未填写).
 
     ``printed`` is what the report prints (None blank, a mark, a figure); ``truth`` the figures
     before cells were blanked or marked, which is what the 勾稽关系 imply for an inferred cell.
@@ -83,6 +84,8 @@ def never_wrong(report, printed: dict, version: str, truth: dict | None = None, 
                 bad[k] = (p, truth.get(k), c.status, c.value, c.raw)
         elif c.status in ("blank", "na", "uncertain", "missing") and c.value is not None:
             bad[k] = (p, c.status, c.value, c.raw)
+        elif c.status == "blank" and p is not None:
+            bad[k] = (p, "false blank", c.value, c.raw)
         if isinstance(p, str) and c.status not in ("na", "uncertain", "inferred") and k not in lost:
             bad[k] = (p, c.status, c.value, c.raw)
         if c.status == "na" and c.raw != p:
