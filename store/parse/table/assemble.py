@@ -4,7 +4,7 @@ layout — a grid, one row per line, one cell per line, label lines wrapped arou
 from __future__ import annotations
 
 from store.parse.lines import Line, fold
-from store.parse.table.labels import NUMBERED, Labels
+from store.parse.table.labels import NUMBERED, Labels, join_label
 from store.parse.table.rows import ObservedRow
 
 
@@ -84,7 +84,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             return
         c1, c2 = _segment_gap(gap_row.label, pending, head, labels, anchor, ahead)
         if c1:
-            gap_row.label = " ".join([gap_row.label, *pending[:c1]])[-s_tail:]
+            gap_row.label = join_label([gap_row.label, *pending[:c1]], s_tail)
             gap_row.lines = gap_row.lines + pending_lines[:c1]
         j, sc = best(gap_row.label, anchor)
         anchor = j if sc >= anchor_bar else anchor
@@ -157,7 +157,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 if not pending and not head_labels and rows and rows[-1].layout == "empty":
                     printed = rows[-1].lines + printed  # figures right under a row that seemed empty
                     pending = [rows.pop().label]
-                rows.append(ObservedRow(" ".join(pending + head_labels)[-s_tail:], list(tail), ln.kind, printed,
+                rows.append(ObservedRow(join_label(pending + head_labels, s_tail), list(tail), ln.kind, printed,
                                         (pending + head_labels)[-1] if pending + head_labels else ""))
                 pending, pending_lines = [], []
                 if ln.kind == "row":
@@ -192,7 +192,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             # figures under no readable label still form a row: its place in the table may tell which
             if not pending and rows and rows[-1].layout == "empty":
                 pending, pending_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
-            cur = ObservedRow(" ".join(pending)[-s_tail:], [], "cell", list(pending_lines),
+            cur = ObservedRow(join_label(pending, s_tail), [], "cell", list(pending_lines),
                               pending[-1] if pending else "")
             pending, pending_lines = [], []
         cur.cells.append(tok)

@@ -87,8 +87,8 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     for j, p in pairs.items():
         trace.printed[p.observed].matched = rows[j].label
     cut_at = next((j for j, p in sorted(pairs.items()) if observed[p.observed].cut), None)
-    if cut_at is None and observed and observed[-1].cut:
-        # the row the document ends in was not matched: the rows after the last match were not printed
+    if cut_at is None and at_end:
+        # the document ends after the last row matched (or in a row not matched): later rows are not printed
         cut_at = max(pairs, default=-1)
     fixed: dict[str, float | None] = {}
     pending: list[tuple[int, ObservedRow, list]] = []
@@ -101,11 +101,11 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
             status = "missing"
             if j in doubtful:
                 status, rt.how = "uncertain", "ambiguous"
-            elif cut_at is not None and j > cut_at:
-                rt.how = "after the cut"
             elif pairs and unplaced_figures(j, pairs, observed):
                 status = "uncertain"  # figures were printed around here that no row could take
                 rt.how = "not found (figures nearby not placed)"
+            elif cut_at is not None and j > cut_at:
+                rt.how = "after the cut"
             for k in keys:
                 cells[k] = CellRecord(k, None, None, status)
             continue
@@ -138,7 +138,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     for rt, row in zip(row_traces, rows):
         rt.cells = [(k, cells[k].status, _shown(cells[k])) for k in (cell_key(table, row, c) for c in row.columns)]
     trace.rows, trace.notes = row_traces, notes
-    coverage = TableCoverage(table.id, len(rows), matched, cut_at is not None)
+    coverage = TableCoverage(table.id, len(rows), matched, at_end)
     return TableResult(cells, notes, coverage, trace)
 
 

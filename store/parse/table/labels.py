@@ -41,8 +41,23 @@ def _label_score(row_key: str, observed: str) -> float:
     return _score(leaf_labels(_ROWS[row_key]), observed, SETTINGS)
 
 
+_EXPLANATION = re.compile(r"[(（][^()（）]{8,}[)）]")
+
+
+def without_explanations(text: str) -> str:
+    """A label without the long explanations in brackets some reports print in it
+    ("规章（设区的市、自治州人民政府应提供相关数据）" -> "规章"): they may name other rows."""
+    t = _EXPLANATION.sub("", text)
+    return t if normalise_label(t) else text
+
+
+def join_label(parts: list[str], tail: int) -> str:
+    """Label parts printed on several lines as one label (its end: nearest the figures)."""
+    return without_explanations(" ".join(parts))[-tail:]
+
+
 def _score(leaves: tuple[str, ...], observed: str, settings: TableSettings) -> float:
-    obs = normalise_label(observed)
+    obs = normalise_label(without_explanations(observed))
     if not obs:
         return 0.0
     best = 0.0
