@@ -18,9 +18,12 @@ from rapidfuzz import fuzz
 
 from store.document import Document
 from store.template import NOT_APPLICABLE_MARKS
+from store.template.cell_text import CELL_UNITS, MINUS_SIGNS, SIGN_WORDS
 
 _NUMBER = re.compile(
-    r"^(?P<num>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>件|条|个|项|万元|元|起|次|宗|人次|%)?$")
+    r"^(?P<sign>" + "|".join(map(re.escape, sorted(SIGN_WORDS, key=len, reverse=True))) + r")?\s*"
+    r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
+    r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
 _SPLIT = re.compile(r"\t| {2,}|\u3000+")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 
@@ -57,7 +60,13 @@ def parse_number(text: str) -> float | int | None:
     if not m:
         return None
     num = m.group("num").replace(",", "")
+    for minus in MINUS_SIGNS[1:]:
+        num = num.replace(minus, "-")
     value = float(num)
+    if m.group("sign"):
+        if num.startswith(("+", "-")):
+            return None  # "减-4": which sign?
+        value *= SIGN_WORDS[m.group("sign")]
     return int(value) if value.is_integer() and "." not in num else value
 
 

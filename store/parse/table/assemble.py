@@ -158,7 +158,8 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                     printed = rows[-1].lines + printed  # figures right under a row that seemed empty
                     pending = [rows.pop().label]
                 rows.append(ObservedRow(join_label(pending + head_labels, s_tail), list(tail), ln.kind, printed,
-                                        (pending + head_labels)[-1] if pending + head_labels else ""))
+                                        (pending + head_labels)[-1] if pending + head_labels else "",
+                                        apart=not head_labels))
                 pending, pending_lines = [], []
                 if ln.kind == "row":
                     gap_row = rows[-1]
@@ -193,7 +194,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             if not pending and rows and rows[-1].layout == "empty":
                 pending, pending_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
             cur = ObservedRow(join_label(pending, s_tail), [], "cell", list(pending_lines),
-                              pending[-1] if pending else "")
+                              pending[-1] if pending else "", apart=True)
             pending, pending_lines = [], []
         cur.cells.append(tok)
         cur.lines.append(ln)

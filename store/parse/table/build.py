@@ -8,7 +8,8 @@ their results into records under the rules of the statuses:
 * ``blank`` only where a matched row showed that cell empty;
 * a template row that was not found is ``missing`` — ``uncertain`` when figures were printed
   around its place that no row could take;
-* a matched row whose figures could not be placed is ``uncertain``;
+* a matched row whose figures could not be placed is ``uncertain`` — so is a row printed as its label
+  alone, with not even an empty cell after it (empty or lost: the layout cannot tell);
 * a row cut off by the end of the document keeps the cells it shows (they are its first ones), the
   rest are ``missing``, as are the rows after the cut.
 """
@@ -25,8 +26,9 @@ from store.parse.table.fit import fit, leading
 from store.parse.table.labels import Labels
 from store.parse.table.prepare import prepare
 from store.parse.table.rows import ObservedRow
+from store.parse.table.separated import regroup
 from store.parse.table.settings import SETTINGS, TableSettings
-from store.parse.table.solve import resolve
+from store.parse.table.solve import resolve, table_consistent
 from store.parse.table.trace import PrintedRowTrace, RowTrace, TableTrace
 from store.records import CellRecord, TableCoverage
 from store.template import Table, cell_key
@@ -76,10 +78,17 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     if at_end and observed:
         mark_cut(observed, lines)
     pairs = align(observed, labels)
+    eqs = equalities(version) if table.id == "apply" else ()
+
+    def verify(placed: dict[int, list[Tok]]) -> bool:
+        values = {cell_key(table, rows[j], c): (t.value if t.kind == "value" and not t.na else None)
+                  for j, toks in placed.items() for c, t in zip(rows[j].columns, toks)}
+        return table_consistent(values, eqs)
+
+    observed, notes = regroup(observed, pairs, labels, verify)
     doubtful = ambiguous(pairs, rows, observed, labels)
     trace = TableTrace(table.id, table.title, *_span(lines), printed_trace(observed))
     cells: dict[str, CellRecord] = {}
-    notes: list[str] = []
     for j in doubtful:
         if j in pairs:
             obs = observed[pairs.pop(j).observed]
@@ -112,11 +121,15 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
         p = pairs[j]
         obs = observed[p.observed]
         rt.how, rt.score, rt.printed = p.how, p.score, p.observed
-        if not obs.cells:  # the row is printed with no figures at all
-            rt.fit = "cut" if obs.cut else "empty"
+        if not obs.cells:
+            # the label is printed with nothing after it, not even an empty cell: the cells may have been
+            # left empty or lost on the way (a layout that shows no empty cells cannot tell)
+            rt.fit = "cut" if obs.cut else "no cells shown"
             for k in keys:
-                cells[k] = CellRecord(k, None, None, "missing" if obs.cut else "blank", *obs.location, obs.text)
+                cells[k] = CellRecord(k, None, None, "missing" if obs.cut else "uncertain", *obs.location, obs.text)
                 fixed[k] = None
+            if not obs.cut:
+                notes.append(f"“{row.label}”一行只印出标签、没有任何单元格（空白或丢失无法区分，标记为 uncertain）")
             continue
         hyps, how = fit(obs, len(keys), settings)
         rt.fit = how

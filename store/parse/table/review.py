@@ -69,7 +69,10 @@ def parse_review_table(lines: list[Line], at_end: bool = False, settings: TableS
     if run is None:
         status = "uncertain" if runs else "missing"
         if not runs and not at_end and header_printed(lines):
-            status = "blank"  # the table is there, its cells are empty
+            # the table is there with no figure: its cells are empty when they are shown as empty cells
+            # (a grid, a line holding a tab); with nothing shown at all they may be empty or lost
+            shown = sum(1 for ln in lines if ln.kind != "narrative" for t in ln.toks if t.kind == "blank" and t.explicit)
+            status = "blank" if shown >= len(KEYS) else "uncertain"
         for k in KEYS:
             cells[k] = CellRecord(k, None, None, status)
         if runs:

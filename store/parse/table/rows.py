@@ -15,6 +15,7 @@ class ObservedRow:
     lines: list[Line] = field(default_factory=list)
     last_label: str = ""  # the label segment printed last (nearest the figures)
     cut: bool = False  # the document ends inside this row (an excerpt cut mid-table)
+    apart: bool = False  # the figures are printed on lines of their own, after the label's lines
 
     @property
     def text(self) -> str:
