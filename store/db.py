@@ -8,6 +8,7 @@ Tables:
   status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
 * ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
 * ``problems`` – consistency problems (勾稽关系) and reading problems, per report;
+* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file.
 """
 
@@ -106,7 +107,16 @@ class Store:
             db["ingest_files"].create({"id": int, "run_id": int, "path": str, "outcome": str, "message": str,
                                        "report_id": int, "at": str}, pk="id")
             db["ingest_files"].create_index(["run_id"])
+        self._ensure_coverage()
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+
+    def _ensure_coverage(self) -> None:
+        """``coverage``: per report and standard table, the template rows matched of the rows expected,
+        and whether the document ends inside the table (created when missing: older stores gain it)."""
+        if "coverage" not in self.db.table_names():
+            self.db["coverage"].create({"report_id": int, "table_id": str, "expected": int, "matched": int,
+                                        "cut": int}, pk=("report_id", "table_id"),
+                                       foreign_keys=[("report_id", "reports", "id")])
 
     # ------------------------------------------------------------------ writing
     def find_by_sha(self, sha256: str) -> dict | None:
@@ -171,6 +181,7 @@ class Store:
                 "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             self._insert_problems(report_id, report.problems)
+            self._insert_coverage(report_id, report)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
         except BaseException:
@@ -191,8 +202,13 @@ class Store:
             "insert into problems (report_id, rule, message, keys, severity) values (?, ?, ?, ?, ?)",
             ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
 
+    def _insert_coverage(self, report_id: int, report: ParsedReport) -> None:
+        self.db.conn.executemany(
+            "insert into coverage (report_id, table_id, expected, matched, cut) values (?, ?, ?, ?, ?)",
+            ((report_id, c.table, c.expected, c.matched, int(c.cut)) for c in report.coverage))
+
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems"):
+        for table in ("cells", "passages", "problems", "coverage"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         self.db.execute("delete from reports where id = ?", [report_id])
 
@@ -220,6 +236,10 @@ class Store:
 
     def cells(self, report_id: int) -> dict[str, dict]:
         return {r["key"]: r for r in self.db.query("select * from cells where report_id = ?", [report_id])}
+
+    def coverage(self, report_id: int) -> dict[str, dict]:
+        """table id -> {expected, matched, cut}: how much of each standard table was found."""
+        return {r["table_id"]: r for r in self.db.query("select * from coverage where report_id = ?", [report_id])}
 
     def cell(self, report_id: int, key: str) -> dict | None:
         return next(self.db.query("select * from cells where report_id = ? and key = ?", [report_id, key]), None)
