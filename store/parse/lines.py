@@ -24,7 +24,7 @@ _NUMBER = re.compile(
     r"^(?P<sign>" + "|".join(map(re.escape, sorted(SIGN_WORDS, key=len, reverse=True))) + r")?\s*"
     r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
     r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
-_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+_SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 
 TokKind = Literal["label", "value", "blank"]

@@ -21,8 +21,10 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, labels: Labe
     s = labels.settings
     best = labels.best
     m = len(gap)
+    # a line that starts with a row's numbering ("二、", "（三）", "4.") begins a row: it never ends the one above
+    up_to = next((k for k, x in enumerate(gap) if NUMBERED.match(fold(x))), m)
     choice, top = (0, 0), None
-    for c1 in range(m + 1):
+    for c1 in range(up_to + 1):
         pj, ps = best(" ".join([prev, *gap[:c1]]), anchor)
         for c2 in range(c1, m + 1):
             middle = " ".join(gap[c1:c2])
@@ -147,7 +149,8 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 share_gap(None)
                 close_empty_row(head_labels[0])
                 pending, pending_lines = [], []
-                head_labels = [x for x in head_labels if not header(x)]
+                # among headings, 总计 and 其他 are headings too ("自然人 | 法人或其他组织 | 总计")
+                head_labels = [x for x in head_labels if not header(x) and not labels.among_headings(x)]
             if tail and gap_row is not None:
                 share_gap(head_labels, label_lines_after(i) if ln.kind == "row" else [])
             if head_labels and gap_row is None:

@@ -126,6 +126,10 @@ class Labels:
         parts = [unbracketed(normalise_label(x)) for x in fold(label).split()]
         return len(parts) >= 2 and all(x in self.headings or x in self.all_headings for x in parts if x)
 
+    def among_headings(self, label: str) -> bool:
+        """Whether a label is a heading when printed among other headings (总计, 其他: row labels too)."""
+        return unbracketed(normalise_label(label)) in self.all_headings
+
     def best(self, label: str, after: int) -> tuple[int, float]:
         """The template row (index > ``after``) a label fits best, and how well; rows come in template
         order, so a row far below the last one placed needs a clearly better label."""
