@@ -19,6 +19,7 @@ API (also used by the question side to read regions named in questions)::
     complete("老城区", None, None)   # ("老城区", "洛阳市", "河南省")
     complete("长安区", None, "陕西省")  # ("长安区", "西安市", "陕西省") — 长安区 is also 石家庄's
     leading_places("四川省广元市剑阁县义兴镇人民政府")  # (["四川省", "广元市", "剑阁县"], 9)
+    places_in("通过广昌县人民政府网站公开")       # Counter({"广昌县": 1})
 
 ``complete`` fills only what the known levels determine: a name shared by several places is left
 open unless a given city or province tells them apart; given values are never changed.
@@ -27,6 +28,7 @@ open unless a given city or province tells them apart; given values are never ch
 from __future__ import annotations
 
 import csv
+from collections import Counter
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,7 +135,7 @@ def lookup(name: str, short: bool = False) -> list[Place]:
     return found
 
 
-def _current(places: list[Place]) -> list[Place]:
+def current(places: list[Place]) -> list[Place]:
     """The places still in use, or, if none is, those of the most recent year the name was used."""
     if not places:
         return []
@@ -144,7 +146,7 @@ def _current(places: list[Place]) -> list[Place]:
 def parents(name: str) -> list[tuple[str | None, str]]:
     """(city, province) of every division called ``name`` (one pair per distinct place)."""
     out: list[tuple[str | None, str]] = []
-    for pl in _current(lookup(name)):
+    for pl in current(lookup(name)):
         pair = (pl.city, pl.province) if pl.level == "district" else (None, pl.province)
         if pair not in out:
             out.append(pair)
@@ -165,12 +167,12 @@ def complete(district: str | None, city: str | None, province: str | None
     if district and (not city or not province):
         matches = [pl for pl in lookup(district) if pl.level == "district"
                    and (not city or pl.city == city) and (not province or pl.province == province)]
-        pairs = {(pl.city, pl.province) for pl in _current(matches)}
+        pairs = {(pl.city, pl.province) for pl in current(matches)}
         if len(pairs) == 1:
             c, p = next(iter(pairs))
             city, province = city or c, province or p
     if city and not province:
-        provinces = {pl.province for pl in _current([pl for pl in lookup(city) if pl.level in ("city", "province")])}
+        provinces = {pl.province for pl in current([pl for pl in lookup(city) if pl.level in ("city", "province")])}
         if len(provinces) == 1:
             province = next(iter(provinces))
     return district, city, province
@@ -214,3 +216,26 @@ def leading_places(text: str, max_parts: int = 4) -> tuple[list[str], int]:
         found.append(text[pos:best])
         pos = best
     return found, pos
+
+
+def places_in(text: str, min_length: int = 3) -> Counter:
+    """Every division named in ``text`` by its full name (at least ``min_length`` characters, so
+    that 城区 or 郊区 in a sentence are not taken for places), with how often."""
+    by_name, _ = _index()
+    found: Counter = Counter()
+    i = 0
+    while i < len(text) - 1:
+        hit = None
+        for end in range(min(len(text), i + 20), i + min_length - 1, -1):
+            if text[end - 1] in _LAST_CHARS and text[i:end] in by_name:
+                hit = end
+                break
+        if hit:
+            found[text[i:hit]] += 1
+            i = hit
+        else:
+            i += 1
+    return found
+
+
+_LAST_CHARS = set("".join(_SUFFIXES))

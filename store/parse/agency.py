@@ -124,6 +124,8 @@ def is_agency_name(name: str, region_ok: bool = False) -> bool:
         return False
     if len(core) == 1 and (core in _LEVEL_CHARS and (ending in GOVERNMENT_ENDINGS or len(ending) == 1)):
         return False  # 县政府, 市委, 区局: a level with no name
+    if len(core) < 2 and (len(ending) == 1 or ending == "中心") and ending not in ("镇", "乡"):
+        return False  # 城中心, 区局: too short for a body's name
     if len(core) >= 2 and core[0] in _LEVEL_CHARS and core[1] in "属直级辖":
         return False  # 区属街道, 市直部门, 县级政府
     if ending in GOVERNMENT_ENDINGS:
@@ -380,8 +382,8 @@ def _from_self_reference(text: str, what: str) -> str | None:
             return best
         return None
     if what in ("县", "区", "市", "旗"):
-        names = Counter(m.group(0) for m in re.finditer(r"[\u4e00-\u9fff]{1,8}?" + what, text)
-                        if regions.is_place(m.group(0), "district" if what != "市" else None))
+        names = Counter({n: k for n, k in regions.places_in(text).items()
+                         if n.endswith(what) and any(pl.level == "district" for pl in regions.lookup(n))})
         if names:
             place = names.most_common(1)[0][0]
             return place + REGION_SELF_BODIES[what]

@@ -225,6 +225,36 @@ def _places_in_name(full: str) -> list[str]:
     return []
 
 
+def _district_named_in(text: str, city: str | None, province: str | None
+                       ) -> tuple[str | None, str | None, str | None]:
+    """The one county-level division the opening of the text names (越秀区门户网站; 通过广昌县人民
+    政府…公开), with the city or province named beside it when they tell apart places of one name."""
+    head = text[:4000]
+    named = regions.places_in(head)
+    # a short name before the site's name: "本报告全文在松阳政府网…公布" (松阳县)
+    for m in re.finditer(r"(?:政府网|政务网|门户网站|政府门户)", head):
+        for k in (2, 3, 4):
+            places = [pl for pl in regions.current(regions.lookup(head[max(0, m.start() - k):m.start()], short=True))
+                      if pl.level == "district"]
+            if len({(pl.name, pl.city, pl.province) for pl in places}) == 1:
+                named[places[0].name] += 1
+                break
+    districts = [n for n in named if any(pl.level == "district" for pl in regions.lookup(n))]
+    if not districts:
+        return None, None, None
+    ranked = sorted(districts, key=lambda n: -named[n])
+    if len(ranked) > 1 and named[ranked[0]] < 2 * named[ranked[1]]:
+        return None, None, None
+    d = ranked[0]
+    cities = [n for n in named if any(pl.level == "city" for pl in regions.lookup(n))]
+    provinces = [n for n in named if any(pl.level == "province" for pl in regions.lookup(n))]
+    for c in [city] + cities:
+        for p in [province] + provinces:
+            if regions.consistent(d, c, p) and (c or p):
+                return regions.complete(d, c, p)
+    return (d, None, None) if regions.consistent(d, city, province) else (None, None, None)
+
+
 def region_of(full: str, text: str, host: str | None = None) -> tuple[str | None, str | None, str | None]:
     """district, city, province from the agency name, the text and the government hosting the page,
     completed and checked with the gazetteer (``store.regions``)."""
@@ -239,6 +269,10 @@ def region_of(full: str, text: str, host: str | None = None) -> tuple[str | None
             district, city, province = d, city or c, province or p
         elif c and not city and regions.consistent(None, c, province):
             city, province = c, province or p
+    if not district and not regions.leading_places(full)[0]:
+        d, c, p = _district_named_in(text, city, province)
+        if d:
+            district, city, province = d, city or c, province or p
     if host and not (district or city):
         d, c, p = levels_of(regions.leading_places(host)[0])
         district, city, province = d, c, province or p

@@ -21,7 +21,7 @@ _YEAR = r"(?P<y>20[0-4]\d)"
 # the reporting period: a start on 1 January followed by an end, 年/月 possibly lost
 _PERIOD = re.compile(
     r"(?:自|从|为|是|期限|时限|期间|时间|时段|范围)?\s*" + _YEAR + r"\s*年?\s*0?1\s*月?\s*0?1\s*日\s*(?:起|零时)?\s*"
-    r"(?:至|到|—|－|-|~|～)\s*(?P<end>(?:20[0-4]\d\s*年?)?\s*12\s*月?\s*3[01]\s*日|(?:20[0-4]\d\s*年?)?\s*1231\s*日)")
+    r"(?:至|到|—|－|-|~|～)\s*(?P<end>(?:20[0-4]\d[\d\s年]{0,4}?)?\s*12\s*月?\s*3[01]\s*日)")
 _UNTIL = re.compile(r"截至\s*" + _YEAR + r"\s*年?\s*12\s*月?\s*31\s*日")
 _YEAR_OF_REPORT = re.compile(r"(?<![与较比于在])" + _YEAR + r"\s*年度?(?!\s*\d{1,2}\s*月)\s*(?=[^，,。；;\n]{0,24}?(?:政府信息公开|政务公开|信息公开|年度报告|年报))")
 # the report naming itself: "编制了2021年政府信息公开年度报告", "现公布2022年…信息公开工作年度报告"
