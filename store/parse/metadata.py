@@ -112,20 +112,34 @@ def title_year(title: str) -> int | None:
     return int(ym.group("y")) if ym else years.cn_year_to_int(head)
 
 
+_REGION_PARTS = re.compile(r"[^省市区县旗盟州\s]{1,8}?(?:省|自治区|市|自治州|地区|盟|区|县|自治县|旗)")
+_REGION_HEAD = re.compile(
+    r"^(?P<region>(?:[^省市区县旗\s]{2,8}?(?:省|自治区))?(?:[^省市区县旗\s]{1,8}?(?:市|自治州|地区|盟))?"
+    r"(?:[^省市区县旗\s]{1,8}?(?:区|县|自治县|旗|市))?)(?P<rest>.*)$")
+
+
 def short_name(full: str) -> str:
-    """后湖街道 from 江岸区人民政府后湖街道办事处; departments keep their region."""
+    """The name people use: 后湖街道 for 江岸区人民政府后湖街道办事处, 勉县 for 勉县人民政府,
+    龙游县政府办公室 for 龙游县人民政府办公室; departments keep their nearest region (江岸区教育局)."""
     name = full.strip()
-    m = _REGION_PREFIX.match(name)
-    rest = m.group("rest") if m else name
-    region = m.group("region") if m else ""
-    rest = _AGENCY_SUFFIX.sub("", rest) or rest
-    if any(rest.endswith(x) for x in _LOCAL) and len(rest) >= 2:
-        return rest
-    if not rest or len(rest) < 2:
-        return _AGENCY_SUFFIX.sub("", name) or name
-    # a department: keep the nearest region level ("江岸区教育局")
-    last_region = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|区|县|旗)", region)
-    return (last_region[-1] if last_region else "") + rest
+    places, end = regions.leading_places(name)
+    if places:
+        region, rest = name[:end], name[end:]
+    else:
+        m = _REGION_HEAD.match(name)
+        region, rest = m.group("region"), m.group("rest")
+    parts = _REGION_PARTS.findall(region)
+    last = (places or parts or [region])[-1] if region else ""
+    if rest in ("", "人民政府", "政府"):
+        return last or name
+    office = re.match(r"^(?:人民)?政府(办公室|办公厅)$", rest)
+    if office:
+        return last + "政府" + office.group(1)
+    rest = re.sub(r"^(?:人民)?政府(?=[\u4e00-\u9fff]{2,})", "", rest)  # the host: 江岸区人民政府 + 后湖街道办事处
+    core = _AGENCY_SUFFIX.sub("", rest) or rest
+    if core.endswith(_LOCAL) and len(core) >= 2:
+        return core
+    return last + rest
 
 
 #: The province-level divisions whose names end in 省 or 自治区 (municipalities are cities here).
@@ -263,6 +277,19 @@ def region_of(full: str, text: str, host: str | None = None) -> tuple[str | None
         zone = _ZONE.match(full)  # a zone the gazetteer does not list (平潭综合实验区)
         if zone:
             district = zone.group(0)
+        else:  # a district the gazetteer does not list yet: short parts before a body's name
+            m = _REGION_HEAD.match(full)
+            rest = m.group("rest")
+            if m.group("region") and len(rest) >= 2 and rest not in _LOCAL:
+                for part in _REGION_PARTS.findall(m.group("region")):
+                    if len(part) > 5 or part in _NOT_PLACES:
+                        break
+                    if part.endswith(("省", "自治区")):
+                        province = known_province(part) or province
+                    elif part.endswith(("市", "自治州", "地区", "盟")) and not city:
+                        city = part
+                    else:
+                        district = part
     if not district:
         d, c, p = levels_of(_places_before(short_name(full), text))
         if d and regions.consistent(d, city, province):
