@@ -150,7 +150,12 @@ def test_inserted_pinyin_is_matched_around_and_kept_as_printed():
     ("2019年12月3日星期二\n本报告结合东湖街道2025年度政府信息公开工作情况编制。", 2025),
     ("发布时间:2022-01-24\n2021年，东湖街道坚持以公开为常态。", 2021),
     ("2022年以来，丰收乡扎实推进政务公开。", 2022),
-    ("365…编制了2021年政府信息公开年度报告。本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", 2021),
+    # a report copied from the year before: its own name and its opening beat last year's period
+    ("某局编制了2021年政府信息公开年度报告。本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。\n"
+     "一、总体情况\n2021年，某局按照要求推进政务公开。", 2021),
+    # last year's report mentioned in the opening: the period and the opening sentences win
+    ("统计期限为2021年1月1日至2021年12月31日。\n一、总体情况\n2021年，我局按时发布2020年度政府信息公开工作年度报告。",
+     2021),
     ("数据截至20251231日。", 2025),
 ])
 def test_year_reported_on(text, year):

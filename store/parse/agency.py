@@ -28,29 +28,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from store import regions
-from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILING_OFFICES, GOVERNMENT_ENDINGS,
-                                         NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS, REGION_ENDINGS,
-                                         REGION_SELF_BODIES, SELF_REFERENCES, SENTENCE_WORDS,
-                                         SHORT_TOWNSHIP_ENDINGS, SPAM_WORDS, TOWNSHIP_ENDINGS)
+from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILING_OFFICES, CONTACT_WORDS,
+                                         GENERIC_STARTS, GOVERNMENT_ENDINGS, NAME_STOP_CHARS, NAVIGATION_WORDS,
+                                         PUBLISH_VERBS, PUBLISHER_LABELS, REGION_ENDINGS, REGION_SELF_BODIES,
+                                         REPORT_AFTER_NAME, SELF_REFERENCES, SENTENCE_WORDS, SHORT_TOWNSHIP_ENDINGS,
+                                         SPAM_WORDS, SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
 
 _MAX_NAME = 40
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_STOP_CHARS = set("的了")
+_STOP_CHARS = set(NAME_STOP_CHARS)
 # a place in brackets inside a name: 武汉经济技术开发区(汉南区)医疗保障局
 _BRACKETED_PLACE = re.compile(r"[(（][\u4e00-\u9fff]{1,12}(?:" + "|".join(REGION_ENDINGS) + r")[)）]")
 _LEVEL_CHARS = set("省市区县镇乡旗州")
 _GOVERNED = tuple(REGION_ENDINGS) + ("镇", "乡", "苏木", "街道", "办事处", "盟")
-_GENERIC_STARTS = ("各", "全", "本", "该", "上级", "下级", "同级", "相关", "有关", "其他", "其它", "所属", "下属", "各级",
-                   "乡镇", "镇村", "村", "社区", "党委", "党组", "区委", "县委", "市委", "省委", "县政府", "区政府", "市政府",
-                   "省政府", "镇政府", "乡政府", "街道办", "两办", "政府", "人民政府", "门户")
-_ACTION_AFTER = ("坚持", "认真", "严格", "深入", "以习近平", "按照", "根据", "全面", "紧紧", "始终", "进一步", "围绕",
-                 "持续", "不断", "高度", "继续", "扎实", "积极", "切实", "聚焦", "依托", "通过", "共", "全年", "累计",
-                 "主动", "在", "立足", "结合", "牢固", "坚决", "着力", "强化", "加强", "大力", "依法", "对照", "贯彻",
-                 "政府信息公开", "政务公开", "信息公开", "未", "没有", "无", "收到", "受理", "公开", "发布", "编制",
-                 "认真贯彻", "以", "积极", "推动", "推进", "党工委", "党委", "党政", "工委", "把", "将", "对", "始终",
-                 "秉持", "及时", "注重", "紧扣", "紧密", "健全", "规范", "主要", "一是", "重视")
-_REPORT_AFTER = re.compile(r"\s*(?:20\d{2}\s*年?度?|[二][〇零○][一二三四五六七八九〇零○]{2}年度?)?\s*(?:的)?\s*"
-                           r"(?:政府|政务)?(?:信息)?公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况|工作)")
+_REPORT_AFTER = re.compile(r"\s*(?:20\d{2}\s*年?度?|[二][〇零○][一二三四五六七八九〇零○]{2}年度?)?\s*" + REPORT_AFTER_NAME)
 
 
 @dataclass
@@ -119,7 +110,7 @@ def is_agency_name(name: str, region_ok: bool = False) -> bool:
     core = bare[: -len(ending)]
     if not core:
         return False
-    if core.startswith(_GENERIC_STARTS) and not regions.leading_places(core)[0]:
+    if core.startswith(GENERIC_STARTS) and not regions.leading_places(core)[0]:
         return False
     if len(core) == 1 and (core in _LEVEL_CHARS and (ending in GOVERNMENT_ENDINGS or len(ending) == 1)):
         return False  # 县政府, 市委, 区局: a level with no name
@@ -313,7 +304,7 @@ def _subject(text: str) -> list[Candidate]:
     """The subject of a sentence opening with the year: "2021年，后湖街道办事处认真贯彻……",
     "2022年以来，丰收乡在县委县政府的正确领导下……"."""
     out = []
-    follow = re.compile("|".join(_ACTION_AFTER))
+    follow = re.compile("|".join(SUBJECT_FOLLOWERS))
     for m in re.finditer(r"20\d{2}\s*年(?:度|以来)?\s*[，,]?\s*(?:在[^，,。]{2,30}?(?:领导|指导|部署)下\s*[，,]?\s*)?",
                          text):
         name = name_after(text, m.end(), False, follow)
@@ -330,7 +321,7 @@ def _subject(text: str) -> list[Candidate]:
 
 def _contact(text: str) -> list[Candidate]:
     out = []
-    for m in re.finditer(r"请与|请联系|可与|联系单位[:：]?", text):
+    for m in re.finditer("(?:" + "|".join(CONTACT_WORDS) + ")[:：]?", text):
         name = name_after(text, m.end())
         if name:
             out.append(Candidate(_compiler_body(name), "contact", m.start()))
@@ -413,7 +404,7 @@ def fuller_form(name: str, text: str, others: list[str]) -> str:
                 mm = re.match(r"(?:人民政府|政府|街道办事处|办事处)", text[m.end():])
                 tail = mm.group(0) if mm else ""
                 after = text[m.end() + len(tail):]
-                if not tail and after[:1] and _NAME_CHAR.match(after[0]) and not after.startswith(_ACTION_AFTER):
+                if not tail and after[:1] and _NAME_CHAR.match(after[0]) and not after.startswith(SUBJECT_FOLLOWERS):
                     continue  # an address ("宣城市宣州区杨柳镇春归东路88号"), not the name
             ending = _ending(best) or ""
             for i in range(len(prefix)):

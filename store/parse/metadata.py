@@ -18,8 +18,9 @@ from store.parse import script, years
 from store.parse.lines import Line, fold
 from store.records import ReportMeta
 from store.template import VERSIONS, normalise_label, version_for_year, version_marks
+from store.template.agency_names import REPORT_TITLE, SITE_WORDS
 
-_TITLE_END = re.compile(r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)")
+_TITLE_END = re.compile(REPORT_TITLE)
 _YEAR_IN_TITLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?")
 _DATE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _NAV = re.compile(r"首页|当前位置|所在位置|您的位置|[>＞/／|｜].*[>＞/／|｜]")
@@ -246,7 +247,7 @@ def _district_named_in(text: str, city: str | None, province: str | None
     head = text[:4000]
     named = regions.places_in(head)
     # a short name before the site's name: "本报告全文在松阳政府网…公布" (松阳县)
-    for m in re.finditer(r"(?:政府网|政务网|门户网站|政府门户)", head):
+    for m in re.finditer("|".join(SITE_WORDS), head):
         for k in (2, 3, 4):
             places = [pl for pl in regions.current(regions.lookup(head[max(0, m.start() - k):m.start()], short=True))
                       if pl.level == "district"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from store.template.agency_names import REPORT_TITLE
+
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"[二][〇零○Ｏ][一二三四五六七八九〇零○][〇零○一二三四五六七八九]")
@@ -20,12 +22,12 @@ _YEAR = r"(?P<y>20[0-4]\d)"
 
 # the reporting period: a start on 1 January followed by an end, 年/月 possibly lost
 _PERIOD = re.compile(
-    r"(?:自|从|为|是|期限|时限|期间|时间|时段|范围)?\s*" + _YEAR + r"\s*年?\s*0?1\s*月?\s*0?1\s*日\s*(?:起|零时)?\s*"
+    _YEAR + r"\s*年?\s*0?1\s*月?\s*0?1\s*日\s*(?:起|零时)?\s*"
     r"(?:至|到|—|－|-|~|～)\s*(?P<end>(?:20[0-4]\d[\d\s年]{0,4}?)?\s*12\s*月?\s*3[01]\s*日)")
 _UNTIL = re.compile(r"截至\s*" + _YEAR + r"\s*年?\s*12\s*月?\s*31\s*日")
 _YEAR_OF_REPORT = re.compile(r"(?<![与较比于在])" + _YEAR + r"\s*年度?(?!\s*\d{1,2}\s*月)\s*(?=[^，,。；;\n]{0,24}?(?:政府信息公开|政务公开|信息公开|年度报告|年报))")
 # the report naming itself: "编制了2021年政府信息公开年度报告", "现公布2022年…信息公开工作年度报告"
-_SELF_NAMED = re.compile(_YEAR + r"\s*年度?\s*(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)")
+_SELF_NAMED = re.compile(_YEAR + r"\s*年度?\s*(?:的)?" + REPORT_TITLE)
 _YEAR_DU = re.compile(_YEAR + r"\s*年度")
 _OPENING = re.compile(r"(?:^|\n)\s*(?:[（(]?[一二三1-9][)）、.．]?\s*[^\n，,。]{0,12}?)?" + _YEAR + r"\s*年(?:度|以来)?\s*[，,]")
 _BARE = re.compile(_YEAR + r"\s*年(?!\s*\d{1,2}\s*月)(?!\s*[-—]\s*20)")
@@ -55,25 +57,36 @@ def period_year(text: str) -> int | None:
 
 
 def year_of(title_year: int | None, text: str) -> int | None:
-    """The year the report is about: the title's, else what the text states (see the module doc)."""
+    """The year the report is about: the title's, else what the text states (see the module doc).
+
+    Without a title the evidence is weighed: the report naming itself in its opening ("编制了2021年
+    政府信息公开年度报告") and the reporting period count two each, sentences opening with the year
+    ("2021年，…") one each up to two; the period breaks a tie.  A report copied from the year before
+    may keep last year's period (统计期限自2020年1月1日…) while naming itself 2021: its name wins,
+    and a mention of last year's report in the narrative ("发布2020年度…年度报告1篇") loses to the
+    period and the opening sentences."""
     if title_year:
         return title_year
     head = text[:4000]
-    counts = Counter(int(m.group("y")) for m in _SELF_NAMED.finditer(head[:1500]))
-    if counts:
-        return counts.most_common(1)[0][0]
-    found = period_year(head)
-    if found:
-        return found
+    votes: Counter = Counter()
+    for y in {int(m.group("y")) for m in _SELF_NAMED.finditer(head[:800])}:
+        votes[y] += 2
+    period = period_year(head)
+    if period:
+        votes[period] += 2
+    openings = Counter(int(m.group("y")) for m in _OPENING.finditer(head))
+    for y, n in openings.items():
+        votes[y] += min(2, n)
+    if votes:
+        best = max(votes.values())
+        tied = [y for y, v in votes.items() if v == best]
+        return period if period in tied else min(tied, key=lambda y: head.find(str(y)))
     counts = Counter(int(m.group("y")) for m in _YEAR_OF_REPORT.finditer(head[:1500]))
     if counts:
         return counts.most_common(1)[0][0]
     counts = Counter(int(m.group("y")) for m in _YEAR_DU.finditer(head[:1500]))
     if counts:
         return counts.most_common(1)[0][0]
-    m = _OPENING.search(head)
-    if m:
-        return int(m.group("y"))
     undated = _DATED.sub(" ", head)
     counts = Counter(int(m.group("y")) for m in _BARE.finditer(undated))
     return counts.most_common(1)[0][0] if counts else None

@@ -87,3 +87,38 @@ SPAM_WORDS: tuple[str, ...] = (
 #: Words of a web page's navigation, never part of a title's agency name.
 NAVIGATION_WORDS: tuple[str, ...] = ("首页", "当前位置", "您的位置", "所在位置", "网站导航", "政务公开", "信息公开目录",
                                      "政府信息公开年报", "信息公开年报", "正文", "稿件页")
+
+#: How a name that is no particular body begins: 各级人民政府, 上级政府, 县委, 区属… (dropped unless a
+#: known place follows, 全州县 being a county).
+GENERIC_STARTS: tuple[str, ...] = (
+    "各", "全", "本", "该", "上级", "下级", "同级", "相关", "有关", "其他", "其它", "所属", "下属", "各级", "乡镇", "镇村",
+    "村", "社区", "党委", "党组", "区委", "县委", "市委", "省委", "县政府", "区政府", "市政府", "省政府", "镇政府",
+    "乡政府", "街道办", "两办", "政府", "人民政府", "门户",
+)
+
+#: Characters never inside a name: a name run stops at them.
+NAME_STOP_CHARS: str = "的了"
+
+#: What follows the agency when a sentence opens with the year: "2021年，后湖街道办事处认真贯彻……",
+#: "2025年，新开河街道党工委、办事处坚持……".
+SUBJECT_FOLLOWERS: tuple[str, ...] = (
+    "坚持", "认真", "严格", "深入", "以习近平", "按照", "根据", "全面", "紧紧", "始终", "进一步", "围绕", "持续", "不断",
+    "高度", "继续", "扎实", "积极", "切实", "聚焦", "依托", "通过", "共", "全年", "累计", "主动", "在", "立足", "结合",
+    "牢固", "坚决", "着力", "强化", "加强", "大力", "依法", "对照", "贯彻", "政府信息公开", "政务公开", "信息公开", "未",
+    "没有", "无", "收到", "受理", "公开", "发布", "编制", "以", "推动", "推进", "党工委", "党委", "党政", "工委", "把",
+    "将", "对", "秉持", "及时", "注重", "紧扣", "紧密", "健全", "规范", "主要", "一是", "重视",
+)
+
+#: Words before a contact: "如对本报告有疑问，请与两城镇人民政府党政办公室联系".
+CONTACT_WORDS: tuple[str, ...] = ("请与", "请联系", "可与", "联系单位")
+
+#: A site named after its place's short name: "本报告全文在松阳政府网公布" (松阳县).
+SITE_WORDS: tuple[str, ...] = ("政府网", "政务网", "门户网站", "政府门户")
+
+#: The words of a report title after the agency and year: 政府信息公开工作年度报告, 政府信息公开年度工作报告,
+#: 政务信息公开年报, 政府信息工作年度报告 (公开 lost).
+REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
+
+#: What follows an agency named together with the report: "X2023年政府信息公开工作年度报告",
+#: "X政务信息公开工作实际", "X的政务公开年度报告".
+REPORT_AFTER_NAME: str = (r"(?:的)?\s*(?:政府|政务)?(?:信息)?公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况|工作)")
