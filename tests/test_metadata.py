@@ -182,3 +182,22 @@ def test_gazetteer_lookup_and_completion():
     assert regions.lookup("合江", short=True)[0].name == "合江县"
     assert regions.leading_places("四川省广元市剑阁县义兴镇人民政府") == (["四川省", "广元市", "剑阁县"], 9)
     assert not regions.consistent("江岸区", "洛阳市", None)
+
+
+def test_a_site_name_in_the_page_title_only_hosts_the_report():
+    page = ("<html><head><title>东湖区人民政府门户网站</title></head><body><p>一、总体情况</p>"
+            "<p>2022年，西湖街道办事处认真贯彻《条例》。</p></body></html>")
+    meta = parse_document(read_bytes(page.encode("utf-8"), "p.html")).meta
+    assert meta.agency == "西湖街道办事处" and meta.year == 2022
+
+
+@pytest.mark.parametrize("title,name", [
+    ("西湖街道办事处关于2021年度政府信息公开工作的年度报告", "西湖街道办事处"),
+    ("《东湖县人民政府2021年政府信息公开工作年度报告》", "东湖县人民政府"),
+    ("东湖县政府2021年政府信息公开工作年度报告", "东湖县政府"),
+    ("国务院办公厅2020年政府信息公开工作年度报告", "国务院办公厅"),
+    ("东湖县市场监督管理局关于2021年政府信息公开工作年度报告", "东湖县市场监督管理局"),
+])
+def test_title_forms(title, name):
+    meta = meta_of(title + "\n" + BODY)
+    assert meta.agency == name

@@ -23,18 +23,21 @@ The word lists are template data: ``store.template.agency_names``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from store import regions
 from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILING_OFFICES, CONTACT_WORDS,
-                                         GENERIC_STARTS, GOVERNMENT_ENDINGS, NAME_STOP_CHARS, NAVIGATION_WORDS,
-                                         PUBLISH_VERBS, PUBLISHER_LABELS, REGION_ENDINGS, REGION_SELF_BODIES,
-                                         REPORT_AFTER_NAME, SELF_REFERENCES, SENTENCE_WORDS, SHORT_TOWNSHIP_ENDINGS,
-                                         SPAM_WORDS, SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
+                                         GENERIC_STARTS, GOVERNMENT_ENDINGS, LEADING_FUNCTION_CHARS,
+                                         NAME_STOP_CHARS, NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS,
+                                         REGION_ENDINGS, REGION_SELF_BODIES, REPORT_AFTER_NAME, REPORT_TITLE,
+                                         SELF_REFERENCES, SENTENCE_WORDS, SHORT_TOWNSHIP_ENDINGS, SPAM_WORDS,
+                                         SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
 
 _MAX_NAME = 40
+_MAX_OCCURRENCES = 30  # places of a name looked at for its fullest form
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _STOP_CHARS = set(NAME_STOP_CHARS)
 # a place in brackets inside a name: 武汉经济技术开发区(汉南区)医疗保障局
@@ -47,7 +50,9 @@ _REPORT_AFTER = re.compile(r"\s*(?:20\d{2}\s*年?度?|[二][〇零○][一二三
 @dataclass
 class Candidate:
     name: str
-    source: str  # title | page_title | compiled | published | report_year | subject | signature | publisher | header | contact
+    #: title | page_title | compiled | published | report_year | subject | signature (strong);
+    #: publisher | header | contact (weak)
+    source: str
     pos: int = 0
 
     @property
@@ -140,7 +145,7 @@ def clean(name: str, region_ok: bool = False) -> str | None:
     name = name[cut:]
     # a host government that lost its place name to spam: "区人民政府北京街道办事处"
     name = re.sub(r"^[区县市旗](?:人民)?政府(?=[\u4e00-\u9fff]{2,}(?:" + "|".join(TOWNSHIP_ENDINGS) + r")$)", "", name)
-    while name and name[0] in "由将对向经是为请与及以把被即从在" and not regions.leading_places(name)[0] \
+    while name and name[0] in LEADING_FUNCTION_CHARS and not regions.leading_places(name)[0] \
             and is_agency_name(name[1:], region_ok):
         name = name[1:]
     return name if is_agency_name(name, region_ok) else None
@@ -310,7 +315,8 @@ def _subject(text: str) -> list[Candidate]:
         name = name_after(text, m.end(), False, follow)
         if not name:
             # 白云街: a township written without 道
-            mm = re.match(r"([\u4e00-\u9fff]{2,6}?(?:" + "|".join(SHORT_TOWNSHIP_ENDINGS) + r"))(?=" + follow.pattern + ")",
+            short = "|".join(SHORT_TOWNSHIP_ENDINGS)
+            mm = re.match(r"([\u4e00-\u9fff]{2,6}?(?:" + short + r"))(?=" + follow.pattern + ")",
                           text[m.end():])
             if mm and not has_sentence_words(mm.group(1)) and not spam_end(mm.group(1)):
                 name = mm.group(1)
@@ -396,7 +402,7 @@ def fuller_form(name: str, text: str, others: list[str]) -> str:
     township = kind(best) == 3
     stems = [best] + ([core] if township and core != best and len(core) >= 2 else [])
     for stem in stems:
-        for m in re.finditer(re.escape(stem), text):
+        for m in itertools.islice(re.finditer(re.escape(stem), text), _MAX_OCCURRENCES):
             s, _ = _name_run(text, m.start(), m.start())
             prefix = text[s:m.start()]
             tail = ""
@@ -420,8 +426,8 @@ def fuller_form(name: str, text: str, others: list[str]) -> str:
 
 
 def _adds_places(longer: str, shorter: str) -> bool:
-    places, end = regions.leading_places(longer)
-    return bool(places) and longer[end:].lstrip("人民政府").endswith(shorter[-4:])
+    """Whether ``longer`` is ``shorter`` (same short name) with known places before it."""
+    return bool(regions.leading_places(longer)[0]) and not shorter.startswith(longer[:2])
 
 
 _TIER = {"compiled": 2, "published": 2, "report_year": 2, "subject": 1, "signature": 1}
@@ -459,14 +465,17 @@ def find_agency(title: str | None, page_titles: list[str], text: str, head_lines
         name = from_title(title)
         if name:
             cands.append(Candidate(name, "title", 0))
+    site_names = []
     for t in page_titles:
         name = from_title(t)
-        if name:
+        if name and re.search(REPORT_TITLE, t):
             cands.append(Candidate(name, "page_title", 0))
+        elif name:  # a site's name only hosts the report
+            site_names.append(Candidate(name, "publisher", 0))
     cands += _compiled_by(preamble) + _published(preamble) + _report_year(preamble) + _subject(preamble)
     cands += _lines_naming_a_body(tail_lines, "signature", len(text))  # the caller leaves out the head
     weak = _publisher(preamble) + _lines_naming_a_body(head_lines, "header") + _contact(preamble)
-    weak += [Candidate(n, "publisher", 0) for n in (clean(p, True) for p in publishers) if n]
+    weak += [Candidate(n, "publisher", 0) for n in (clean(p, True) for p in publishers) if n] + site_names
     prefer = self_reference(preamble)
     all_names = [c.name for c in cands + weak]
     host = next((c.name for c in weak if kind(c.name) in (0, 1)), None)

@@ -9,6 +9,7 @@ prints them (traditional characters included); the short name is simplified, for
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -27,9 +28,6 @@ _NAV = re.compile(r"首页|当前位置|所在位置|您的位置|[>＞/／|｜]
 
 # Suffixes of the agency name that are not part of its short name.
 _AGENCY_SUFFIX = re.compile(r"(?:办事处|人民政府|政府)$")
-_REGION_PREFIX = re.compile(
-    r"^(?P<region>(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|自治县|旗|市))?)(?:人民政府)?(?P<rest>.+)$")
 _LOCAL = ("街道", "镇", "乡", "苏木", "社区", "村")
 # A place named in the text: after a boundary (start, punctuation, 《, 地址) and before what follows a
 # place name (区, 县, 人民政府, 政府信息公开规定 …), so that 城市 or 应市里 are not taken for cities.
@@ -96,7 +94,6 @@ def find_title(lines: list[Line]) -> tuple[str | None, int]:
     return title, after
 
 
-_AGENCY_LINE = re.compile(r"(?:办事处|人民政府|政府|街道|镇|乡|局|委员会|委|办公室|办|厅|中心|院|署)$")
 
 
 def agency_from_title(title: str) -> tuple[str | None, int | None]:
@@ -200,7 +197,7 @@ def _places_before(name: str, text: str) -> list[str]:
     best: list[str] = []
     if len(name) < 2:
         return best
-    for m in re.finditer(re.escape(name), text):
+    for m in itertools.islice(re.finditer(re.escape(name), text), 30):
         s = m.start()
         while s > 0 and m.start() - s < 24 and "\u4e00" <= text[s - 1] <= "\u9fff":
             s -= 1

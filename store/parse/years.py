@@ -25,7 +25,8 @@ _PERIOD = re.compile(
     _YEAR + r"\s*年?\s*0?1\s*月?\s*0?1\s*日\s*(?:起|零时)?\s*"
     r"(?:至|到|—|－|-|~|～)\s*(?P<end>(?:20[0-4]\d[\d\s年]{0,4}?)?\s*12\s*月?\s*3[01]\s*日)")
 _UNTIL = re.compile(r"截至\s*" + _YEAR + r"\s*年?\s*12\s*月?\s*31\s*日")
-_YEAR_OF_REPORT = re.compile(r"(?<![与较比于在])" + _YEAR + r"\s*年度?(?!\s*\d{1,2}\s*月)\s*(?=[^，,。；;\n]{0,24}?(?:政府信息公开|政务公开|信息公开|年度报告|年报))")
+_YEAR_OF_REPORT = re.compile(r"(?<![与较比于在])" + _YEAR + r"\s*年度?(?!\s*\d{1,2}\s*月)\s*"
+                             r"(?=[^，,。；;\n]{0,24}?(?:政府信息公开|政务公开|信息公开|年度报告|年报))")
 # the report naming itself: "编制了2021年政府信息公开年度报告", "现公布2022年…信息公开工作年度报告"
 _SELF_NAMED = re.compile(_YEAR + r"\s*年度?\s*(?:的)?" + REPORT_TITLE)
 _YEAR_DU = re.compile(_YEAR + r"\s*年度")

@@ -96,6 +96,10 @@ GENERIC_STARTS: tuple[str, ...] = (
     "乡政府", "街道办", "两办", "政府", "人民政府", "门户",
 )
 
+#: Function words a candidate may begin with that no name begins with ("由郑州市…" → 郑州市…), dropped
+#: unless a known place begins there (和平区).
+LEADING_FUNCTION_CHARS: str = "由将对向经是为请与及以把被即从在"
+
 #: Characters never inside a name: a name run stops at them.
 NAME_STOP_CHARS: str = "的了"
 
@@ -117,7 +121,7 @@ SITE_WORDS: tuple[str, ...] = ("政府网", "政务网", "门户网站", "政府
 
 #: The words of a report title after the agency and year: 政府信息公开工作年度报告, 政府信息公开年度工作报告,
 #: 政务信息公开年报, 政府信息工作年度报告 (公开 lost).
-REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
+REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
 
 #: What follows an agency named together with the report: "X2023年政府信息公开工作年度报告",
 #: "X政务信息公开工作实际", "X的政务公开年度报告".
