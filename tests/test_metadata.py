@@ -201,3 +201,14 @@ def test_a_site_name_in_the_page_title_only_hosts_the_report():
 def test_title_forms(title, name):
     meta = meta_of(title + "\n" + BODY)
     assert meta.agency == name
+
+
+def test_an_office_compiling_its_bodys_report():
+    text = "一、总体情况\n本报告由东湖县交通运输局办公室编制。统计期限为２０２１年１月１日至２０２１年１２月３１日。\n"
+    meta = meta_of(text)
+    assert (meta.agency, meta.year) == ("东湖县交通运输局", 2021)
+
+
+def test_years_in_chinese_numerals_and_full_width_digits():
+    assert years.year_of(None, "二〇二一年，东湖街道坚持以公开为常态。") == 2021
+    assert meta_of("东湖镇人民政府关于２０２２年度政府信息公开工作情况的报告\n" + BODY).year == 2022

@@ -271,11 +271,12 @@ def _compiled_by(text: str) -> list[Candidate]:
 
 
 def _compiler_body(name: str) -> str:
-    """The government whose office compiled the report: 两城镇人民政府党政办公室 → 两城镇人民政府."""
+    """The body whose office compiled the report: 两城镇人民政府党政办公室 → 两城镇人民政府,
+    东湖县交通运输局办公室 → 东湖县交通运输局."""
     for office in COMPILING_OFFICES:
         if name.endswith(office):
             rest = name[: -len(office)]
-            if rest.endswith(("人民政府", "政府", "街道办事处", "办事处", "街道")) and is_agency_name(rest):
+            if is_agency_name(rest):
                 return rest
     return name
 

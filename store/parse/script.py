@@ -61,9 +61,15 @@ class Matching:
         return self.span(at, at + len(name)) if at >= 0 and name else name
 
 
+# full-width letters, digits and signs (２０２１年) as ASCII, the ideographic space as a space: one for one
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def matching(text: str) -> Matching:
-    """The matching copy of ``text``: converted only when it is in traditional characters or
-    holds inserted pinyin."""
+    """The matching copy of ``text``: full-width digits and letters made ASCII; converted to simplified
+    characters only when it is in traditional characters or holds inserted pinyin."""
+    text_in = text
+    text = text.translate(_WIDTH)
     stripped_at = [m.span() for m in _INSERTED_PINYIN.finditer(text)]
     if stripped_at:
         keep, index, pos = [], [], 0
@@ -90,4 +96,4 @@ def matching(text: str) -> Matching:
         converted = "\n".join(out)
     if not traditional:
         converted = base
-    return Matching(text, converted, index, traditional)
+    return Matching(text_in, converted, index, traditional)

@@ -18,6 +18,7 @@ from store.template.agency_names import REPORT_TITLE
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"[二][〇零○Ｏ][一二三四五六七八九〇零○][〇零○一二三四五六七八九]")
+_CN_YEAR_BEFORE_NIAN = re.compile(_CN_YEAR.pattern + r"(?=\s*年)")
 _YEAR = r"(?P<y>20[0-4]\d)"
 
 # the reporting period: a start on 1 January followed by an end, 年/月 possibly lost
@@ -68,7 +69,7 @@ def year_of(title_year: int | None, text: str) -> int | None:
     period and the opening sentences."""
     if title_year:
         return title_year
-    head = text[:4000]
+    head = _CN_YEAR_BEFORE_NIAN.sub(lambda m: str(cn_year_to_int(m.group(0))), text[:4000])
     votes: Counter = Counter()
     for y in {int(m.group("y")) for m in _SELF_NAMED.finditer(head[:800])}:
         votes[y] += 2

@@ -23,8 +23,10 @@ TOWNSHIP_ENDINGS: tuple[str, ...] = ("街道办事处", "街道办", "街道", "
 #: Endings of a government as a whole (a county's or a town's 人民政府).
 GOVERNMENT_ENDINGS: tuple[str, ...] = ("人民政府", "政府")
 
-#: An office that compiles its government's report: "由两城镇人民政府党政办公室编制" is 两城镇人民政府's.
-COMPILING_OFFICES: tuple[str, ...] = ("党政综合办公室", "党政办公室", "综合办公室", "党政办", "办公室", "政府办")
+#: An office that compiles its body's report: "由两城镇人民政府党政办公室编制" is 两城镇人民政府's,
+#: "由东湖县交通运输局办公室编制" is 东湖县交通运输局's.
+COMPILING_OFFICES: tuple[str, ...] = ("党政综合办公室", "党政办公室", "综合办公室", "党政办", "办公室", "综合科",
+                                      "办公科")
 
 #: How a region that stands for its own government ends (句容市2022年…报告, 四川省2019年…报告,
 #: 平潭综合实验区2024年度…报告).
@@ -121,7 +123,7 @@ SITE_WORDS: tuple[str, ...] = ("政府网", "政务网", "门户网站", "政府
 
 #: The words of a report title after the agency and year: 政府信息公开工作年度报告, 政府信息公开年度工作报告,
 #: 政务信息公开年报, 政府信息工作年度报告 (公开 lost).
-REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
+REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
 
 #: What follows an agency named together with the report: "X2023年政府信息公开工作年度报告",
 #: "X政务信息公开工作实际", "X的政务公开年度报告".
