@@ -212,3 +212,12 @@ def test_an_office_compiling_its_bodys_report():
 def test_years_in_chinese_numerals_and_full_width_digits():
     assert years.year_of(None, "二〇二一年，东湖街道坚持以公开为常态。") == 2021
     assert meta_of("东湖镇人民政府关于２０２２年度政府信息公开工作情况的报告\n" + BODY).year == 2022
+
+
+def test_places_named_in_a_text_and_one_agency_in_both_scripts():
+    from store.db import same_agency
+    from store.records import ReportMeta
+
+    assert regions.places_in("通过广昌县人民政府网站公开，城区和郊区") == {"广昌县": 1}
+    known = {"name": "棲霞區交通運輸局", "district": None, "city": None, "province": None}
+    assert same_agency(known, ReportMeta(agency="栖霞区交通运输局", short_name="栖霞区交通运输局"))
