@@ -221,3 +221,9 @@ def test_places_named_in_a_text_and_one_agency_in_both_scripts():
     assert regions.places_in("通过广昌县人民政府网站公开，城区和郊区") == {"广昌县": 1}
     known = {"name": "棲霞區交通運輸局", "district": None, "city": None, "province": None}
     assert same_agency(known, ReportMeta(agency="栖霞区交通运输局", short_name="栖霞区交通运输局"))
+
+
+def test_a_host_is_not_the_agency_of_a_report_that_says_我局():
+    text = "来源：东湖区人民政府\n一、总体情况\n2019年，我局高度重视信息公开工作。\n"
+    meta = meta_of(text)
+    assert meta.agency is None and "我局" in meta.agency_note

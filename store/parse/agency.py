@@ -33,8 +33,8 @@ from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILIN
                                          GENERIC_STARTS, GOVERNMENT_ENDINGS, LEADING_FUNCTION_CHARS,
                                          NAME_STOP_CHARS, NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS,
                                          REGION_ENDINGS, REGION_SELF_BODIES, REPORT_AFTER_NAME, REPORT_TITLE,
-                                         SELF_REFERENCES, SENTENCE_WORDS, SHORT_TOWNSHIP_ENDINGS, SPAM_WORDS,
-                                         SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
+                                         SELF_REFERENCE_ENDINGS, SELF_REFERENCES, SENTENCE_WORDS,
+                                         SHORT_TOWNSHIP_ENDINGS, SPAM_WORDS, SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
 
 _MAX_NAME = 40
 _MAX_OCCURRENCES = 30  # places of a name looked at for its fullest form
@@ -453,7 +453,7 @@ def _fits(name: str, what: str) -> bool:
         return kind(name) in (0, 1)
     if what in ("镇", "乡", "街道"):
         return kind(name) == 3
-    return kind(name) == 2 and name.endswith(what) or what == "办" and name.endswith(("办公室", "办公厅"))
+    return kind(name) == 2 and name.endswith(SELF_REFERENCE_ENDINGS.get(what, (what,)))
 
 
 def find_agency(title: str | None, page_titles: list[str], text: str, head_lines: list[str],
@@ -482,15 +482,18 @@ def find_agency(title: str | None, page_titles: list[str], text: str, head_lines
     host = next((c.name for c in weak if kind(c.name) in (0, 1)), None)
     titled = [c for c in cands if c.source in ("title", "page_title")]
     strong = [c for c in cands if c.strong]
+    # a page's publisher or contact stands for the report's agency only when it is the kind of body
+    # the report calls itself (我局 with only "来源：某区人民政府" above it is not that government's)
+    fitting = [c for c in weak if not prefer or _fits(c.name, prefer)]
+    by_reference = _from_self_reference(preamble, prefer) if prefer and not (titled or strong) else None
     if titled:
-        chosen = titled[0].name
-        # a title that names the body less fully than the text ("市人民政府办公室" → 天门市人民政府办公室)
+        chosen = titled[0].name  # its fullest form is looked for below (市人民政府办公室 → 天门市…)
     elif strong:
         chosen = _best(strong, prefer).name
-    elif prefer and _from_self_reference(preamble, prefer):
-        chosen = _from_self_reference(preamble, prefer)
-    elif weak:
-        chosen = _best(weak, prefer).name
+    elif by_reference:
+        chosen = by_reference
+    elif fitting:
+        chosen = _best(fitting, prefer).name
     else:
         reason = None
         if prefer:

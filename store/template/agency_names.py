@@ -58,6 +58,12 @@ SELF_REFERENCES: dict[str, str] = {
     "我中心": "中心", "本中心": "中心", "我署": "署", "我部": "部",
 }
 
+#: The endings of a department that a self-reference means: 我委 is a …委 or a …委员会.
+SELF_REFERENCE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "局": ("局",), "委": ("委", "委员会"), "办": ("办", "办公室", "办公厅"), "厅": ("厅",), "中心": ("中心",),
+    "署": ("署",), "部": ("部",),
+}
+
 #: The body a self-reference to a region means: 我县 is the county's 人民政府.
 REGION_SELF_BODIES: dict[str, str] = {"县": "人民政府", "区": "人民政府", "市": "人民政府", "旗": "人民政府",
                                       "镇": "人民政府", "乡": "人民政府", "省": "人民政府"}
