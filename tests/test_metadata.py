@@ -227,3 +227,9 @@ def test_a_host_is_not_the_agency_of_a_report_that_says_我局():
     text = "来源：东湖区人民政府\n一、总体情况\n2019年，我局高度重视信息公开工作。\n"
     meta = meta_of(text)
     assert meta.agency is None and "我局" in meta.agency_note
+
+
+def test_spaces_inside_words_as_pdf_extraction_leaves_them():
+    text = "一、总体情况\n本报告由东湖县 交通运输局 办公室编制。\n2021 年，东 湖 县 交 通 运 输 局 坚持依法公开。\n"
+    meta = meta_of(text)
+    assert (meta.agency, meta.year) == ("东湖县交通运输局", 2021)

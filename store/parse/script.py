@@ -1,10 +1,12 @@
 """A copy of a report's text for matching: simplified characters, converter debris removed.
 
-Mirror sites serve reports in traditional characters (棲霞區交通運輸局), and some converters insert
-pinyin after characters (新榮區(qū)交通運輸局).  Matching names and years runs on a copy in simplified
-characters (OpenCC, ``t2s``) without the inserted pinyin; :class:`Matching` keeps, for every
-character of the copy, its position in the original, so what is stored and cited is the original
-text (:meth:`Matching.original`).  A text in simplified characters is left as it is.
+Mirror sites serve reports in traditional characters (棲霞區交通運輸局), some converters insert
+pinyin after characters (新榮區(qū)交通運輸局), PDF extraction and OCR leave spaces inside words
+(东 湖 街 道) and full-width digits (２０２１年).  Matching names and years runs on a copy in simplified
+characters (OpenCC, ``t2s``) without the inserted pinyin and the spaces between characters, with
+ASCII digits.  :class:`Matching` keeps, for every character of the copy, its position in the
+original, so what is stored and cited is the original text (:meth:`Matching.find_original`).  A text
+in simplified characters is left as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import lru_cache
 
 # pinyin with tone marks in brackets right after a character: 區(qū), 發(fā)
 _INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+# spaces inside words, as PDF extraction and OCR leave them: "东 湖 街 道", "交通 运输局"
+_SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=[\u4e00-\u9fff])")
 # a text counts as traditional when this many of its characters change under t2s
 _MIN_CHANGED = 3
 _MIN_SHARE = 0.01
@@ -58,7 +62,9 @@ class Matching:
     def find_original(self, name: str) -> str:
         """``name`` (found in the copy) as the original prints it; ``name`` itself if absent."""
         at = self.text.find(name)
-        return self.span(at, at + len(name)) if at >= 0 and name else name
+        if at < 0 or not name:
+            return name
+        return _SPACE_IN_WORDS.sub("", self.span(at, at + len(name)))  # spaces left by extraction are no part of it
 
 
 # full-width letters, digits and signs (２０２１年) as ASCII, the ideographic space as a space: one for one
@@ -70,7 +76,7 @@ def matching(text: str) -> Matching:
     characters only when it is in traditional characters or holds inserted pinyin."""
     text_in = text
     text = text.translate(_WIDTH)
-    stripped_at = [m.span() for m in _INSERTED_PINYIN.finditer(text)]
+    stripped_at = sorted(m.span() for pattern in (_INSERTED_PINYIN, _SPACE_IN_WORDS) for m in pattern.finditer(text))
     if stripped_at:
         keep, index, pos = [], [], 0
         for a, b in stripped_at + [(len(text), len(text))]:
