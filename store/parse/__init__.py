@@ -10,7 +10,7 @@ import re
 from store.checks import check_report
 from store.document import Document
 from store.parse import metadata, sections, table
-from store.parse.lines import Line, document_lines, fold
+from store.parse.lines import Line, document_lines, fold, matching_lines
 from store.records import ParsedReport, Problem, ReportMeta, TableCoverage
 from store.template import (TABLES, cell_key, cells as template_cells, normalise_label,
                             table_of)
@@ -50,10 +50,12 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
     meta = metadata.extract(lines, text, doc.meta)
     _apply_hints(meta, hints or {}, text)
     version = meta.template or "2021"
-    spans = sections.find_sections(lines)
-    regions = _regions(lines, spans)
+    # headings and table labels are matched on a copy in simplified characters (the same lines)
+    match = matching_lines(doc, lines)
+    spans = sections.find_sections(match)
+    regions = _regions(match, spans)
     problems: list[Problem] = [Problem("reader", msg, [], "error") for msg in doc.problems]
-    cells, coverage, traces, table_lines, notes = _tables(lines, regions, version)
+    cells, coverage, traces, table_lines, notes = _tables(match, regions, version)
     problems += notes
     # every template cell is present, in template order
     ordered = {}

@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from store.document import Document
+from store.document import Block, Cell, Document
 from store.template import NOT_APPLICABLE_MARKS
 from store.template.cell_text import CELL_UNITS, MINUS_SIGNS, SIGN_WORDS
 
@@ -48,6 +48,11 @@ class Line:
     toks: list[Tok] = field(default_factory=list)
     line: int | None = None
     page: int | None = None
+    original: str | None = None  # the line as printed, when ``text`` is a matching copy (see matching_lines)
+
+    @property
+    def printed(self) -> str:
+        return self.text if self.original is None else self.original
 
 
 def fold(text: str) -> str:
@@ -227,3 +232,40 @@ def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
     if len(nonempty) == 2 and toks[-1].kind != "value" and is_narrative(" ".join(nonempty)):
         return Line("narrative", text, [Tok(text.strip(), "label", line=line, page=page)], line, page)
     return Line("row", text, toks, line, page)
+
+
+# --------------------------------------------------------------------------- matching copy
+
+_SEPARATORS = re.compile(r"(\s*[|｜]\s*|\t| {2,}|\u3000+|\n)")
+
+
+def _simplified(text: str) -> str:
+    """One piece of text in simplified characters, converter debris removed (see store.parse.script)."""
+    from store.parse import script
+
+    return script.to_simplified(script.matching(text).text)
+
+
+def _matching_text(text: str) -> str:
+    """``text`` with every cell converted and every cell separator kept (the lines and cells stay as printed)."""
+    parts = _SEPARATORS.split(text)
+    return "".join(p if k % 2 else _simplified(p) for k, p in enumerate(parts))
+
+
+def matching_lines(doc: Document, lines: list[Line]) -> list[Line]:
+    """The lines of a report in traditional characters (or with pinyin inserted by a converter) as a copy
+    in simplified characters, for matching table labels and section headings; each line keeps the text
+    as printed in ``original``.  ``lines`` itself when the report needs no conversion."""
+    from store.parse import script
+
+    if not script.matching(doc.text).traditional:
+        return lines
+    copy = Document([Block(b.kind, _matching_text(b.text),
+                           [[Cell(_matching_text(c.text), c.merged, c.page, c.line) for c in row] for row in b.rows],
+                           b.page, b.line) for b in doc.blocks], doc.source, doc.format, doc.pages)
+    out = document_lines(copy)
+    if len(out) != len(lines) or any(a.kind == "empty" and b.kind != "empty" for a, b in zip(out, lines)):
+        return lines  # the copy does not line up with the original: match on the original
+    for converted, printed in zip(out, lines):
+        converted.original = printed.text
+    return out

@@ -4,7 +4,7 @@ layout — a grid, one row per line, one cell per line, label lines wrapped arou
 from __future__ import annotations
 
 from store.parse.lines import Line, fold
-from store.parse.table.labels import NUMBERED, Labels, join_label
+from store.parse.table.labels import NUMBERED, ROW_NUMBER, Labels, join_label
 from store.parse.table.rows import ObservedRow
 
 
@@ -22,7 +22,7 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, labels: Labe
     best = labels.best
     m = len(gap)
     # a line that starts with a row's numbering ("二、", "（三）", "4.") begins a row: it never ends the one above
-    up_to = next((k for k, x in enumerate(gap) if NUMBERED.match(fold(x))), m)
+    up_to = next((k for k, x in enumerate(gap) if ROW_NUMBER.match(fold(x))), m)
     choice, top = (0, 0), None
     for c1 in range(up_to + 1):
         pj, ps = best(" ".join([prev, *gap[:c1]]), anchor)

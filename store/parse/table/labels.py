@@ -75,6 +75,8 @@ def _score(leaves: tuple[str, ...], observed: str, settings: TableSettings) -> f
 
 
 NUMBERED = re.compile(r"^[(（]?\s*[一二三四五六七八九十\d]{1,2}\s*[)）.．、]")
+#: a row's numbering, whole: "（三）", "二、", "4." (a wrapped "一）" may be the end of a "（" above)
+ROW_NUMBER = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[.．、])")
 
 
 def unbracketed(text: str) -> str:

@@ -21,7 +21,7 @@ class ObservedRow:
     def text(self) -> str:
         key = tuple(id(ln) for ln in self.lines)
         if getattr(self, "_text_key", None) != key:
-            self._text = " | ".join(fold(ln.text.replace("\t", " ")) for ln in self.lines if ln.text.strip())
+            self._text = " | ".join(fold(ln.printed.replace("\t", " ")) for ln in self.lines if ln.printed.strip())
             self._text_key = key
         return self._text
 
