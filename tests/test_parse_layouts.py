@@ -28,7 +28,7 @@ def examples(n: int) -> int:
     return SCALE or n
 
 #: Layouts in which a blank cell is visible as such (an empty grid cell, a line holding only a tab).
-BLANK_VISIBLE = ("cells", "fullwidth", "wrapped", "html")
+BLANK_VISIBLE = ("cells", "fullwidth", "wrapped", "spaced", "pipecells", "html")
 
 
 def parse(text: str, layout: str):
@@ -51,9 +51,9 @@ def place_blanks(figures: dict, version: str, layout: str, rnd, rate: float) -> 
     f = dict(figures)
     for keys in row_keys(version):
         for i, k in enumerate(keys):
-            if layout == "tabs" and (i == 0 or i == len(keys) - 1):
+            if layout in ("tabs", "pipes") and (i == 0 or i == len(keys) - 1):
                 continue  # a tab-separated row cannot show a blank at its edges
-            if layout == "tabs" and keys[0].startswith(("review", "suit")):
+            if layout in ("tabs", "pipes") and keys[0].startswith(("review", "suit")):
                 continue  # section 四 prints all fifteen figures in one row
             if rnd.random() < rate:
                 f[k] = None

@@ -29,13 +29,20 @@ def _regions(lines: list[Line], spans: list[sections.SectionSpan]) -> dict[str, 
         if table_id in out:
             continue
         start = next((i for i, ln in enumerate(lines) if anchor.search(normalise_label(ln.text) if table_id != "review"
-                                                                          else ln.text.strip())), None)
+                                                                          else _cells_text(ln))), None)
         if start is None:
             continue
         later = [s for s in spans if s.start > start]
         ends = [r[0] - 1 for t, r in out.items() if r[0] - 1 > start] + [s.start for s in later] + [len(lines)]
         out[table_id] = (start, min(ends))
     return out
+
+
+def _cells_text(ln: Line) -> str:
+    """A line as its cells separated by tabs (whatever separated them when printed: "行政复议 | | 行政诉讼")."""
+    if ln.kind in ("row", "grid", "cell") and ln.toks:
+        return "\t".join(fold(t.text) for t in ln.toks)
+    return ln.text.strip()
 
 
 def parse_document(doc: Document, hints: dict | None = None, explain: bool = False) -> ParsedReport:

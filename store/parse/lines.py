@@ -190,17 +190,22 @@ def document_lines(doc: Document) -> list[Line]:
         raw = block.text
         for sub in raw.split("\n") if "\n" in raw else (raw,):
             if is_page_furniture(sub):
-                # a page number or page break: not part of the text; the blank lines around it go too,
-                # so that a table row broken by the page reads on
-                while out and out[-1].kind == "empty":
+                # a page number or page break: not part of the text; the empty lines around it go too,
+                # so that a table row broken by the page reads on (a line of spaces may be an empty cell)
+                while out and out[-1].kind == "empty" and not _spaces_only(out[-1].text):
                     out.pop()
                 out.append(Line("page", sub, [], block.line, block.page))
                 continue
             ln = _paragraph_line(sub, block.line, block.page)
-            if ln.kind == "empty" and out and out[-1].kind == "page":
+            if ln.kind == "empty" and out and out[-1].kind == "page" and not _spaces_only(ln.text):
                 continue
             out.append(ln)
     return [ln for ln in out if ln.kind != "page"]
+
+
+def _spaces_only(text: str) -> bool:
+    """A line holding spaces and nothing else (not an empty line)."""
+    return bool(text.strip("\r\f")) and not text.strip(" \u3000\u00a0\r\f")
 
 
 _PAGE_NUMBER = re.compile(

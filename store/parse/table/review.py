@@ -7,6 +7,7 @@ from store.parse.lines import Line, Tok
 from store.parse.table.build import TableResult, printed_trace, record
 from store.parse.table.fit import fit
 from store.parse.table.labels import normalise_label
+from store.parse.table.prepare import prepare
 from store.parse.table.rows import ObservedRow
 from store.parse.table.settings import SETTINGS, TableSettings
 from store.parse.table.solve import resolve
@@ -58,6 +59,7 @@ def pick_run(runs):
 def parse_review_table(lines: list[Line], at_end: bool = False, settings: TableSettings = SETTINGS) -> TableResult:
     """``at_end``: the document ends inside this table's lines (an excerpt cut off): a header with no
     figures under it is then not a table printed empty."""
+    lines = prepare(lines)
     runs = figure_runs(lines)
     cells: dict[str, CellRecord] = {}
     notes: list[str] = []
