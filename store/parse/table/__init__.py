@@ -5,6 +5,7 @@
 ``assemble``              rows: a label followed by its cells, in any layout
 ``labels``                how well a label fits a template row; headings, whole and partial labels
 ``align``                 which printed row is which template row (template order, label scores)
+``separated``             labels printed apart from their figures, given their figures in template order
 ``fit``                   a printed row's cells to the template row's columns
 ``solve``                 rows that lost cells, placed only where the 勾稽关系 determine it
 ``build``                 section 二 and 三 as records under the rules of the statuses
