@@ -415,3 +415,16 @@ def test_the_trace_says_how_every_row_was_matched():
     text = "\n".join(format_trace(apply))
     assert "一、本年新收政府信息公开申请数量：label" in text and "相似度" in text
     assert parse_document(read_bytes(render(figures, "2021", "tabs").encode("utf-8"), "r.txt")).traces == []
+
+
+def test_a_grid_with_one_cell_per_row():
+    """A pipe table broken after every cell, as a converter makes a grid of it: one cell per row (and
+    rows of empty cells between groups) reads as one cell per line."""
+    cells = ["第二十条第（一）项", "", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "2", "0", "0",
+             "行政规范性文件", "0", "1", "7", "第二十条第（五）项", "", "信息内容", "本年处理决定数量", "行政许可", "85"]
+    rows = "".join(f"<tr><td>{c}</td></tr>" if c else "<tr><td></td><td></td><td></td></tr>" for c in cells)
+    page = (f"<html><body><p>{HEAD.strip()}</p><p>二、主动公开政府信息情况</p><table>{rows}</table>"
+            "<p>三、收到和处理政府信息公开申请情况</p></body></html>")
+    r = parse_document(read_bytes(page.encode("utf-8"), "r.html"), {"agency": "某某镇人民政府", "year": 2021})
+    assert cells_of(r, "active.rules.issued", "active.normative.repealed", "active.normative.in_force",
+                    "active.license.decisions") == [("number", 2), ("number", 1), ("number", 7), ("number", 85)]

@@ -4,6 +4,7 @@
   every cell.  Then an empty line separates nothing (the labels separate the rows) and a line
   holding only spaces is a cell printed empty.  Elsewhere (one cell per line, rows separated by an
   empty line) empty lines keep their meaning.
+* **Column grids.**  A grid whose rows hold one cell each is a list of cells, one per line.
 * **Labels in context.**  A row label with a long explanation in brackets reads like a sentence
   ("规范性文件（行政机关制定发布的决定、公告…一般情况下属于规范性文件）"); when figures follow it, it is
   the row's label, not narrative.
@@ -76,7 +77,34 @@ def labels_in_context(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _single(ln: Line) -> bool:
+    return sum(1 for t in ln.toks if t.kind != "blank") <= 1
+
+
+def column_grids(lines: list[Line]) -> list[Line]:
+    """A grid whose every row holds one cell at most (a pipe table broken after every cell: "规章 |",
+    "2 |") is one cell per line: each row becomes a cell line (its cell, or an empty cell)."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].kind == "grid":
+            j += 1
+        run = lines[i:j]
+        if run and all(_single(ln) for ln in run) and sum(_has_value(ln) for ln in run) >= 2:
+            for ln in run:
+                tok = next((t for t in ln.toks if t.kind != "blank"), None) or \
+                    Tok("", "blank", True, line=ln.line, page=ln.page)
+                out.append(Line("cell", ln.text, [tok], ln.line, ln.page, ln.original))
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def prepare(lines: list[Line]) -> list[Line]:
+    lines = column_grids(lines)
     lines = labels_in_context(lines)
     if spaced(lines):
         lines = unspace(lines)
