@@ -131,6 +131,8 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
             if not obs.cut:
                 notes.append(f"“{row.label}”一行只印出标签、没有任何单元格（空白或丢失无法区分，标记为 uncertain）")
             continue
+        if obs.cut:
+            obs = uncut(obs)  # empty cells at the very end of a cut-off row were not seen: padding or spacing
         hyps, how = fit(obs, len(keys), settings)
         rt.fit = how
         if how == "exact":
@@ -181,6 +183,14 @@ def _solve_pending(table, version, rows, pending, fixed, cells, notes, row_trace
             for k in keys:
                 cells[k] = CellRecord(k, None, None, "uncertain", *obs.location, obs.text)
             notes.append(f"“{row.label}”一行印出的数字个数与表头不符，无法可靠对位，该行未存数字（标记为 uncertain）")
+
+
+def uncut(row: ObservedRow) -> ObservedRow:
+    """A cut-off row without the empty cells it ends in."""
+    cells = list(row.cells)
+    while cells and cells[-1].kind == "blank":
+        cells.pop()
+    return ObservedRow(row.label, cells, row.layout, row.lines, row.last_label, row.cut, row.apart)
 
 
 def mark_cut(observed: list[ObservedRow], lines: list[Line]) -> None:
