@@ -6,6 +6,7 @@ from __future__ import annotations
 from store.parse.lines import Line, fold
 from store.parse.table.labels import NUMBERED, ROW_NUMBER, Labels, join_label
 from store.parse.table.rows import ObservedRow
+from store.parse.table.settings import SETTINGS
 
 
 def _segment_gap(prev: str, gap: list[str], head: list[str] | None, labels: Labels, anchor: int,
@@ -54,12 +55,13 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
     between rows printed one per line are shared out between the row above and the row below (see
     :func:`_segment_gap`).
     """
-    s_tail = labels.settings.label_tail if labels else 80
+    settings = labels.settings if labels else SETTINGS
+    s_tail = settings.label_tail
     complete = labels.complete if labels else None
     header = labels.header if labels else None
     best = labels.best if labels else None
     starts = labels.starts if labels else None
-    anchor_bar = labels.settings.anchor_bar if labels else 80
+    anchor_bar = settings.anchor_bar
     rows: list[ObservedRow] = []
     pending: list[str] = []  # label texts not yet given to a row
     pending_lines: list[Line] = []

@@ -74,7 +74,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off)."""
     labels = Labels(table, version, settings)
     rows = labels.rows
-    observed = assemble_rows(prepare(lines), labels)
+    observed = assemble_rows(prepare(lines, settings), labels)
     if at_end and observed:
         mark_cut(observed, lines)
     pairs = align(observed, labels)

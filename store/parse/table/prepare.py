@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from store.parse.lines import Line, Tok
+from store.parse.table.settings import SETTINGS, TableSettings
 
 
 def _content(ln: Line) -> bool:
@@ -23,7 +24,7 @@ def _has_value(ln: Line) -> bool:
     return _content(ln) and any(t.kind == "value" for t in ln.toks)
 
 
-def spaced(lines: list[Line]) -> bool:
+def spaced(lines: list[Line], settings: TableSettings = SETTINGS) -> bool:
     """Whether an empty line follows every cell: a figure or a cell holding only spaces is never on
     the line right after another cell, only ever with empty lines between (a label may wrap onto
     the next line: "本年新" / "制作数量")."""
@@ -44,7 +45,7 @@ def spaced(lines: list[Line]) -> bool:
             else:
                 adjacent += 1
         prev, gap = ln, False
-    return apart >= 4 and adjacent * 10 < apart
+    return apart >= settings.spaced_min_apart and adjacent < apart * settings.spaced_max_adjacent
 
 
 def _space_only(ln: Line) -> bool:
@@ -103,9 +104,9 @@ def column_grids(lines: list[Line]) -> list[Line]:
     return out
 
 
-def prepare(lines: list[Line]) -> list[Line]:
+def prepare(lines: list[Line], settings: TableSettings = SETTINGS) -> list[Line]:
     lines = column_grids(lines)
     lines = labels_in_context(lines)
-    if spaced(lines):
+    if spaced(lines, settings):
         lines = unspace(lines)
     return lines

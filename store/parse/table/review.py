@@ -59,7 +59,7 @@ def pick_run(runs):
 def parse_review_table(lines: list[Line], at_end: bool = False, settings: TableSettings = SETTINGS) -> TableResult:
     """``at_end``: the document ends inside this table's lines (an excerpt cut off): a header with no
     figures under it is then not a table printed empty."""
-    lines = prepare(lines)
+    lines = prepare(lines, settings)
     runs = figure_runs(lines)
     cells: dict[str, CellRecord] = {}
     notes: list[str] = []

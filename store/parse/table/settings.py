@@ -42,6 +42,10 @@ class TableSettings:
     label_tail: int = 80
     #: a share of template rows whose labels must be printed for a table with no figures to count as found
     labels_printed_share: float = 0.6
+    #: one cell per line with an empty line after every cell: at least this many cells apart …
+    spaced_min_apart: int = 4
+    #: … and at most this share of them on adjacent lines
+    spaced_max_adjacent: float = 0.1
 
 
 SETTINGS = TableSettings()
