@@ -74,7 +74,8 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off)."""
     labels = Labels(table, version, settings)
     rows = labels.rows
-    observed = assemble_rows(prepare(lines, settings), labels)
+    layout: list[str] = []
+    observed = assemble_rows(prepare(lines, settings, layout), labels)
     if at_end and observed:
         mark_cut(observed, lines)
     pairs = align(observed, labels)
@@ -87,7 +88,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
 
     observed, notes = regroup(observed, pairs, labels, verify)
     doubtful = ambiguous(pairs, rows, observed, labels)
-    trace = TableTrace(table.id, table.title, *_span(lines), printed_trace(observed))
+    trace = TableTrace(table.id, table.title, *_span(lines), printed_trace(observed), layout=layout, cut=at_end)
     cells: dict[str, CellRecord] = {}
     for j in doubtful:
         if j in pairs:

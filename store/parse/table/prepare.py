@@ -104,9 +104,17 @@ def column_grids(lines: list[Line]) -> list[Line]:
     return out
 
 
-def prepare(lines: list[Line], settings: TableSettings = SETTINGS) -> list[Line]:
-    lines = column_grids(lines)
-    lines = labels_in_context(lines)
+def prepare(lines: list[Line], settings: TableSettings = SETTINGS, decisions: list[str] | None = None) -> list[Line]:
+    """The steps above, in order; what they decided is appended to ``decisions`` (for the trace)."""
+    said = decisions if decisions is not None else []
+    out = column_grids(lines)
+    if out != lines:
+        said.append("每行只有一格的表格按“每格一行”读")
+    lines, out = out, labels_in_context(out)
+    if out != lines:
+        said.append(f"{sum(a is not b for a, b in zip(lines, out))} 行像正文的文字后面紧跟数字，按行标签读")
+    lines = out
     if spaced(lines, settings):
         lines = unspace(lines)
+        said.append("每格一行、格后空一行：空行不分行，只含空格的行是空单元格")
     return lines

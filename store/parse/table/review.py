@@ -59,12 +59,13 @@ def pick_run(runs):
 def parse_review_table(lines: list[Line], at_end: bool = False, settings: TableSettings = SETTINGS) -> TableResult:
     """``at_end``: the document ends inside this table's lines (an excerpt cut off): a header with no
     figures under it is then not a table printed empty."""
-    lines = prepare(lines, settings)
+    layout: list[str] = []
+    lines = prepare(lines, settings, layout)
     runs = figure_runs(lines)
     cells: dict[str, CellRecord] = {}
     notes: list[str] = []
     run = pick_run(runs)
-    trace = TableTrace(REVIEW.id, REVIEW.title)
+    trace = TableTrace(REVIEW.id, REVIEW.title, layout=layout, cut=at_end)
     nums = [ln.line for ln in lines if ln.line is not None]
     if nums:
         trace.first_line, trace.last_line = min(nums), max(nums)

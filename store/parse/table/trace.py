@@ -45,6 +45,8 @@ class TableTrace:
     printed: list[PrintedRowTrace] = field(default_factory=list)
     rows: list[RowTrace] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    layout: list[str] = field(default_factory=list)  # what the preparing step decided about the layout
+    cut: bool = False  # the document ends inside this table
 
 
 def _where(line: int | None, page: int | None) -> str:
@@ -58,7 +60,11 @@ def format_trace(trace: TableTrace) -> list[str]:
     span = ""
     if trace.first_line is not None:
         span = f"（第{trace.first_line}–{trace.last_line}行）"
-    out = [f"【{trace.title}】{span}", "  印出的行："]
+    out = [f"【{trace.title}】{span}"]
+    out += [f"  版式：{x}" for x in trace.layout]
+    if trace.cut:
+        out.append("  文件在此表中截断：其后的行未印出（missing）")
+    out.append("  印出的行：")
     if not trace.printed:
         out.append("    （无）")
     for p in trace.printed:
