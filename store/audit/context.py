@@ -42,6 +42,7 @@ class Context:
         self.spans = spans
         self.meta = report.meta
         self.year = report.meta.year
+        self.memo: dict = {}  # what one rule works out and another reads (the statistics period)
 
     # ------------------------------------------------------------------ what the report is
     @property

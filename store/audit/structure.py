@@ -228,18 +228,18 @@ def table_rows(ctx: Context):
         rows = table.rows_for(ctx.version)
         printed = [any((c := ctx.report.cells.get(k)) is not None and c.row_text for k in _row_keys(table, r))
                    for r in rows]
-        if not any(printed):
-            continue
-        last = max(j for j, p in enumerate(printed) if p)
+        last = max((j for j, p in enumerate(printed) if p), default=-1)
         after = ctx.complete or NUMERALS.index(table.section) < NUMERALS.index(ctx.last_section or "一")
         labels = _table_labels(ctx, table)
         absent, unread = [], []
         for j, r in enumerate(rows):
             if printed[j] or not all(ctx.report.cells[k].status == "blank" for k in _row_keys(table, r)):
                 continue
-            if any(x in labels for x in _leaves(r)):
-                unread.append(r)
-            elif j < last or after:
+            shown = [labels[x] for x in _leaves(r) if x in labels]
+            if shown:
+                if any(re.search(r"\d", rest) for rest in shown):
+                    unread.append(r)  # printed with figures that we did not read (a row printed empty is right)
+            elif j < last or (after and last >= 0):
                 absent.append(r)
         span = ctx.found.get(table.section)
         at = ctx.at(span.start) if span else None
@@ -266,17 +266,23 @@ def _leaves(row) -> list[str]:
 _NUMBERING = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、]?")
 
 
-def _table_labels(ctx: Context, table) -> set[str]:
+def _table_labels(ctx: Context, table) -> dict[str, str]:
     """The cells printed in a table's section (the whole text when the section was not found), folded and
-    without their numbering."""
+    without their numbering, each with what is printed after it (the rest of its line; the next lines
+    when a layout prints one cell per line)."""
     span = ctx.found.get(table.section)
-    idx = range(span.start, span.end) if span else range(len(ctx.lines))
-    out = set()
-    for i in idx:
-        for piece in re.split(r"[\t|｜]| {2,}", ctx.texts[i]):
-            piece = _NUMBERING.sub("", normalise_label(piece))
-            if piece:
-                out.add(piece)
+    idx = list(range(span.start, span.end) if span else range(len(ctx.lines)))
+    out: dict[str, str] = {}
+    for n, i in enumerate(idx):
+        pieces = re.split(r"[\t|｜]| {2,}", ctx.texts[i])
+        for k, piece in enumerate(pieces):
+            label = _NUMBERING.sub("", normalise_label(piece))
+            if not label:
+                continue
+            rest = "".join(pieces[k + 1:])
+            if not rest.strip(" |"):
+                rest = "".join(ctx.texts[j] for j in idx[n + 1:n + 4] if not re.search(r"[\u4e00-\u9fff]", ctx.texts[j]))
+            out[label] = out.get(label, "") + rest
     return out
 
 
@@ -347,7 +353,38 @@ _PERIOD = re.compile(r"(?:" + PERIOD_WORDS + r")")
 _DATE_LOOSE = re.compile(r"^(?P<y>(?:19|20)\d{2})?(?P<junk>\d*?)年?(?P<m>\d{1,2})月?(?P<d>\d{1,2})日$")
 _DATE_STRICT = re.compile(r"^(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日$")
 _RANGE = re.compile(r"(?P<a>[\d年月日\s]{3,16}日)\s*(?:起\s*)?(?:至|到|—|-|–|~|－|——)\s*(?P<b>[\d年月日\s]{3,16}日)")
-_SINGLE = re.compile(r"(?:截至|截止|截止到|至)\s*(?P<b>[\d年月日\s]{3,16}日)")
+_SINGLE = re.compile(r"(?:截至|截止|截止到|至|为)\s*(?P<b>[\d年月日\s]{3,16}日)")
+
+
+@dataclass
+class Period:
+    index: int  # the line
+    start: int  # the dates' span in the line's text
+    end: int
+    printed: str
+    dates: list  # (printed date, date or None)
+
+
+def statistics_period(ctx: Context) -> Period | None:
+    """The statistics period the report states ("本报告中所列数据的统计期限自…起至…止"), the first one."""
+    if "period" in ctx.memo:
+        return ctx.memo["period"]
+    found = None
+    for i, text in enumerate(ctx.texts):
+        for m in _PERIOD.finditer(text):
+            tail = text[m.end():m.end() + 50]
+            r = _RANGE.search(tail) or _SINGLE.search(tail)
+            if not r or r.start() > 12:
+                continue
+            dates = [(r.group(g), _loose(r.group(g), ctx.year)) for g in ("a", "b")
+                     if g in r.groupdict() and r.group(g)]
+            first = r.start("a") if "a" in r.groupdict() and r.group("a") else r.start("b")
+            found = Period(i, m.end() + first, m.end() + r.end(), tail[first:r.end()].strip(), dates)
+            break
+        if found:
+            break
+    ctx.memo["period"] = found
+    return found
 
 
 def period(ctx: Context):
@@ -355,31 +392,19 @@ def period(ctx: Context):
     the report's year, and its dates are written in full."""
     if ctx.year is None:
         return
-    stated = False
-    for i, text in enumerate(ctx.texts):
-        for m in _PERIOD.finditer(text):
-            tail = text[m.end():m.end() + 50]
-            r = _RANGE.search(tail) or _SINGLE.search(tail)
-            if not r or r.start() > 12:
-                continue
-            stated = True
-            start = m.end() + r.start()
-            printed = tail[r.start():r.end()].strip()
-            where = ctx.at(i, start, m.end() + r.end())
-            dates = [(g, _loose(r.group(g), ctx.year)) for g in ("a", "b") if g in r.groupdict() and r.group(g)]
-            malformed = any(d is None or not _DATE_STRICT.match(re.sub(r"\s+", "", r.group(g)))
-                            for g, d in dates)
-            parsed = [d for _, d in dates if d]
-            first, last = (parsed[0], parsed[-1]) if len(parsed) == 2 else (None, parsed[-1] if parsed else None)
-            wrong = (first is not None and first != date(ctx.year, 1, 1)) or \
-                    (last is not None and last != date(ctx.year, 12, 31))
-            if wrong:
-                yield ctx.finding("period_mismatch", where, printed=printed, year=ctx.year)
-            if malformed:
-                yield ctx.finding("period_malformed", where, printed=printed)
-            return
-    if not stated and ctx.complete:
-        yield ctx.finding("period_missing")
+    p = statistics_period(ctx)
+    if p is None:
+        if ctx.complete:
+            yield ctx.finding("period_missing")
+        return
+    where = ctx.at(p.index, p.start, p.end)
+    malformed = any(d is None or not _DATE_STRICT.match(re.sub(r"\s+", "", printed)) for printed, d in p.dates)
+    parsed = [d for _, d in p.dates if d]
+    first, last = (parsed[0], parsed[-1]) if len(parsed) == 2 else (None, parsed[-1] if parsed else None)
+    if (first is not None and first != date(ctx.year, 1, 1)) or (last is not None and last != date(ctx.year, 12, 31)):
+        yield ctx.finding("period_mismatch", where, printed=p.printed, year=ctx.year)
+    if malformed:
+        yield ctx.finding("period_malformed", where, printed=p.printed)
 
 
 def _loose(text: str, year: int) -> date | None:

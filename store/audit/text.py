@@ -208,6 +208,25 @@ def years(ctx: Context):
                                   year=y0, what=what, printed=text[m.start():m.end()].strip())
 
 
+_BAD_DATE = re.compile(r"(?<![\d年月.])(?:(?:19|20)\d{2}(?=\d{1,2}月)\d{1,2}月\d{1,2}日|\d{3,8}日)")
+
+
+def dates(ctx: Context):
+    """date_malformed: a date whose 年 or 月 is lost (截至1231日, 20201月1日) outside the statistics period
+    (that one is period_malformed)."""
+    from store.audit.structure import statistics_period
+
+    p = statistics_period(ctx)
+    for i, text in enumerate(ctx.texts):
+        if ctx.lines[i].kind == "grid":
+            continue
+        for m in _BAD_DATE.finditer(text):
+            if p is not None and p.index == i and m.start() < p.end + 2 and m.end() > p.start - 2:
+                continue
+            k = max(0, m.start() - 2)
+            yield ctx.finding("date_malformed", ctx.at(i, m.start(), m.end()), printed=text[k:m.end()].strip())
+
+
 # ---------------------------------------------------------------------------- document numbers
 
 _DOC_NUMBER = re.compile(r"国办?公开?办?[函涵]\s*(?P<open>[〔(（\[【﹝])\s*(?P<digits>\d{4,})\s*(?P<close>[〕)）\]】﹞])?"
@@ -322,9 +341,10 @@ def section_six(ctx: Context):
     span = ctx.found.get("六")
     if span is None or ctx.expected_version < FEE_STATEMENT_FROM or not ctx.complete:
         return
-    body = "".join(ctx.texts[i] for i in ctx.section_lines("六"))
+    lines = [i for i in ctx.section_lines("六") if ctx.texts[i].strip()]
+    body = "".join(ctx.texts[i] for i in lines)
     if not re.search(FEE_STATEMENT, body):
-        yield ctx.finding("section6_fee_missing", ctx.at(span.start))
+        yield ctx.finding("section6_fee_missing", ctx.at(lines[0] if lines else span.start))
 
 
 # ---------------------------------------------------------------------------- contact details, title
@@ -392,5 +412,5 @@ def title(ctx: Context):
         yield ctx.finding("title_nonstandard", ctx.at(index), printed=printed, why="，".join(whys))
 
 
-RULES = (template_word_typos, duplicated_words, years, doc_numbers, agency_names, other_agency, other_province,
+RULES = (template_word_typos, duplicated_words, years, dates, doc_numbers, agency_names, other_agency, other_province,
          section_five, section_six, contacts, title)

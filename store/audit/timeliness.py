@@ -12,6 +12,9 @@ from store.template.audit_rules import DEADLINE_DAY, DEADLINE_MONTH
 _DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
                    r"|[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2})(?!\d))")
 _PUBLISHED = re.compile(r"(?:发布|发文|公开|成文|印发)?(?:时间|日期)\s*[:：]")
+_ISSUED = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*印发"
+                     r"(?P<m2>)?(?P<d2>)?")
+TAIL_CHARS = 80  # the signature block of a copy run into one line
 TAIL_LINES = 8  # the signature block: the last lines of the report
 HEAD_LINES = 12  # the page header: publication time
 
@@ -33,6 +36,11 @@ def printed_dates(ctx: Context):
             continue
         for m in _DATE.finditer(text):
             yield i, m, "印发日期" if "印发" in text else "落款日期"
+    last = ctx.last_text_index
+    if ctx.complete and last >= 0 and len(ctx.texts[last]) > 40:  # a copy run into one line: its last words
+        text = ctx.texts[last]
+        for m in _ISSUED.finditer(text, max(0, len(text) - TAIL_CHARS)):
+            yield last, m, "印发日期"
     head = [i for i, t in enumerate(ctx.texts) if t.strip()][:HEAD_LINES]
     for i in head:
         text = ctx.texts[i]

@@ -86,6 +86,7 @@ RULES: tuple[Rule, ...] = (
          "{year}年度报告中，{what}写作“{printed}”"),
     Rule("template_word_typo", "text", "warning", "模板固定用语",
          "“{printed}”应为“{word}”{more}"),
+    Rule("date_malformed", "text", "warning", "日期书写", "日期书写有误：“{printed}”"),
     Rule("doc_number_malformed", "text", "warning", "文号书写", "文号书写有误：“{printed}”（应为“{expected}”）"),
     Rule("agency_name_variant", "text", "warning", "机关名称一致",
          "机关名称写作“{printed}”，与报告标题中的“{agency}”不一致"),
@@ -197,7 +198,8 @@ FEE_STATEMENT_FROM = "2021"  # template version from which it is asked for
 # ---------------------------------------------------------------------------- statistics period
 
 #: Words that introduce the statistics period ("本报告中所列数据的统计期限自…起至…止").
-PERIOD_WORDS = r"统计(?:期限|期|时限|时间段?|日期|时段)|统计数据的?(?:期限|时间|从)|数据统计(?:期限|时限|时间)?|书记时间段"
+PERIOD_WORDS = (r"统计(?:期限|期|时限|时间段?|日期|时段)|统计数据的?(?:期限|时间|从)|数据统计(?:期限|时限|时间)?|书记时间段"
+                r"|数据截[止至]日期")
 
 # ---------------------------------------------------------------------------- text
 
