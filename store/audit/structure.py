@@ -37,8 +37,8 @@ def headings(ctx: Context) -> list[Heading]:
     for i, ln in enumerate(ctx.lines):
         if ln.kind not in ("cell", "narrative", "row", "grid") or not ln.toks:
             continue
-        text = fold(ln.text)
-        if len(text) > 42 or "\t" in ln.text.strip():
+        text = ctx.texts[i]
+        if len(fold(text)) > 42 or "\t" in ln.text.strip():
             continue
         m = _HEADING.match(text)
         if m:
