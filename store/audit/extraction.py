@@ -3,8 +3,10 @@ read, a copy cut off part-way, a copy made by a spam mirror or a character conve
 
 from __future__ import annotations
 
+import re
+
 from store.audit.context import NUMERALS, Context
-from store.template import TABLES, cell_spec
+from store.template import TABLES, cell_spec, normalise_label
 from store.template.audit_rules import RULES_BY_ID, SPAM_WORDS
 
 # The parser's own notes (reader, table_layout, no_tables, table_missing) are findings of this kind.
@@ -18,7 +20,23 @@ def parser_notes(ctx: Context):
             continue
         rule = RULES_BY_ID[p.rule]
         p.severity, p.scope = rule.severity, rule.scope
+        if p.line is None and p.page is None:
+            at = _row_named(ctx, p.message)
+            if at is not None:
+                p.section, p.page, p.line, p.evidence = at.section, at.page, at.line, at.evidence
         yield p
+
+
+def _row_named(ctx: Context, message: str):
+    """The printed row a parser note names (“（七）总计”一行……)."""
+    m = re.match(r"^“(.+?)”一行", message)
+    if not m:
+        return None
+    label = normalise_label(m.group(1))
+    for i, ln in enumerate(ctx.lines):
+        if ln.kind != "narrative" and label and label in normalise_label(ctx.texts[i]):
+            return ctx.at(i)
+    return None
 
 
 def cells_unread(ctx: Context):
