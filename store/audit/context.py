@@ -105,7 +105,7 @@ class Context:
     @cached_property
     def complete(self) -> bool:
         """Whether the text we hold is the whole report (not a web-page excerpt cut off part-way)."""
-        return "六" in self.found or "六" in self.inline_headings or self.signed
+        return "六" in self.found or self.signed or "六" in self.inline_headings
 
     @cached_property
     def converted(self) -> str | None:

@@ -12,9 +12,11 @@ from functools import lru_cache
 from store.audit.context import NUMERALS, Context
 from store.parse.lines import fold
 from store.parse.sections import section_score
-from store.template import ACTIVE, APPLY, SECTIONS, TABLES, normalise_label, version_marks
+from store.template import ACTIVE, APPLY, SECTIONS, TABLES, version_marks
+from store.template import normalise_label as _normalise_label
 from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
 
+normalise_label = lru_cache(maxsize=65536)(_normalise_label)
 _HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十])\s*(?P<sep>[、.．,，:：]|\s)\s*(?P<title>\S.*?)\s*$")
 _TITLE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:的)?")
 HEADING_BAR = 72  # the title similarity a numbered line needs to be taken for a section heading
@@ -33,7 +35,9 @@ class Heading:
 def headings(ctx: Context) -> list[Heading]:
     """Every line that reads as one of the six section headings, in document order, whatever its
     numeral and place (the parser's sections only take them in order)."""
-    out = []
+    if "headings" in ctx.memo:
+        return ctx.memo["headings"]
+    out = ctx.memo["headings"] = []
     for i, ln in enumerate(ctx.lines):
         if ln.kind not in ("cell", "narrative", "row", "grid") or not ln.toks:
             continue
@@ -251,16 +255,22 @@ def table_rows(ctx: Context):
                               section=table.section, rows="”“".join(r.label for r in unread), count=len(unread))
 
 
-def _leaves(row) -> list[str]:
+@lru_cache(maxsize=None)
+def _column_words() -> frozenset[str]:
+    return frozenset(normalise_label(c.label) for t in TABLES for r in t.rows for c in r.columns)
+
+
+@lru_cache(maxsize=None)
+def _leaves(row) -> tuple[str, ...]:
     """The labels a printed row may carry, without numbering; never a word that also heads a column
     (总计, 其他)."""
-    columns = {normalise_label(c.label) for t in TABLES for r in t.rows for c in r.columns}
+    columns = _column_words()
     out = []
     for x in (row.label, *row.variants):
         x = _NUMBERING.sub("", normalise_label(x))
         if len(x) >= 2 and x not in columns:
             out.append(x)
-    return out
+    return tuple(out)
 
 
 _NUMBERING = re.compile(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）.．、]?")

@@ -27,23 +27,24 @@ def _cjk(ch: str) -> bool:
 
 # ---------------------------------------------------------------------------- near misses
 
-def near_misses(text: str, word: str, max_dist: int, allowed):
+def near_misses(text: str, word: str, max_dist: int, allowed, indels: bool = True):
     """Yield ``(start, end, editops)`` of every substring of ``text`` within ``max_dist`` edits of ``word``
     (but not ``word`` itself) whose edits ``allowed(word, cand, ops)`` accepts.  By the pigeonhole
     principle one of ``max_dist + 1`` pieces of ``word`` survives intact: only windows around them are
-    compared."""
+    compared (``indels=False``: only windows of the word's own length, in its own place)."""
     n = len(word)
-    exact = [m.start() for m in re.finditer(re.escape(word), text)]
+    shift = max_dist if indels else 0
+    exact = list(_find_all(text, word))
     k = max_dist + 1
     bounds = [round(j * n / k) for j in range(k + 1)]
     found: dict[int, tuple] = {}
     for j in range(k):
         piece, offset = word[bounds[j]:bounds[j + 1]], bounds[j]
-        for m in re.finditer(re.escape(piece), text) if piece else ():
-            base = m.start() - offset
+        for at in _find_all(text, piece) if piece else ():
+            base = at - offset
             best = None
-            for start in range(max(0, base - max_dist), base + max_dist + 1):
-                for end in range(start + n - max_dist, min(len(text), start + n + max_dist) + 1):
+            for start in range(max(0, base - shift), base + shift + 1):
+                for end in range(start + n - shift, min(len(text), start + n + shift) + 1):
                     if any(e < end and start < e + n for e in exact):
                         continue
                     cand = text[start:end]
@@ -63,6 +64,13 @@ def near_misses(text: str, word: str, max_dist: int, allowed):
         if not any(s < end and start < e for s, e in taken):
             taken.append((start, end))
             yield start, end, ops
+
+
+def _find_all(text: str, piece: str):
+    k = text.find(piece)
+    while k >= 0:
+        yield k
+        k = text.find(piece, k + 1)
 
 
 @lru_cache(maxsize=None)
@@ -93,7 +101,8 @@ def _typo_edits(word: str, cand: str, ops) -> bool:
 
 def is_typo_of(printed: str, word: str) -> bool:
     """Whether ``printed`` is ``word`` with one slip of the kind :func:`template_word_typos` reports."""
-    return any(start == 0 and end == len(printed) for start, end, _ in near_misses(printed, word, 1, _typo_edits))
+    return any(start == 0 and end == len(printed)
+               for start, end, _ in near_misses(printed, word, 1, _typo_edits, len(word) >= INSERT_DELETE_MIN))
 
 
 @lru_cache(maxsize=1)
@@ -122,17 +131,28 @@ def _covered(text: str, start: int, end: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _word_halves() -> dict[str, tuple[str, ...]]:
+    """Each half of each fixed word and the words it is half of: a line without either half of a word
+    cannot hold a one-character slip of it."""
+    halves: dict[str, list[str]] = {}
+    for w in TEMPLATE_WORDS:
+        for piece in (w[:len(w) // 2], w[len(w) // 2:]):
+            halves.setdefault(piece, []).append(w)
+    return {k: tuple(v) for k, v in halves.items()}
+
+
 def template_word_typos(ctx: Context):
     """template_word_typo: a fixed word of the template printed one character off (钩稽关系, 行政法复议,
     不子公开)."""
     if ctx.converted:
         return
     seen: dict[tuple[str, str], list] = {}
+    halves = _word_halves()
     for i, text in enumerate(ctx.texts):
-        for word in TEMPLATE_WORDS:
-            if not any(piece in text for piece in (word[:len(word) // 2], word[len(word) // 2:])):
-                continue
-            for start, end, _ in near_misses(text, word, 1, _typo_edits):
+        words = {w for piece, ws in halves.items() if piece in text for w in ws}
+        for word in sorted(words, key=TEMPLATE_WORDS.index):
+            for start, end, _ in near_misses(text, word, 1, _typo_edits, len(word) >= INSERT_DELETE_MIN):
                 if not _covered(text, start, end):
                     seen.setdefault((text[start:end], word), []).append((i, start, end))
     for (printed, word), hits in seen.items():
