@@ -7,6 +7,7 @@ printed row lost, and :func:`check_report` reports every one that fails.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.records import ParsedReport, Problem
 from store.template import (APPLICANT_COLUMNS, APPLICANT_PARTS, APPLY, NARRATIVE_FIGURES, RESULT_PARTS,
@@ -102,13 +103,17 @@ def narrative_figures(text: str, figures=NARRATIVE_FIGURES):
 
 def narrative_matches(text: str, figures=NARRATIVE_FIGURES):
     """Yield ``(key, figure, match)`` for every phrase of ``text`` that restates a table figure."""
+    for key, pattern in _compiled(figures):
+        for m in pattern.finditer(text):
+            n = m.groupdict().get("n")
+            yield key, (int(n) if n is not None else 0), m
+
+
+@lru_cache(maxsize=8)
+def _compiled(figures) -> tuple:
     import re
 
-    for fig in figures:
-        for pattern in fig.patterns:
-            for m in re.finditer(pattern, text):
-                n = m.groupdict().get("n")
-                yield fig.key, (int(n) if n is not None else 0), m
+    return tuple((fig.key, re.compile(p)) for fig in figures for p in fig.patterns)
 
 
 def check_narrative(report: ParsedReport) -> list[Problem]:

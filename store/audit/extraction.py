@@ -65,12 +65,13 @@ def truncated(ctx: Context):
 
 def spam(ctx: Context):
     """copy_spam: words a gambling-spam mirror injected."""
+    whole = "\n".join(ctx.texts)
     for word in SPAM_WORDS:
-        for i, text in enumerate(ctx.texts):
-            k = text.find(word)
-            if k >= 0:
-                yield ctx.finding("copy_spam", ctx.at(i, k, k + len(word)), printed=word)
-                break
+        k = whole.find(word)
+        if k >= 0:
+            i = whole.count("\n", 0, k)
+            start = k - (whole.rfind("\n", 0, k) + 1)
+            yield ctx.finding("copy_spam", ctx.at(i, start, start + len(word)), printed=word)
 
 
 def converted(ctx: Context):

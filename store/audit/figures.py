@@ -29,13 +29,16 @@ def identities(ctx: Context):
         yield f
 
 
+_MAY_RESTATE = re.compile(r"\d|未|没有|无")  # a sentence that restates a figure names one or says there was none
+
+
 def narrative(ctx: Context):
     """narrative_matches_table: a figure the narrative states differs from the table's."""
     seen = set()
     for i, ln in enumerate(ctx.lines):
-        if ln.kind == "grid":
-            continue
         text = ctx.texts[i]
+        if ln.kind == "grid" or not _MAY_RESTATE.search(text):
+            continue
         for key, figure, m in narrative_matches(text, NARRATIVE_FIGURES + AUDIT_NARRATIVE_FIGURES):
             if cell_spec(key, ctx.version) is None and key != "suit.all.total":
                 continue

@@ -53,12 +53,18 @@ def headings(ctx: Context) -> list[Heading]:
             if best >= HEADING_BAR:
                 out.append(Heading(i, number, m.group("num"), m.group("sep"), title))
             continue
-        if len(text) <= 30:
+        if 4 <= len(text) <= 30 and not re.search(r"\d", text) and set(text) & _TITLE_CHARS():
             scores = [(section_score(text, n), n) for n in NUMERALS]
             best, number = max(scores)
             if best >= BARE_HEADING_BAR:
                 out.append(Heading(i, number, "", "", text))
     return out
+
+
+@lru_cache(maxsize=1)
+def _TITLE_CHARS() -> frozenset[str]:  # noqa: N802 - a constant worked out once
+    """Characters of the sections' titles that a heading printed without its numeral must share."""
+    return frozenset("".join(normalise_label(t) for s in SECTIONS for t in (s.title, *s.variants))) - set("的和及情况")
 
 
 def _standard(number: str) -> str:
@@ -72,7 +78,7 @@ def sections_present(ctx: Context):
         return
     hs = headings(ctx)
     seen = {h.number for h in hs} | set(ctx.found)
-    inline = ctx.inline_headings
+    inline = ctx.inline_headings if len(seen) < len(NUMERALS) else {}
     if not seen and not inline:
         if ctx.complete:
             yield ctx.finding("structure_unread")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 
 from store.audit.context import Context
@@ -75,7 +74,7 @@ def _find_all(text: str, piece: str):
 
 @lru_cache(maxsize=None)
 def _confusable(a: str, b: str) -> bool:
-    return lazy_pinyin(a) == lazy_pinyin(b) or any({a, b} == set(p) for p in CONFUSABLE_PAIRS)
+    return any({a, b} == set(p) for p in CONFUSABLE_PAIRS)
 
 
 def _typo_edits(word: str, cand: str, ops) -> bool:
@@ -152,6 +151,10 @@ def template_word_typos(ctx: Context):
     for i, text in enumerate(ctx.texts):
         words = {w for piece, ws in halves.items() if piece in text for w in ws}
         for word in sorted(words, key=TEMPLATE_WORDS.index):
+            if word in text:  # printed right: is a half left anywhere else on the line?
+                probe = text.replace(word, "\0")
+                if word[:len(word) // 2] not in probe and word[len(word) // 2:] not in probe:
+                    continue
             for start, end, _ in near_misses(text, word, 1, _typo_edits, len(word) >= INSERT_DELETE_MIN):
                 if not _covered(text, start, end):
                     seen.setdefault((text[start:end], word), []).append((i, start, end))
@@ -278,7 +281,11 @@ def agency_names(ctx: Context):
         return
     dist = 2 if len(name) >= 10 else 1
     seen = set()
+    pieces = [name[round(j * len(name) / (dist + 1)):round((j + 1) * len(name) / (dist + 1))] for j in range(dist + 1)]
     for i, text in enumerate(ctx.texts):
+        probe = text.replace(name, "\0")
+        if not any(piece in probe for piece in pieces):
+            continue
         for start, end, ops in near_misses(text, name, dist, _name_edits):
             printed = text[start:end]
             if printed not in seen:

@@ -138,11 +138,12 @@ DEADLINE_BASIS = "《中华人民共和国政府信息公开条例》第五十�
 TEMPLATE_BASIS = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 
 #: The template's fixed words: a printed word one character away from one of them is a typo (钩稽关系,
-#: 不子公开).  A character put in the place of another must sound the same (钩/勾, 涵/函) or look the same
-#: (``CONFUSABLE_PAIRS``: 子/予) — any other character makes another word (不断公开, 主要公开).  Only the long
-#: phrases (at least ``INSERT_DELETE_MIN`` characters: section titles, row labels) are also matched with a
-#: character added or dropped (行政法复议 in the section 四 title, 存在的主要问题及改情况), and never a
-#: function character (主动公开政府信息的情况 is a wording, not a typo).
+#: 不子公开).  A character put in the place of another must be one it is mistaken for — a homophone the
+#: input method offers (钩/勾, 涵/函, 与/予) or a look-alike (子/予): ``CONFUSABLE_PAIRS`` — any other
+#: character makes another word (不断公开, 主要公开).  Only the long phrases (at least
+#: ``INSERT_DELETE_MIN`` characters: section titles, row labels) are also matched with a character added
+#: or dropped (行政法复议 in the section 四 title, 存在的主要问题及改情况), and never a function character
+#: (主动公开政府信息的情况 is a wording, not a typo).
 TEMPLATE_WORDS: tuple[str, ...] = (
     "勾稽关系", "不予公开", "予以公开", "部分公开", "不予处理", "无法提供", "行政复议", "行政诉讼",
     "依申请公开", "主动公开", "信息处理费", "上年结转", "结转下年度继续办理",
@@ -155,10 +156,16 @@ TEMPLATE_WORDS: tuple[str, ...] = (
 )
 INSERT_DELETE_MIN = 9
 FUNCTION_CHARS = "的之度和及与了等"
-CONFUSABLE_PAIRS: tuple[str, ...] = ("予子", "予矛", "子孑", "己已", "己巳", "已巳", "未末", "侯候", "拨拔", "贷货",
-                                     "戍戌", "戊戌", "析折", "今令", "土士", "千干", "日曰", "人入", "问间", "免兔",
-                                     "历厉", "复夏", "议仪", "诉拆", "讼松", "勾句", "稽嵇", "函凾", "处外", "决诀",
-                                     "理埋", "费贵", "转传", "办为", "报服", "况兄")
+CONFUSABLE_PAIRS: tuple[str, ...] = (
+    # homophones an input method offers
+    "勾钩", "函涵", "予与", "予于", "予语", "议意", "议义", "议异", "复覆", "复付", "费废", "诉述", "诉素", "讼送",
+    "讼颂", "稽积", "稽机", "理里", "理礼", "政正", "政证", "府付", "府腐", "公功", "公工", "申伸", "请情", "请清",
+    "结节", "结截", "转专", "报保", "报抱", "制治", "制质", "掌长", "握卧", "况矿", "诉肃", "情清", "况旷",
+    # look-alikes
+    "予子", "予矛", "子孑", "己已", "己巳", "已巳", "未末", "侯候", "拨拔", "贷货", "戍戌", "戊戌", "析折", "今令",
+    "土士", "千干", "日曰", "人入", "问间", "免兔", "历厉", "复夏", "议仪", "诉拆", "讼松", "勾句", "稽嵇",
+    "处外", "决诀", "理埋", "费贵", "转传", "办为", "况兄",
+)
 #: Printed words one character from a fixed word that are right where they stand.
 TEMPLATE_WORD_LOOKALIKES: tuple[str, ...] = ("不再处理",)
 
