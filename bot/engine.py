@@ -348,9 +348,7 @@ class Answerer:
         keys = {c["key"] for c in fig.cells} if fig else set()
         related = [p for p in problems if keys & set(p["keys"])]
         out = [present.touching(p) for p in related]
-        other = present.others([p for p in problems if p not in related])
-        if other:
-            out.append(other)
+        out += present.others([p for p in problems if p not in related])
         if fig is not None and fig.status == "inferred":
             out.append("该行印出的数字少了一格，此数为按勾稽关系推定")
         if fig is not None and fig.approx:

@@ -159,9 +159,14 @@ def touching(f: dict) -> str:
     return f"{lead}：{f['message']}" + (f"（{loc}）" if loc else "")
 
 
-def others(findings: list[dict]) -> str | None:
-    """One line on the report's errors that do not concern the figure asked about."""
+def others(findings: list[dict]) -> list[str]:
+    """What an answer adds about the report's findings that do not concern its figure: the report's own
+    errors, and an error of our reading (tables not read: the figure could not be checked against them)."""
+    out = []
     errors = [f for f in findings if f["severity"] == "error" and (f.get("scope") or "report") == "report"]
-    if not errors:
-        return None
-    return f"该报告另有{len(errors)}处错误（如：{errors[0]['message']}）"
+    if errors:
+        out.append(f"该报告另有{len(errors)}处错误（如：{errors[0]['message']}）")
+    ours = [f for f in findings if f["severity"] == "error" and (f.get("scope") or "report") != "report"]
+    if ours:
+        out.append(f"读取提示：{ours[0]['message']}（未能与表格核对）")
+    return out
