@@ -17,7 +17,7 @@ from store.parse.lines import Line
 from store.parse.sections import SectionSpan, is_subheading
 from store.records import ParsedReport, Problem
 from store.template import SECTIONS, normalise_label, version_for_year
-from store.template.audit_rules import PINYIN_ANNOTATION, RULES_BY_ID, TRADITIONAL_CHARS, TRADITIONAL_MIN
+from store.template.audit_rules import PINYIN_ANNOTATION, RULES_BY_ID
 
 NUMERALS = "一二三四五六"
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
@@ -110,8 +110,10 @@ class Context:
     @cached_property
     def converted(self) -> str | None:
         """What converter made this copy ("繁体字" or "拼音注音"), None for a plain copy."""
-        text = "".join(self.texts)
-        if sum(text.count(c) for c in TRADITIONAL_CHARS) >= TRADITIONAL_MIN:
+        from store.parse.script import matching
+
+        text = "\n".join(self.texts)
+        if matching(text).traditional:
             return "繁体字"
         if len(re.findall(PINYIN_ANNOTATION, text)) >= 3:
             return "拼音注音"

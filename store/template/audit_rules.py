@@ -263,9 +263,5 @@ BREAKDOWN_OPENERS = ("其中", "包括", "分别为", "具体为", "含")
 #: Parts that add up to less than this share of the total are taken for a partial list ("其中……等").
 BREAKDOWN_MIN_SHARE = 0.8
 
-#: Characters only a traditional-character copy has (a simplified report run through a converter):
-#: the copy's characters are not the agency's.
-TRADITIONAL_CHARS = "開報資訊務處關規會發國門們與當員為經過產據選組織議還體實華東車長區縣廳護應該"
-TRADITIONAL_MIN = 8
 #: Pinyin a converter put after characters ("新榮區(qū)").
 PINYIN_ANNOTATION = r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]"
