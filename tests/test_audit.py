@@ -144,6 +144,10 @@ def test_template_version_and_basis_and_outline():
     f = only(audit(t), "template_version")[0]
     assert "2021年度报告使用了2019年版表格" in f.message and "国办公开办函〔2021〕30号" in f.message
     assert f.evidence and ("本年新制作" in f.evidence or "上一年项目数量" in f.evidence)
+    hinted = audit(t, hints={"year": 2021, "template": "2021"})  # what the page prints, whatever a manifest says
+    assert only(hinted, "template_version")
+    narrative_only = text().replace(PREFACE, PREFACE + "政府集中采购和其他对外管理服务事项均按要求公开。")
+    assert not [x for x in audit(narrative_only) if x.rule == "template_version"]  # words in a sentence tell nothing
     t = text().replace(PREFACE, PREFACE + "依据国办公开办函〔2019〕60号编制。")
     f = only(audit(t), "template_basis")[0]
     assert f.severity == "note" and f.line == line_of(t, "〔2019〕60号")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from store.audit.context import NUMERALS, Context
 from store.parse.lines import fold
 from store.parse.sections import section_score
-from store.template import ACTIVE, APPLY, SECTIONS, TABLES, version_marks
+from store.template import ACTIVE, APPLY, SECTIONS, TABLES, VERSIONS, version_marks
 from store.template import normalise_label as _normalise_label
 from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
 
@@ -310,17 +310,32 @@ def _row_keys(table, row) -> list[str]:
 
 def template_version(ctx: Context):
     """template_version: the printed tables follow the template of the report's year."""
-    if ctx.year is None or ctx.version == ctx.expected_version:
+    printed = printed_version(ctx)
+    if ctx.year is None or printed is None or printed == ctx.expected_version:
         return
-    marks = version_marks(ctx.version)
+    marks = version_marks(printed)
     for i, ln in enumerate(ctx.lines):
-        t = normalise_label(ln.text)
+        t = _normalise_label(ln.text) if ln.kind != "narrative" else ""
         hit = next((m for m in marks if m in t), None)
         if hit:
-            yield ctx.finding("template_version", ctx.at(i), year=ctx.year, printed=ctx.version,
-                              printed_basis=TEMPLATE_BASIS[ctx.version], expected=ctx.expected_version,
+            yield ctx.finding("template_version", ctx.at(i), year=ctx.year, printed=printed,
+                              printed_basis=TEMPLATE_BASIS[printed], expected=ctx.expected_version,
                               expected_basis=TEMPLATE_BASIS[ctx.expected_version])
             return
+
+
+VERSION_MARKS_MIN = 2  # labels of one version's table, printed outside sentences, that tell the version
+
+
+def printed_version(ctx: Context) -> str | None:
+    """The template version the printed tables follow, from the labels only one version has (本年新制作数量,
+    上一年项目数量 for 2019; 本年制发件数, 逾期不补正 for 2021); None when the text does not tell (whatever
+    a manifest says)."""
+    folded = _normalise_label("\n".join(t for t, ln in zip(ctx.texts, ctx.lines) if ln.kind != "narrative"))
+    scores = {v: sum(m in folded for m in version_marks(v)) for v in VERSIONS}
+    best = max(scores.values())
+    winners = [v for v, n in scores.items() if n == best]
+    return winners[0] if best >= VERSION_MARKS_MIN and len(winners) == 1 else None
 
 
 _BASIS = re.compile(r"国办公开办函\s*[〔(（\[【]\s*(?P<y>20\d{2})\s*[〕)）\]】]\s*(?P<n>\d+)")
