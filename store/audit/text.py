@@ -176,8 +176,8 @@ def duplicated_words(ctx: Context):
     for i, text in enumerate(ctx.texts):
         for m in _DOUBLE.finditer(text):
             unit = m.group(1)
-            if m.group(0) in DUPLICATE_OK or unit in DUPLICATE_OK:
-                continue
+            if m.group(0) in DUPLICATE_OK or unit in DUPLICATE_OK or (len(unit) == 2 and unit[0] == "一"):
+                continue  # 一个一个, 一项一项: said twice on purpose
             head, tail = text[:m.start() + len(unit)], text[m.start() + len(unit):]
             if any(head.endswith(a) and tail.startswith(b) for a, b in SHARED_CHARACTER_WORDS):
                 continue  # 人民政府|政府信息公开: two words that share their characters
@@ -215,8 +215,8 @@ def years(ctx: Context):
                 continue  # the year does not open the sentence: a date, a document title, a comparison
             c_end = _CLAUSE.search(text, m.end())
             sentence = text[m.end():c_end.start() if c_end else len(text)]
-            if any(w in sentence[:40] for w in YEAR_COMPARISON_WORDS):
-                continue
+            if any(w in sentence[:40] for w in YEAR_COMPARISON_WORDS) or f"{y0}年" in sentence:
+                continue  # a comparison, or last year beside this one
             planning = i in plans or bool(_PLANS.search(text[:clause_start]))
             what = None
             if y == y0 - 1 and _STATS.search(sentence) and not planning:
@@ -231,7 +231,8 @@ def years(ctx: Context):
                                   year=y0, what=what, printed=text[m.start():m.end()].strip())
 
 
-_BAD_DATE = re.compile(r"(?<![\d年月.])(?:(?:19|20)\d{2}(?=\d{1,2}月)\d{1,2}月\d{1,2}日|\d{3,8}日)")
+_BAD_DATE = re.compile(r"(?<![\d年月.])(?:(?:19|20)\d{2}(?=\d{1,2}月)\d{1,2}月\d{1,2}日"
+                       r"|(?:19|20)\d{2}\d{2,4}日|(?<=[截止至于自从到])\d{3,4}日)(?!内|以内|之内)")
 
 
 def dates(ctx: Context):
@@ -246,8 +247,17 @@ def dates(ctx: Context):
         for m in _BAD_DATE.finditer(text):
             if p is not None and p.index == i and m.start() < p.end + 2 and m.end() > p.start - 2:
                 continue
+            if not _a_date(m.group(0)):
+                continue
             k = max(0, m.start() - 2)
             yield ctx.finding("date_malformed", ctx.at(i, m.start(), m.end()), printed=text[k:m.end()].strip())
+
+
+def _a_date(printed: str) -> bool:
+    """Whether digits run together read as a month and day (1231日) or a year, month and day (20251231日)."""
+    digits = re.sub(r"\D", "", printed)
+    body = digits[4:] if len(digits) >= 6 else digits
+    return any(1 <= int(body[:k]) <= 12 and 1 <= int(body[k:]) <= 31 for k in (1, 2) if 0 < k < len(body))
 
 
 # ---------------------------------------------------------------------------- document numbers
@@ -294,13 +304,21 @@ def agency_names(ctx: Context):
 
 
 def _name_edits(word: str, cand: str, ops) -> bool:
-    """A slip in the agency's name: Chinese characters changed inside it, its first and last two kept
-    (a shorter name such as 区财政局 is another unit, not a slip)."""
+    """A slip in the agency's name: characters dropped inside it (平潭综合区, 国家税务局) or one put for a
+    character it is mistaken for (全/金); its first and last two kept.  Any other change names another
+    body (区民政局 beside 区财政局, a neighbouring 街道), not a slip."""
     if cand[:2] != word[:2] or cand[-2:] != word[-2:]:
         return False
     if all(op.tag == "delete" for op in ops) and "".join(word[op.src_pos] for op in ops) in NAME_OMISSIONS:
         return False
-    return all(_cjk(cand[op.dest_pos]) if op.tag != "delete" else _cjk(word[op.src_pos]) for op in ops)
+    for op in ops:
+        if op.tag == "insert":
+            return False
+        if op.tag == "delete" and not _cjk(word[op.src_pos]):
+            return False
+        if op.tag == "replace" and not _confusable(word[op.src_pos], cand[op.dest_pos]):
+            return False
+    return True
 
 
 _REPORT_OF = re.compile(r"(?:公布|发布|编制|现将|予以公开|印发)(?:了)?(?P<name>[\u4e00-\u9fff]{3,30}?)"
@@ -370,7 +388,7 @@ def section_six(ctx: Context):
         return
     lines = [i for i in ctx.section_lines("六") if ctx.texts[i].strip()]
     body = "".join(ctx.texts[i] for i in lines)
-    if not re.search(FEE_STATEMENT, body):
+    if not re.search(FEE_STATEMENT, "".join(ctx.texts)):  # stated elsewhere: said, if not where the form asks
         yield ctx.finding("section6_fee_missing", ctx.at(lines[0] if lines else span.start))
 
 

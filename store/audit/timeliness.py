@@ -32,8 +32,8 @@ def printed_dates(ctx: Context):
     tail = [i for i, t in enumerate(ctx.texts) if t.strip()][-TAIL_LINES:] if ctx.complete else []
     for i in tail:
         text = ctx.texts[i]
-        if len(text) > 40 or "星期" in text or "统计" in text:
-            continue
+        if len(text) > 40 or re.search(r"星期|统计|起|至|施行|截止|截至", text):
+            continue  # a page widget, a period or a rule's date: not the report's
         for m in _DATE.finditer(text):
             yield i, m, "印发日期" if "印发" in text else "落款日期"
     last = ctx.last_text_index

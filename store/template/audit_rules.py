@@ -164,7 +164,7 @@ CONFUSABLE_PAIRS: tuple[str, ...] = (
     # look-alikes
     "予子", "予矛", "子孑", "己已", "己巳", "已巳", "未末", "侯候", "拨拔", "贷货", "戍戌", "戊戌", "析折", "今令",
     "土士", "千干", "日曰", "人入", "问间", "免兔", "历厉", "复夏", "议仪", "诉拆", "讼松", "勾句", "稽嵇",
-    "处外", "决诀", "理埋", "费贵", "转传", "办为", "况兄",
+    "处外", "决诀", "理埋", "费贵", "转传", "办为", "况兄", "金全",
 )
 #: Printed words one character from a fixed word that are right where they stand.
 TEMPLATE_WORD_LOOKALIKES: tuple[str, ...] = ("不再处理",)
