@@ -382,12 +382,12 @@ def section_five(ctx: Context):
 
 
 def section_six(ctx: Context):
-    """section6_fee_missing: the 2021 template's section 六 states the 信息处理费 charged."""
+    """section6_fee_missing: the 2021 template's section 六 states the 信息处理费 charged (a report that says
+    it elsewhere has said it)."""
     span = ctx.found.get("六")
     if span is None or ctx.expected_version < FEE_STATEMENT_FROM or not ctx.complete:
         return
     lines = [i for i in ctx.section_lines("六") if ctx.texts[i].strip()]
-    body = "".join(ctx.texts[i] for i in lines)
     if not re.search(FEE_STATEMENT, "".join(ctx.texts)):  # stated elsewhere: said, if not where the form asks
         yield ctx.finding("section6_fee_missing", ctx.at(lines[0] if lines else span.start))
 
