@@ -120,7 +120,7 @@ async def test_question_and_answer(api, config, store):
     assert any(c.params.get("scope", {}).get("chat_id") == ADMIN and "reload" in str(c.params["commands"])
                for c in menus)
     # the question log: text, status, kind, time; nothing about who asked
-    rows = list(store.db.query("select * from tg_questions order by id"))
+    rows = list(store.db.query("select * from questions order by id"))
     assert [r["status"] for r in rows] == ["answered", "answered"]
     assert not any("user" in col or col == "chat_id" for col in rows[0])
 
@@ -172,7 +172,7 @@ async def test_ambiguous_agency_resolved_by_button(api, config, store, tmp_path)
         await api.idle()
         assert len(api.sent(USER)) == 2
         # one question, one log row, with the final outcome
-        rows = list(store.db.query("select question, status from tg_questions"))
+        rows = list(store.db.query("select question, status from questions"))
         assert rows == [{"question": "后湖街道2021年收到几件申请", "status": "answered"}]
         # commands ask too: /years and /report with an ambiguous name, completed by a tap
         for command, expected in (("/years 后湖街道", "2021"), ("/report 后湖街道 2021", "2676")):
@@ -203,7 +203,7 @@ async def test_not_found_offers_what_there_is(api, config, store):
         await api.wait_for(lambda: len(api.sent(USER)) >= 2, what="the answer after the tap")
         assert "3件" in html.unescape(api.sent(USER)[1].text)
     # the question stays "not found" in the log: the data or the wording is worth a look
-    rows = list(store.db.query("select status from tg_questions"))
+    rows = list(store.db.query("select status from questions"))
     assert rows == [{"status": "not_found"}]
 
 
@@ -444,7 +444,7 @@ async def test_digest_sent_once_not_after_restart_nothing_when_nothing_new(api, 
     async with running(config, store):
         api.private(USER, "/subscribe")
         (ok,) = await api.wait_sent(USER)
-        assert "已订阅" in ok.text and "09:00" in ok.text
+        assert "已订阅" in ok.text and "每天9点（北京时间）" in ok.text and "* *" not in ok.text
         api.private(OTHER, "/subscribe 江岸区")
         await api.wait_sent(OTHER)
         api.private(ADMIN, "/digest")
@@ -625,7 +625,7 @@ async def test_schedule_and_inbox_scan(api, config, store):
         api.private(USER, "后湖街道2022年收到几件申请")
         (answer,) = await api.wait_sent(USER)
         assert "3件" in html.unescape(answer.text)
-        assert digest.describe_schedule(sv) == "每个工作日 08:30（Asia/Shanghai）"
+        assert digest.describe_schedule(sv) == "每个工作日8点30分（北京时间）"
 
 
 async def test_digest_paced_between_chats(api, config, store, tmp_path):
