@@ -137,6 +137,7 @@ async def on_shutdown(app: Application) -> None:
         except Exception:
             log.debug("scheduler already stopped", exc_info=True)
         sv.scheduler = None
+    await handlers.drain_background()
     sv.write.close()
 
 
@@ -185,6 +186,7 @@ async def stop(app: Application) -> None:
         await app.updater.stop()
     if app.running:
         await app.stop()
+    await handlers.drain_background()
     await app.shutdown()  # saves the chats' context (persistence)
     await on_shutdown(app)  # as run_polling does: post_shutdown after shutdown
 

@@ -413,6 +413,7 @@ async def cmd_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("subscribe", cmd_subscribe))
-    app.add_handler(CommandHandler("unsubscribe", cmd_unsubscribe))
+    # they write: block=False, so a write waiting for the lock holds up no other chat
+    app.add_handler(CommandHandler("subscribe", cmd_subscribe, block=False))
+    app.add_handler(CommandHandler("unsubscribe", cmd_unsubscribe, block=False))
     app.add_handler(CommandHandler("subscriptions", cmd_subscriptions))

@@ -274,10 +274,39 @@ async def save_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not save the chats' context: %s", exc)
 
 
+_BACKGROUND: set[asyncio.Task] = set()
+
+
+def in_background(coro) -> asyncio.Task:
+    """Run ``coro`` without holding up the handler (updates are handled one at a time: a handler
+    waiting for the write lock would hold up every chat)."""
+    task = asyncio.get_running_loop().create_task(coro)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+    return task
+
+
+async def drain_background(timeout: float = 30) -> None:
+    """Wait for the background writes (at shutdown)."""
+    pending = [t for t in _BACKGROUND if not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+async def _log_and_remember(context: ContextTypes.DEFAULT_TYPE, sv: Services, question: str, answer: Answer,
+                            chat_type: str, ms: int, update_id: int | None, token: int | None) -> None:
+    log_id = await log_question(sv, question, answer, chat_type, ms, update_id)
+    if token is not None:
+        pending = context.chat_data.get("pending", {}).get(token)
+        if pending is not None and log_id is not None:
+            pending["log_id"] = log_id
+
+
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
                   forced: dict[str, Any] | None = None, started: float | None = None) -> None:
-    """Send an answer (with buttons when it is ambiguous), then log the question: the answer
-    never waits for the log, and goes out even when the log cannot be written."""
+    """Send an answer (with buttons when it is ambiguous); the question is logged in the
+    background: the answer never waits for the log, and goes out even when the log cannot be
+    written."""
     sv = services(context)
     forced = forced or {}
     ms = int((time.monotonic() - started) * 1000) if started else 0
@@ -291,12 +320,10 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
     try:
         await reply_html(update, context, answer.html(), markup)
     finally:
-        log_id = await log_question(sv, question, answer, update.effective_chat.type, ms, forced.get("log_id"))
-        if token is not None:
-            pending = context.chat_data.get("pending", {}).get(token)
-            if pending is not None and log_id is not None:
-                pending["log_id"] = log_id
-            await save_chats(context)
+        in_background(_log_and_remember(context, sv, question, answer, update.effective_chat.type, ms,
+                                         forced.get("log_id"), token))
+        if token is not None:  # the choices offered must survive a crash
+            in_background(save_chats(context))
     if sv.setting("chat", "trend_charts", True) not in (False, "false", "0", 0):
         chart = trend_chart(answer)
         if chart:
@@ -644,7 +671,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("compare", cmd_compare))
     app.add_handler(CommandHandler("rank", cmd_rank))
     app.add_handler(CallbackQueryHandler(on_pick, pattern=r"^pick:"))
-    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER, block=False))
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text), group=1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text), group=1)
