@@ -34,6 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "webhook_secret": "",  # empty: a random secret is made at each start
         "max_upload_mb": 20,
         "max_retries": 3,  # retries of a request refused by flood control (429 RetryAfter)
+        "startup_retries": 3,  # retries to reach the Bot API at startup before serve stops with a clear message
         "local_mode": False,  # a self-hosted Bot API server started with --local
     },
     "digest": {

@@ -601,6 +601,7 @@ async def test_token_never_logged_even_at_debug_and_unreachable_api_said_plainly
     # a Bot API that cannot be reached: a plain message, not a silent retry for ever
     env["DISCLOSURE_BOT_TELEGRAM_BASE_URL"] = f"http://127.0.0.1:{free_port()}/bot"
     env["DISCLOSURE_BOT_LOG_LEVEL"] = "INFO"
+    env["DISCLOSURE_BOT_TELEGRAM_STARTUP_RETRIES"] = "0"
     done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path,
                                    env=env, capture_output=True, timeout=40)
     err = done.stderr.decode("utf-8", "replace")

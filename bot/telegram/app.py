@@ -53,7 +53,7 @@ ADMIN_COMMANDS = [
 ]
 #: What Telegram allows in a webhook secret token.
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-BOOTSTRAP_RETRIES = 5  # tries to reach the Bot API at startup before giving up with a clear message
+BOOTSTRAP_RETRIES = 3  # default of telegram.startup_retries
 
 
 def build_application(config: dict, store, answerer: Any = None) -> Application:
@@ -117,6 +117,11 @@ async def on_startup(app: Application) -> None:
                 log.info("could not set the admin command menu for one admin: %s", exc)
     except TelegramError:
         log.exception("set_my_commands failed; the command menu may be out of date")
+    try:  # ingest runs a kill left unfinished (the bot's own, or the command line's)
+        if await sv.write(lambda store, chats: store.close_interrupted_runs()):
+            log.info("closed ingest runs left unfinished by a kill")
+    except Exception as exc:
+        log.warning("could not close unfinished ingest runs: %s", exc)
     if sv.scheduler is None:
         try:
             digest.start_scheduler(app)
@@ -193,6 +198,12 @@ async def stop(app: Application) -> None:
 
 # ---------------------------------------------------------------------- webhooks
 
+def startup_retries(config: dict) -> int:
+    """How often reaching the Bot API is retried at startup before ``serve`` gives up (never for ever)."""
+    value = config.get("telegram", {}).get("startup_retries", BOOTSTRAP_RETRIES)
+    return max(0, int(BOOTSTRAP_RETRIES if value in (None, "") else value))
+
+
 def webhook_secret(configured: str | None) -> str:
     """The secret Telegram must send with every update: the configured one, or a random one."""
     if configured:
@@ -212,7 +223,7 @@ def webhook_options(config: dict) -> dict[str, Any]:
     if not url:
         raise ValueError("webhook mode needs telegram.webhook_url (the public HTTPS URL)")
     return dict(listen=tg.get("webhook_listen") or "127.0.0.1", port=int(tg.get("webhook_port") or 8443),
-                url_path=urlsplit(url).path.lstrip("/"), webhook_url=url, bootstrap_retries=BOOTSTRAP_RETRIES,
+                url_path=urlsplit(url).path.lstrip("/"), webhook_url=url, bootstrap_retries=startup_retries(config),
                 secret_token=webhook_secret(tg.get("webhook_secret")), allowed_updates=ALLOWED_UPDATES)
 
 
@@ -300,7 +311,7 @@ def run(config: dict, store) -> None:
         start = lambda: app.run_webhook(**options)  # noqa: E731
     else:
         start = lambda: app.run_polling(allowed_updates=ALLOWED_UPDATES,  # noqa: E731
-                                        bootstrap_retries=BOOTSTRAP_RETRIES)
+                                        bootstrap_retries=startup_retries(config))
     try:
         start()
     except InvalidToken:
