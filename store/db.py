@@ -373,10 +373,7 @@ class Store:
             return row_id
         finally:
             if wait is not None:
-                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout() * 1000)}")
-
-    def _busy_timeout(self) -> float:
-        return self._busy
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy * 1000)}")
 
     def question_counts(self) -> dict[str, int]:
         row = next(self.db.query(

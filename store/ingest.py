@@ -259,19 +259,30 @@ def _parse_job(args: tuple[str, bytes, dict | None, str]) -> tuple[str, ParsedRe
 
 # ---------------------------------------------------------------------- worker processes
 
-def _watch_parent(parent: int) -> None:
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _watch_parent(parent: int, adopted_from: int) -> None:
     import time
 
     while True:
         time.sleep(1.0)
-        if os.getppid() != parent:  # the parent died: we were adopted
+        if os.getppid() != adopted_from or _gone(parent):  # orphaned: re-parented, or the ingest is gone
             os._exit(1)
 
 
 def _worker_init(parent: int) -> None:
     """In each worker: exit when the process that started the pool dies (killed, crashed), so
-    no orphan goes on parsing."""
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    no orphan goes on parsing.  (Whatever the start method: the worker's parent at start may be
+    the ingest itself, or a fork server.)"""
+    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True, name="parent-watch").start()
 
 
 class _Pool:

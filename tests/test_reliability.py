@@ -439,6 +439,24 @@ def test_ask_answers_while_another_connection_holds_the_write_lock(tmp_path, sam
     store.close()
 
 
+def test_console_chat_and_ask_stdin_questions_are_logged(tmp_path, samples_db, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCLOSURE_BOT_CONFIG", raising=False)
+    result = CliRunner().invoke(cli, ["--db", str(samples_db), "chat"], input="后湖街道2021年收到几件申请\n那2022年呢\nquit\n")
+    assert result.exit_code == 0 and "3件" in result.output
+    result = CliRunner().invoke(cli, ["--db", str(samples_db), "ask", "-"], input="天坛街道2020年收到几件申请\n")
+    assert result.exit_code == 0
+    store = Store(samples_db)
+    rows = [(r["question"], r["channel"]) for r in store.db.query("select question, channel from questions order by id")]
+    assert rows == [("后湖街道2021年收到几件申请", "chat"), ("那2022年呢", "chat"), ("天坛街道2020年收到几件申请", "cli")]
+    assert store.question_counts()["asked"] == 3
+    store.close()
+
+
 async def test_bot_answers_while_the_database_is_locked_and_when_logging_fails(api, config, samples_db):
     store = Store(samples_db)
     writer = sqlite3.connect(samples_db, isolation_level=None)
@@ -474,6 +492,49 @@ async def test_bot_answers_while_the_database_is_locked_and_when_logging_fails(a
     finally:
         writer.close()
         store.close()
+
+
+def test_ingest_commits_per_file_readers_see_progress(tmp_path, samples_dir):
+    """Each file is committed on its own: another connection sees the first report stored while
+    the batch is still going, and is never blocked from reading."""
+    db = tmp_path / "p.db"
+    store = Store(db)
+    seen = []
+
+    def progress(result):
+        reader = sqlite3.connect(db, timeout=0.1)
+        try:
+            seen.append(reader.execute("select count(*) from reports").fetchone()[0])
+        finally:
+            reader.close()
+
+    ingest(store, [samples_dir], progress=progress)
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_schema_migrations_run_once_and_bring_old_databases_up_to_date(tmp_path):
+    from store.migrations import MIGRATIONS, pending
+
+    db = tmp_path / "old.db"
+    store = Store(db)
+    # as the code before migrations left a database: no record of steps, the old question table
+    store.db["_sqlite_migrations"].drop()
+    store.db["questions"].drop()
+    store.db.execute("alter table ingest_runs drop column status")
+    store.db["tg_questions"].create({"id": int, "at": str, "question": str, "status": str, "kind": str,
+                                     "chat_type": str, "ms": int}, pk="id")
+    store.db["tg_questions"].insert({"at": "2024-01-01", "question": "东湖街道呢", "status": "not_found",
+                                     "kind": "cell", "chat_type": "private", "ms": 3})
+    store.close()
+    store = Store(db)
+    assert not pending(store.db)
+    assert [m.name for m in MIGRATIONS.applied(store.db)][:3] == ["m001_reports", "m002_ingest_run_owner",
+                                                                   "m003_chats_and_questions"]
+    assert "tg_questions" not in store.db.table_names()
+    assert store.unanswered()[0]["question"] == "东湖街道呢" and store.unanswered()[0]["channel"] == "telegram"
+    assert "status" in store.db["ingest_runs"].columns_dict
+    assert store.ensure_schema() == []  # nothing left to run: opening again writes nothing
+    store.close()
 
 
 def test_like_wildcards_escaped():

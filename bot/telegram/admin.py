@@ -117,6 +117,10 @@ REASONS_ZH = (
 )
 
 
+#: Reasons a file was skipped that say nothing against the file (it stays in the inbox).
+TRANSIENT = ("could not store", "could not look it up")
+
+
 def reason_zh(message: str) -> str:
     """A skipped file's reason: a Chinese sentence first, the technical reason after it."""
     lowered = (message or "").lower()
@@ -272,7 +276,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             when = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%m-%d %H:%M")
         except (TypeError, ValueError):
             when = str(r["at"])[:16]
-        where = "（命令行）" if r.get("channel") == "cli" else ""
+        where = "（命令行）" if r.get("channel") in ("cli", "chat") else ""
         lines.append(f"• {esc(when)} [{esc(r['status'])}] {esc(r['question'][:200])}{where}")
     await reply_html(update, context, "\n".join(lines))
 
@@ -343,7 +347,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     result = summary.files[0]
     note = ""
-    if result.outcome == "skipped" and dest.exists():  # junk does not stay in the inbox
+    transient = result.message.startswith(TRANSIENT)  # the database, not the file: the next scan retries
+    if result.outcome == "skipped" and not transient and dest.exists():  # junk does not stay in the inbox
         try:
             moved = quarantine(dest, quarantine_dir(sv), result.message)
             note = f"\n文件已移到隔离文件夹（{esc(moved.name)}），不会再被读取；/stats 可查看。"
