@@ -747,3 +747,24 @@ def test_digest_says_a_figure_could_not_be_read(samples_db):
                           [rep["id"], "apply.new.total"])
     assert "收到申请 报告未填写" in report_summary(store, rep)
     store.close()
+
+
+def test_digest_schedule_in_words():
+    from bot.telegram.digest import describe_schedule
+
+    class Settings:
+        def __init__(self, cron, tz="Asia/Shanghai"):
+            self.values = {"cron": cron, "timezone": tz}
+
+        def setting(self, section, name, default=None):
+            return self.values.get(name, default)
+
+    cases = {"0 9 * * *": "每天9点（北京时间）", "30 8 * * 1-5": "每个工作日8点30分（北京时间）",
+             "0 9 * * mon-fri": "每个工作日9点（北京时间）", "0 9 * * 1": "每周一9点（北京时间）",
+             "0 9 * * 1,3,5": "每周一、三、五9点（北京时间）", "0 10 * * 6,0": "每个周末10点（北京时间）",
+             "0 9 1 * *": "每月1日9点（北京时间）"}
+    for cron, words in cases.items():
+        assert describe_schedule(Settings(cron)) == words
+    odd = describe_schedule(Settings("*/30 * * * *"))
+    assert odd.startswith("按设定的时间（下一次：") and "*" not in odd
+    assert describe_schedule(Settings("0 9 * * *", "Europe/Berlin")) == "每天9点（Europe/Berlin时间）"

@@ -114,8 +114,13 @@ def _weekdays_zh(field: str) -> str | None:
     field = field.lower()
     if field in ("*", "?"):
         return "每天"
+    names = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+    days: set[int] = set()
     try:
-        days = [("sun", "mon", "tue", "wed", "thu", "fri", "sat").index(d) for d in _crontab_weekdays(field).split(",")]
+        for part in _crontab_weekdays(field).split(","):
+            a, _, b = part.partition("-")
+            first, last = names.index(a[:3]), names.index((b or a)[:3])
+            days.update(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
     except (ValueError, IndexError):
         return None
     days = sorted({d or 7 for d in days})  # 1 = Monday … 7 = Sunday

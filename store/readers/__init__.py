@@ -22,9 +22,9 @@ from store.document import Document, ReadError
 #: this many bytes for any one XML part (what python-docx parses into memory).
 DOCX_MAX_MEMBERS = 2_000
 DOCX_MAX_UNPACKED = 200 * 1024 * 1024
-DOCX_MAX_XML_PART = 40 * 1024 * 1024
+DOCX_MAX_XML_PART = 20 * 1024 * 1024
 #: An HTML page: at most this many bytes, and elements nested at most this deep.
-HTML_MAX_BYTES = 40 * 1024 * 1024
+HTML_MAX_BYTES = 20 * 1024 * 1024
 HTML_MAX_DEPTH = 200
 #: A PDF: at most this many pages (the longest annual reports have about a hundred).
 PDF_MAX_PAGES = 1_000
