@@ -81,16 +81,24 @@ class IngestSummary:
         return not self.files or any(f.outcome != "skipped" for f in self.files)
 
     def lines(self) -> list[str]:
+        """One line per file (names and messages with control characters shown as \\n, \\x1b …, so
+        no file name can forge a line)."""
         c = self.counts
         out = [f"added {c['added']}, replaced {c['replaced']}, unchanged {c['unchanged']}, skipped {c['skipped']}"]
         for f in self.files:
             if f.outcome == "skipped":
-                out.append(f"skipped {f.path}: {f.message}")
+                out.append(f"skipped {printable(f.path)}: {printable(f.message)}")
             elif f.outcome in ("added", "replaced"):
                 extra = f" ({f.problems} problems)" if f.problems else ""
-                note = f" — {f.message}" if f.message else ""
-                out.append(f"{f.outcome} {f.path}: {f.agency} {f.year}{extra}{note}")
+                note = f" — {printable(f.message)}" if f.message else ""
+                out.append(f"{f.outcome} {printable(f.path)}: {printable(f.agency)} {f.year}{extra}{note}")
         return out
+
+
+def printable(text) -> str:
+    """``text`` on one line: control characters escaped."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
 
 
 # ---------------------------------------------------------------------- finding files

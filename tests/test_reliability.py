@@ -608,6 +608,17 @@ def test_safe_filenames():
     assert safe_filename("...", "fallback.txt") == "fallback.txt"
 
 
+def test_hostile_file_names_cannot_forge_lines(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "x\nadded fake.txt: 假机关 2099.txt").write_text("不是报告", encoding="utf-8")
+    (d / "\x1b[2Jclear.txt").write_text("也不是", encoding="utf-8")
+    summary = ingest(Store(":memory:"), [d])
+    lines = summary.lines()
+    assert len(lines) == 3 and not any(ln.startswith("added fake") for ln in lines)
+    assert all("\x1b" not in ln for ln in lines) and any("\\x1b" in ln for ln in lines)
+
+
 async def test_long_upload_name_and_junk_quarantined(api, config, samples_db, tmp_path):
     store = Store(samples_db)
     long_name = ("江岸区人民政府后湖街道办事处二〇二二年度政府信息公开工作年度报告正式版本最终稿" * 3)[:115] + ".txt"

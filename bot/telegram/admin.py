@@ -33,7 +33,7 @@ from bot.telegram.handlers import esc, reply_html, services
 from bot.telegram.state import Services
 from store.db import Store
 from store.inbox import make_private_dir, quarantine, quarantined, safe_filename, save_upload, write_private
-from store.ingest import MANIFEST_NAMES, SUPERSEDED, FileResult, IngestSummary, expand_paths, ingest
+from store.ingest import MANIFEST_NAMES, SUPERSEDED, FileResult, IngestSummary, expand_paths, ingest, printable
 from store.readers import SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def reason_zh(message: str) -> str:
 
 
 def _name(path: str) -> str:
-    return esc(Path(path).name)
+    return esc(printable(Path(path).name))
 
 
 def describe_file(store: Store, f: FileResult) -> str:
