@@ -80,7 +80,8 @@ def store(tmp_path, sample_db):
 @pytest.fixture
 def config(api, tmp_path):
     cfg = copy.deepcopy(DEFAULTS)
-    cfg["store"].update(database=str(tmp_path / "t.db"), inbox=str(tmp_path / "inbox"))
+    cfg["store"].update(database=str(tmp_path / "t.db"), inbox=str(tmp_path / "inbox"),
+                        quarantine=str(tmp_path / "quarantine"))
     cfg["telegram"].update(token=TOKEN, base_url=api.base_url,  # base_file_url derived from it
                            admin_ids=[ADMIN], max_upload_mb=1)
     cfg["digest"].update(inbox_scan_minutes=0, pace_seconds=0)
@@ -387,7 +388,8 @@ async def test_admin_upload_ingested_and_non_admin_refused(api, config, store, t
         assert "不支持" in calls[2].text
         api.upload(ADMIN, ADMIN, "随便写的几句话，不是年度报告。".encode("utf-8"), "junk.txt")
         calls = await api.wait_sent(ADMIN, 4)
-        assert "跳过" in calls[3].text
+        assert "跳过" in calls[3].text and "没有认出这是一份年度报告" in calls[3].text
+        assert not (inbox / "junk.txt").exists() and (tmp_path / "quarantine" / "junk.txt").exists()
         api.private(ADMIN, "/stats")
         calls = await api.wait_sent(ADMIN, 5)
         stats = html.unescape(calls[4].text)
