@@ -113,6 +113,13 @@ def m003_chats_and_questions(db: Database) -> None:
         db["tg_questions"].drop()
 
 
+@MIGRATIONS()
+def m004_problem_evidence(db: Database) -> None:
+    """The audit's evidence on each finding (``store.audit``): whose it is (``scope``: report /
+    extraction) and where it is (section, page or line, the passage as printed)."""
+    _add_columns(db, "problems", {"scope": str, "section": str, "page": int, "line": int, "evidence": str})
+
+
 def pending(db: Database) -> list[str]:
     """The names of the steps this database has not run (reads only)."""
     return [m.name for m in MIGRATIONS.pending(db)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from store.checks import check_report
 from store.document import Document
 from store.parse import metadata, sections, tables
 from store.parse.lines import Line, document_lines, fold
@@ -82,7 +81,9 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
         problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
-    report.problems += check_report(report)
+    from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
+
+    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
     return report
 
 
