@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from store.checks import check_report
 from store.document import Document
 from store.parse import metadata, sections, table
 from store.parse.lines import Line, document_lines, fold, matching_lines
@@ -79,7 +78,9 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages, coverage,
                           traces if explain else [])
-    report.problems += check_report(report)
+    from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
+
+    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
     return report
 
 
@@ -109,7 +110,8 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
         if cov.partial:
             why = "，文件在表格中截断" if cov.cut else ""
             keys = [k for k, c in result.cells.items() if c.status in ("missing", "uncertain")]
-            problems.append(Problem("table_partial", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
+            # a note on the reading of the table (the audit's rule table_layout: 表格版式)
+            problems.append(Problem("table_layout", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
                                     keys, "warning"))
     return cells, coverage, traces, table_lines, problems
 
