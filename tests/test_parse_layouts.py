@@ -261,7 +261,8 @@ HEAD = "某某镇2020年政府信息公开工作年度报告\n\n一、总体情�
 
 
 def parse_text(body: str, year: int = 2020):
-    return parse_document(read_bytes((HEAD + body).encode("utf-8"), "r.txt"),
+    head = HEAD.replace("2020年", f"{year}年")
+    return parse_document(read_bytes((head + body).encode("utf-8"), "r.txt"),
                           {"agency": "某某镇人民政府", "year": year}, explain=True)
 
 
@@ -428,3 +429,20 @@ def test_a_grid_with_one_cell_per_row():
     r = parse_document(read_bytes(page.encode("utf-8"), "r.html"), {"agency": "某某镇人民政府", "year": 2021})
     assert cells_of(r, "active.rules.issued", "active.normative.repealed", "active.normative.in_force",
                     "active.license.decisions") == [("number", 2), ("number", 1), ("number", 7), ("number", 85)]
+
+
+def test_a_figure_the_document_ends_in_may_be_cut():
+    """An excerpt cut off inside a figure ("265" of "2650"): a figure with nothing after it, not even a
+    line break, is not stored, unless it is a 0 in a column of counts (a 0 is never the start of one)."""
+    head = "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t本年处理决定数量\n"
+    r = parse_text(head + "行政许可\t265", year=2021)
+    assert r.cells["active.license.decisions"].status == "missing"
+    r = parse_text(head + "行政许可\t265\n", year=2021)  # the line is whole
+    assert r.cells["active.license.decisions"].value == 265
+    r = parse_text("三、收到和处理政府信息公开申请情况\n" + "\n".join(APPLY_HEADER) +
+                   "\n一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3\n二、上年结转政府信息公开申请数量\t1\t0", year=2021)
+    assert cells_of(r, "apply.carried.natural", "apply.carried.business", "apply.carried.research") == \
+        [("number", 1), ("number", 0), ("missing", None)]
+    r = parse_text("三、收到和处理政府信息公开申请情况\n" + "\n".join(APPLY_HEADER) +
+                   "\n一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3\n二、上年结转政府信息公开申请数量\t0\t1", year=2021)
+    assert cells_of(r, "apply.carried.natural", "apply.carried.business") == [("number", 0), ("missing", None)]

@@ -61,7 +61,7 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
     spans = sections.find_sections(match)
     regions = _regions(match, spans)
     problems: list[Problem] = [Problem("reader", msg, [], "error") for msg in doc.problems]
-    cells, coverage, traces, table_lines, notes = _tables(match, regions, version)
+    cells, coverage, traces, table_lines, notes = _tables(match, regions, version, doc.format)
     problems += notes
     # every template cell is present, in template order
     ordered = {}
@@ -84,7 +84,7 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
     return report
 
 
-def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str):
+def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str, fmt: str = "text"):
     """The three standard tables: cells, coverage, traces, the lines they were read from, and problems."""
     cells: dict = {}
     coverage: list[TableCoverage] = []
@@ -92,6 +92,7 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
     table_lines: set[int] = set()
     problems: list[Problem] = []
     last = max((i for i, ln in enumerate(lines) if ln.kind != "empty"), default=-1)
+    open_end = bool(lines) and lines[-1].kind != "empty" and fmt == "text"  # not even a line break after it
     for t in TABLES:
         region = regions.get(t.id)
         region_lines = lines[region[0]:region[1]] if region else []
@@ -99,7 +100,7 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
         if t.id == "review":
             result = table.parse_review_table(region_lines, at_end=at_end)
         else:
-            result = table.parse_row_table(t, version, region_lines, at_end=at_end)
+            result = table.parse_row_table(t, version, region_lines, at_end=at_end, open_end=open_end)
         cells.update(result.cells)
         coverage.append(result.coverage)
         traces.append(result.trace)

@@ -12,3 +12,6 @@ SIGN_WORDS = {"增加": 1, "增": 1, "减少": -1, "减": -1}
 
 #: Characters printed as a minus sign.
 MINUS_SIGNS = ("-", "\u2212")
+
+#: Units of columns whose figures are whole numbers (counts): a "0" there is never the start of a longer figure.
+COUNT_UNITS = ("件", "项")

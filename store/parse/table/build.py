@@ -31,7 +31,8 @@ from store.parse.table.settings import SETTINGS, TableSettings
 from store.parse.table.solve import resolve, table_consistent
 from store.parse.table.trace import PrintedRowTrace, RowTrace, TableTrace
 from store.records import CellRecord, TableCoverage
-from store.template import Table, cell_key
+from store.template import Table, cell_key, cell_spec
+from store.template.cell_text import COUNT_UNITS
 
 
 @dataclass
@@ -70,8 +71,9 @@ def printed_trace(observed: list[ObservedRow]) -> list[PrintedRowTrace]:
 
 
 def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool = False,
-                    settings: TableSettings = SETTINGS) -> TableResult:
-    """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off)."""
+                    settings: TableSettings = SETTINGS, open_end: bool = False) -> TableResult:
+    """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off);
+    ``open_end``: with not even a line break after its last characters (its last figure may be cut)."""
     labels = Labels(table, version, settings)
     rows = labels.rows
     layout: list[str] = []
@@ -132,17 +134,23 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
             if not obs.cut:
                 notes.append(f"“{row.label}”一行只印出标签、没有任何单元格（空白或丢失无法区分，标记为 uncertain）")
             continue
+        open_last = False
         if obs.cut:
-            obs = uncut(obs)  # empty cells at the very end of a cut-off row were not seen: padding or spacing
+            obs, open_last = uncut(obs, open_end)
         hyps, how = fit(obs, len(keys), settings)
         rt.fit = how
         if how == "exact":
             for k, tok in zip(keys, hyps[0]):
                 cells[k] = record(k, tok, obs)
                 fixed[k] = cells[k].value if cells[k].status == "number" else None
+            if open_last and not whole_at_end(hyps[0][-1], keys[-1]):
+                cells[keys[-1]] = CellRecord(keys[-1], None, None, "missing", *obs.location, obs.text)
+                fixed[keys[-1]] = None
         elif obs.cut and how == "lost":
             rt.fit = "cut"
             shown = leading(obs, len(keys))
+            if open_last and shown and not whole_at_end(shown[-1], keys[len(shown) - 1]):
+                shown = shown[:-1]  # the document ends inside this figure, perhaps: "265" of "2650"
             for n, k in enumerate(keys):
                 cells[k] = record(k, shown[n], obs) if n < len(shown) else CellRecord(
                     k, None, None, "missing", *obs.location, obs.text)
@@ -186,12 +194,22 @@ def _solve_pending(table, version, rows, pending, fixed, cells, notes, row_trace
             notes.append(f"“{row.label}”一行印出的数字个数与表头不符，无法可靠对位，该行未存数字（标记为 uncertain）")
 
 
-def uncut(row: ObservedRow) -> ObservedRow:
-    """A cut-off row without the empty cells it ends in."""
+def uncut(row: ObservedRow, open_end: bool) -> tuple[ObservedRow, bool]:
+    """A cut-off row without the empty cells it ends in (not seen: padding or spacing), and whether its
+    last cell is the last thing in the document with not even a line break after it (``open_end``)."""
     cells = list(row.cells)
+    open_last = open_end and bool(cells) and cells[-1].kind == "value"
     while cells and cells[-1].kind == "blank":
         cells.pop()
-    return ObservedRow(row.label, cells, row.layout, row.lines, row.last_label, row.cut, row.apart)
+    return ObservedRow(row.label, cells, row.layout, row.lines, row.last_label, row.cut, row.apart), open_last
+
+
+def whole_at_end(tok: Tok, key: str) -> bool:
+    """Whether a figure the document ends in, with nothing after it, is certainly whole: a plain 0 in a
+    column of counts (any other figure or mark may be the start of a longer one: "265" of "2650", "-" of "-15")."""
+    spec = cell_spec(key)
+    return (tok.kind == "value" and not tok.na and fold(tok.text) == "0" and spec is not None
+            and spec.unit in COUNT_UNITS)
 
 
 def mark_cut(observed: list[ObservedRow], lines: list[Line]) -> None:
