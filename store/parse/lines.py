@@ -117,7 +117,8 @@ def is_narrative(text: str) -> bool:
 
 
 def split_cells(text: str) -> list[str]:
-    """Split a printed row into cells: tabs, runs of spaces, full-width spaces.
+    """Split a printed row into cells: tabs, runs of spaces, full-width spaces, pipes ("规章 | 0 | 0",
+    a pipe table left as text or broken after every cell: "规章 |").
 
     The last cell may end with numbers separated by single spaces
     ("行政事业性收费 0 0"); they are split off as cells of their own.
