@@ -274,7 +274,7 @@ class DaskExecutor(Executor):
 
     ``scheduler``: the scheduler's address (``tcp://host:8786``); or ``client``: a
     ``distributed.Client`` the caller owns (a test's ``LocalCluster``).  ``slots``: files in flight at
-    most (default: twice the cluster's worker threads, at least 4, looked at again every few seconds
+    most (default: four per worker thread, at least 8, as the local pool; looked at again every few seconds
     as workers come and go).  Files of ``scatter_bytes`` or more go straight to a worker.
 
     A task whose worker dies is given to another worker by Dask itself; one that was on a dying
@@ -303,7 +303,7 @@ class DaskExecutor(Executor):
         self.scatter_bytes = scatter_bytes
         self._token = uuid.uuid4().hex[:8]
         self._count = itertools.count()
-        self._slots_at = (0.0, 4)
+        self._slots_at = (0.0, 8)
         try:
             if check:
                 self.check_workers()
@@ -352,7 +352,7 @@ class DaskExecutor(Executor):
         at, n = self._slots_at
         if time.monotonic() - at > 5.0:
             try:
-                n = max(4, 2 * sum(self.client.nthreads().values()))
+                n = max(8, 4 * sum(self.client.nthreads().values()))
             except Exception:  # a brief hiccup: keep the last figure
                 pass
             self._slots_at = (time.monotonic(), n)

@@ -72,7 +72,12 @@ def test_dask_stores_what_the_local_pool_stores(tmp_path, client, monkeypatch):
 
     shipped: list[str] = []
     real_submit = client.submit
-    monkeypatch.setattr(client, "submit", lambda fn, *a, **k: shipped.append(Path(a[1]).name) or real_submit(fn, *a, **k))
+
+    def submit(fn, *args, **kw):  # the one way to the cluster: args are (parse, name, data, hints, sha)
+        shipped.append(Path(args[1]).name)
+        return real_submit(fn, *args, **kw)
+
+    monkeypatch.setattr(client, "submit", submit)
     progress: list[str] = []
     store = Store(tmp_path / "dask.db")
     with DaskExecutor(client=client) as ex:
