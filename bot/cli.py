@@ -89,7 +89,7 @@ def cli(ctx, config_file, db):
               help="With --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
                    "(default: $DASK_SCHEDULER_ADDRESS).")
 @click.option("--in-flight", type=click.IntRange(min=1), default=None, metavar="N",
-              help="With --executor dask: files on the cluster at most (default: four per worker thread).")
+              help="With --executor dask: files on the cluster at most (default: 8 per worker thread).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
 def ingest(ctx: Context, paths, workers, manifest, executor, scheduler, in_flight, quiet):

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 MAX_IN_FLIGHT_BYTES = 256 * 1024 * 1024  # file bytes handed on and not yet back (at least one file)
 SCATTER_BYTES = 1024 * 1024  # Dask: larger files go straight to a worker (scatter), not through the scheduler
+BATCH = 4  # Dask: small files per task (each task costs a round trip through the scheduler)
 WORKER_DIED = ("the worker process reading this file died (out of memory, or killed): "
                "the file was skipped, the rest of the batch went on")
 INSTALL_DASK = ("--executor dask needs Dask (dask.distributed), which is not installed: "
@@ -265,28 +266,50 @@ def code_fingerprint() -> str:
 
 
 def _run_job(fn, name, data, hints, sha):
-    """On a worker: the job put together again (``data`` may have come by ``scatter``)."""
-    return fn(Job(name, data, hints, sha))
+    """On a worker: one job, put together again (``data`` may have come by ``scatter``)."""
+    return _call(fn, Job(name, data, hints, sha))
+
+
+def _run_jobs(fn, jobs: list[tuple]) -> list:
+    """On a worker: a task of several small files, one result each."""
+    return [_call(fn, Job(*job)) for job in jobs]
+
+
+def _call(fn, job: Job):
+    try:
+        return fn(job)
+    except Exception as exc:  # fn's own failure costs its file only, never the others of its task
+        return Lost(f"could not parse: {type(exc).__name__}: {exc}")
+
+
+def _quietly(action) -> None:
+    """Releasing or cancelling a future: a client closed meanwhile has nothing left to release."""
+    try:
+        action()
+    except Exception as exc:
+        log.debug("%s: %s", getattr(action, "__name__", action), exc)
 
 
 class DaskExecutor(Executor):
     """Jobs run on a Dask cluster; results come back in the order they finish.
 
     ``scheduler``: the scheduler's address (``tcp://host:8786``); or ``client``: a
-    ``distributed.Client`` the caller owns (a test's ``LocalCluster``).  ``slots``: files in flight at
-    most (default: four per worker thread, at least 8, as the local pool; looked at again every few seconds
-    as workers come and go).  Files of ``scatter_bytes`` or more go straight to a worker.
+    ``distributed.Client`` the caller owns (a test's ``LocalCluster``).  A task parses up to ``batch``
+    files below ``scatter_bytes`` (one round trip through the scheduler for several files; each file's
+    result is its own); a larger file is a task alone, its bytes scattered straight to a worker.
+    ``slots``: files in flight at most (default: two tasks per worker thread, looked at again every
+    few seconds as workers come and go); and never much more than ``max_bytes`` of file bytes.
 
     A task whose worker dies is given to another worker by Dask itself; one that was on a dying
     worker more than ``distributed.scheduler.allowed-failures`` times comes back as
-    ``KilledWorker``: it is run again alone (nothing else of this batch in flight), and only when it
-    kills a worker alone is it lost.  While the cluster has no worker the batch waits, as Dask does.
+    ``KilledWorker``: each of its files is run again alone (nothing else of this batch in flight),
+    and only a file that kills a worker alone is lost.  While the cluster has no worker the batch waits, as Dask does.
     """
 
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, *, client=None, slots: int | None = None,
-                 max_bytes: int = MAX_IN_FLIGHT_BYTES, scatter_bytes: int = SCATTER_BYTES,
+                 batch: int = BATCH, max_bytes: int = MAX_IN_FLIGHT_BYTES, scatter_bytes: int = SCATTER_BYTES,
                  connect_timeout: float = 30.0, check: bool = True):
         self.distributed = import_distributed()
         self._own = client is None
@@ -299,11 +322,12 @@ class DaskExecutor(Executor):
                 raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         self.client = client
         self.fixed_slots = slots
+        self.batch = max(1, batch)
         self.max_bytes = max_bytes
         self.scatter_bytes = scatter_bytes
         self._token = uuid.uuid4().hex[:8]
         self._count = itertools.count()
-        self._slots_at = (0.0, 8)
+        self._slots_at = (0.0, 2 * self.batch)
         try:
             if check:
                 self.check_workers()
@@ -347,12 +371,13 @@ class DaskExecutor(Executor):
                         "start workers with --nthreads 1 --nworkers N instead")
 
     def slots(self) -> int:
+        """Files in flight at most: ``slots``, or two tasks of ``batch`` files per worker thread."""
         if self.fixed_slots:
             return self.fixed_slots
         at, n = self._slots_at
         if time.monotonic() - at > 5.0:
             try:
-                n = max(8, 4 * sum(self.client.nthreads().values()))
+                n = 2 * self.batch * max(1, sum(self.client.nthreads().values()))
             except Exception:  # a brief hiccup: keep the last figure
                 pass
             self._slots_at = (time.monotonic(), n)
@@ -360,64 +385,94 @@ class DaskExecutor(Executor):
 
     # -- the map
 
-    def _submit(self, fn, job: Job):
-        data = job.data
-        if len(data) >= self.scatter_bytes:
-            try:
-                data = self.client.scatter(data, hash=False)
-            except Exception as exc:  # no worker to take it yet: through the scheduler then
-                log.debug("scatter failed (%s): sending %s with its task", exc, job.name)
+    def _submit(self, fn, jobs: list[Job]):
+        """One task: a file of ``scatter_bytes`` or more alone, its bytes scattered straight to a
+        worker; or up to ``batch`` smaller files, their bytes in the task."""
         key = f"parse-{self._token}-{next(self._count)}"
-        return self.client.submit(_run_job, fn, job.name, data, job.hints, job.sha, key=key, pure=False), data
+        try:
+            if len(jobs) == 1 and len(jobs[0].data) >= self.scatter_bytes:
+                job = jobs[0]
+                try:
+                    data = self.client.scatter(job.data, hash=False)
+                except Exception as exc:  # no worker to take it yet: through the scheduler then
+                    log.debug("scatter failed (%s): sending %s with its task", exc, job.name)
+                    data = job.data
+                return self.client.submit(_run_job, fn, job.name, data, job.hints, job.sha, key=key, pure=False)
+            return self.client.submit(_run_jobs, fn, [tuple(j) for j in jobs], key=key, pure=False)
+        except ExecutorError:
+            raise
+        except Exception as exc:  # the client is closed: the scheduler was lost
+            raise ExecutorError(f"could not send {jobs[0].name} to the Dask cluster: "
+                                f"{type(exc).__name__}: {exc}") from exc
 
-    def _outcome(self, fut, on_killed):
-        """A finished future's result, ``on_killed`` when its worker died too often, a
-        :class:`Lost` for other failures; raises :class:`ExecutorError` when the cluster is gone."""
+    def _outcome(self, fut, jobs: list[Job]) -> list | None:
+        """The results of a finished task (one per job), ``None`` when its worker died too often
+        (``KilledWorker``), a :class:`Lost` per job for other failures; raises :class:`ExecutorError`
+        when the cluster dropped it."""
         if fut.status == "finished":
             try:
-                return fut.result()
+                out = fut.result()
+                return out if isinstance(out, list) else [out]
             except Exception as exc:  # the result could not be fetched (its worker died since)
-                return on_killed if isinstance(exc, self.distributed.KilledWorker) else \
-                    Lost(f"its result was lost on the cluster: {type(exc).__name__}: {exc}")
+                if isinstance(exc, self.distributed.KilledWorker):
+                    return None
+                return [Lost(f"its result was lost on the cluster: {type(exc).__name__}: {exc}")] * len(jobs)
         if fut.status == "error":
             exc = fut.exception()
             if isinstance(exc, self.distributed.KilledWorker):
-                return on_killed
-            return Lost(f"the cluster could not parse it: {type(exc).__name__}: {exc}")
-        # cancelled or lost: the scheduler went away (or was restarted)
-        if self.client.status not in ("running", "connecting"):
-            raise ExecutorError(f"lost the Dask scheduler (client {self.client.status})")
-        return Lost(f"the Dask cluster dropped it ({fut.status}): run the same ingest again to parse it")
+                return None
+            return [Lost(f"the cluster could not parse it: {type(exc).__name__}: {exc}")] * len(jobs)
+        # cancelled or lost: the scheduler went away, or was restarted, with every file in flight
+        raise ExecutorError(f"the Dask cluster dropped the files in flight ({fut.status}: the scheduler was "
+                            f"lost or restarted; client {self.client.status})")
 
     def map(self, fn, jobs):
         ac = self.distributed.as_completed(loop=self.client.loop)
-        in_flight: dict[str, tuple[Job, object, object]] = {}  # key -> (job, future, scattered data)
+        in_flight: dict[str, tuple[list[Job], object]] = {}  # task key -> (its jobs, future)
         suspects: list[Job] = []
+        chunk: list[Job] = []  # pulled, not sent yet
         jobs = iter(jobs)
         exhausted = False
-        sent = 0  # bytes in flight
+        files = sent = 0  # files and bytes pulled and not back yet
+
+        def send(task_jobs: list[Job]) -> None:
+            fut = self._submit(fn, task_jobs)
+            in_flight[fut.key] = (task_jobs, fut)
+            ac.add(fut)
+
+        def room() -> bool:
+            return len(suspects) < self.slots() and files < self.slots() and (not files or sent < self.max_bytes)
+
         try:
             while True:
-                while not exhausted and len(suspects) < self.slots() and len(in_flight) < self.slots() \
-                        and (not in_flight or sent < self.max_bytes):
+                while not exhausted and room():
                     job = next(jobs, None)
                     if job is None:
                         exhausted = True
                         break
-                    fut, data = self._submit(fn, job)
-                    in_flight[fut.key] = (job, fut, data)
+                    files += 1
                     sent += len(job.data)
-                    ac.add(fut)
+                    if len(job.data) >= self.scatter_bytes:
+                        send([job])
+                        continue
+                    chunk.append(job)
+                    if len(chunk) >= self.batch or sum(len(j.data) for j in chunk) >= self.scatter_bytes:
+                        send(chunk)
+                        chunk = []
+                if chunk:  # no more room (or no more files): what was pulled goes now
+                    send(chunk)
+                    chunk = []
                 if in_flight:
                     fut = next(ac)
-                    job, fut, _ = in_flight.pop(fut.key)
-                    sent -= len(job.data)
-                    result = self._outcome(fut, on_killed=None)
-                    fut.release()
-                    if result is None:  # killed with its worker: perhaps by a neighbour
-                        suspects.append(job)
+                    task_jobs, fut = in_flight.pop(fut.key)
+                    results = self._outcome(fut, task_jobs)
+                    _quietly(fut.release)
+                    files -= len(task_jobs)
+                    sent -= sum(len(j.data) for j in task_jobs)
+                    if results is None:  # killed with its worker: perhaps by a neighbour
+                        suspects += task_jobs
                     else:
-                        yield job, result
+                        yield from zip(task_jobs, results)
                     continue
                 if suspects:  # nothing else in flight now: each suspect runs alone
                     log.warning("Dask workers died: parsing again, one at a time, the %d files they had in hand",
@@ -429,12 +484,12 @@ class DaskExecutor(Executor):
                 if exhausted:
                     return
         finally:
-            for _, fut, _ in in_flight.values():  # the caller stopped early, or the cluster failed
-                fut.cancel()
+            for _, fut in in_flight.values():  # the caller stopped early, or the cluster failed
+                _quietly(fut.cancel)
 
     def _alone(self, fn, job: Job):
-        fut, _ = self._submit(fn, job)
+        fut = self._submit(fn, [job])
         next(self.distributed.as_completed([fut], loop=self.client.loop))
-        result = self._outcome(fut, on_killed=Lost(WORKER_DIED))
-        fut.release()
-        return result
+        results = self._outcome(fut, [job])
+        _quietly(fut.release)
+        return Lost(WORKER_DIED) if results is None else results[0]

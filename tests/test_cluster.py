@@ -73,8 +73,9 @@ def test_dask_stores_what_the_local_pool_stores(tmp_path, client, monkeypatch):
     shipped: list[str] = []
     real_submit = client.submit
 
-    def submit(fn, *args, **kw):  # the one way to the cluster: args are (parse, name, data, hints, sha)
-        shipped.append(Path(args[1]).name)
+    def submit(fn, *args, **kw):  # the one way to the cluster: (parse, name, data, …) or (parse, [jobs])
+        shipped.extend(Path(name).name for name in ([j[0] for j in args[1]] if isinstance(args[1], list)
+                                                    else [args[1]]))
         return real_submit(fn, *args, **kw)
 
     monkeypatch.setattr(client, "submit", submit)
@@ -126,7 +127,18 @@ def test_dask_keeps_a_bounded_number_of_files_in_flight(client):
     assert yielded == 12 and most <= 3
 
 
+@pytest.mark.timeout(60)
+def test_a_failing_file_costs_only_itself_in_its_task(client):
+    jobs = [Job(f"f{i}", b"boom" if i == 2 else b"x" * i, None, str(i)) for i in range(6)]
+    with DaskExecutor(client=client, batch=4) as ex:
+        results = dict((job.name, result) for job, result in ex.map(_length, jobs))
+    assert results.pop("f2") == Lost("could not parse: ValueError: boom")
+    assert results == {f"f{i}": i for i in range(6) if i != 2}
+
+
 def _length(job: Job) -> int:
+    if job.data == b"boom":
+        raise ValueError("boom")
     time.sleep(0.01)
     return len(job.data)
 
@@ -161,35 +173,85 @@ def test_cli_without_dask_says_how_to_install_it(tmp_path, monkeypatch):
     assert "pip install 'disclosure-bot[cluster]'" in r.output and "-e '.[cluster]'" in r.output
 
 
+@pytest.mark.timeout(120)
+def test_scheduler_lost_stops_the_batch_and_running_it_again_resumes(tmp_path, monkeypatch):
+    import threading
+
+    import store.ingest as ingest_mod
+
+    batch = _batch(tmp_path / "batch")
+    real_parse = ingest_mod.parse_bytes
+
+    def slow_parse(data, name, hints=None):  # the workers run in this process: they see this
+        time.sleep(0.15)
+        return real_parse(data, name, hints)
+
+    monkeypatch.setattr(ingest_mod, "parse_bytes", slow_parse)
+    store = Store(tmp_path / "db.sqlite")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                       host="127.0.0.1", dashboard_address=":0")
+    client = distributed.Client(cluster, set_as_default=False)
+    closing: list[threading.Thread] = []
+    added = []
+
+    def progress(result):  # the scheduler goes away after two reports are stored
+        added.append(result.outcome == "added")
+        if sum(added) >= 2 and not closing:
+            closing.append(threading.Thread(target=cluster.close))
+            closing[0].start()
+
+    try:
+        with DaskExecutor(client=client) as ex:
+            first = ingest(store, [batch], executor=ex, progress=progress)
+    finally:
+        closing[0].join(30)
+        client.close()
+    assert first.stopped and not first.ok
+    assert "stopped before the end" in first.lines()[-1] and "run the same ingest again" in first.lines()[-1]
+    stored = len(store.reports())
+    assert 2 <= stored < 9 and first.counts["added"] == stored
+    assert next(store.db.query("select status from ingest_runs"))["status"] == "running"  # left to be closed
+
+    monkeypatch.setattr(ingest_mod, "parse_bytes", real_parse)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster2, \
+            distributed.Client(cluster2, set_as_default=False) as client2, DaskExecutor(client=client2) as ex:
+        again = ingest(store, [batch], executor=ex)
+    assert again.counts == {"added": 9 - stored, "replaced": 0, "unchanged": stored, "skipped": 1}
+    assert len(store.reports()) == 9
+    assert [r["status"] for r in store.db.query("select status from ingest_runs order by id")] == \
+        ["interrupted", "finished"]
+
+
 # ---------------------------------------------------------------------- worker processes that die
 
 @pytest.mark.timeout(120)
 def test_a_worker_killed_costs_only_its_file(tmp_path):
-    """Two worker processes; one file kills any worker that parses it.  Dask gives up on it at once
-    (allowed-failures 0), the files on the same worker are run again alone, and only the killer is lost.
-    A cluster whose workers run another parser is refused."""
+    """A worker process (restarted by its nanny); one file kills any worker that parses it.  Dask gives
+    up on its task at once (allowed-failures 0), the files of that task and the others on the worker
+    are run again alone, and only the killer is lost.  A cluster whose workers run another parser is
+    refused."""
     import dask
 
+    import store.executors as executors
+
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      worker_class=distributed.Nanny) as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
-        jobs = [Job(f"f{i}", b"KILL" if i == 3 else b"ok" * i, None, str(i)) for i in range(8)]
-        with DaskExecutor(client=client) as ex:
-            results = dict((job.name, result) for job, result in ex.map(_killer, jobs))
-        assert results.pop("f3") == Lost(WORKER_DIED)
-        assert results == {f"f{i}": 2 * i for i in range(8) if i != 3}
-
-        import store.executors as executors
-
         real = executors.FINGERPRINT_LIBRARIES
-        client.wait_for_workers(2, timeout=60)  # the killed one restarted
         try:  # this process now runs "other code" than the workers
             executors.FINGERPRINT_LIBRARIES = real + ("an-upgraded-library",)
             with pytest.raises(ExecutorError, match="another version of the parser"):
                 DaskExecutor(client=client)
         finally:
             executors.FINGERPRINT_LIBRARIES = real
+
+        jobs = [Job(f"f{i}", b"KILL" if i == 3 else b"ok" * i, None, str(i)) for i in range(8)]
+        with DaskExecutor(client=client) as ex:
+            results = dict((job.name, result) for job, result in ex.map(_killer, jobs))
+        assert results.pop("f3") == Lost(WORKER_DIED)
+        assert results == {f"f{i}": 2 * i for i in range(8) if i != 3}
 
 
 def _killer(job: Job) -> int:
