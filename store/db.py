@@ -8,6 +8,8 @@ Tables:
   status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
 * ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
 * ``problems`` – consistency problems (勾稽关系) and reading problems, per report;
+* ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
+  approximation, the sentence and where it is;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file.
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store.checks import Equality
-from store.records import ParsedReport, Problem
+from store.records import Fact, ParsedReport, Problem
 
 SCHEMA_VERSION = 1
 
@@ -99,6 +101,7 @@ class Store:
             db["problems"].create({"id": int, "report_id": int, "rule": str, "message": str, "keys": str,
                                    "severity": str}, pk="id", foreign_keys=[("report_id", "reports", "id")])
             db["problems"].create_index(["report_id"])
+        self._ensure_facts()
         if "ingest_runs" not in db.table_names():
             db["ingest_runs"].create({"id": int, "started_at": str, "finished_at": str, "added": int,
                                       "replaced": int, "unchanged": int, "skipped": int}, pk="id")
@@ -171,6 +174,7 @@ class Store:
                 "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             self._insert_problems(report_id, report.problems)
+            self._insert_facts(report_id, report.facts)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
         except BaseException:
@@ -192,7 +196,7 @@ class Store:
             ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems"):
+        for table in ("cells", "passages", "problems", "facts"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         self.db.execute("delete from reports where id = ?", [report_id])
 
@@ -287,6 +291,50 @@ class Store:
             "cells": q("select count(*) as n from cells"),
             "passages": q("select count(*) as n from passages"),
         }
+
+    # ------------------------------------------------------------------ narrative facts
+    _FACT_COLUMNS = ("subject", "value", "unit", "raw", "approx", "tail", "topic", "sentence", "section", "page",
+                     "line", "seq", "shared", "negated", "change")
+
+    def _ensure_facts(self) -> None:
+        """The ``facts`` table; a database made before it had one gets it, filled from the stored passages."""
+        if "facts" in self.db.table_names():
+            return
+        self.db["facts"].create({"id": int, "report_id": int, "subject": str, "value": float, "unit": str, "raw": str,
+                                 "approx": str, "tail": str, "topic": str, "sentence": str, "section": str,
+                                 "page": int, "line": int, "seq": int, "shared": int, "negated": int, "change": int},
+                                pk="id", foreign_keys=[("report_id", "reports", "id")])
+        self.db["facts"].create_index(["report_id"])
+        if "reports" in self.db.table_names() and "passages" in self.db.table_names():
+            self._backfill_facts()
+
+    def _backfill_facts(self) -> None:
+        from store.parse.facts import extract
+        from store.records import Passage
+
+        for rep in list(self.db.query("select r.id, r.year, a.name, a.short_name, a.district, a.city, a.province "
+                                      "from reports r join agencies a on a.id = r.agency_id")):
+            passages = [Passage(p["seq"], p["section"] or "", p["text"], p["page"], p["line"])
+                        for p in self.passages(rep["id"])]
+            names = (rep["name"], rep["short_name"], rep["district"], rep["city"], rep["province"])
+            self._insert_facts(rep["id"], extract(passages, names, rep["year"]))
+
+    def _insert_facts(self, report_id: int, facts: list[Fact]) -> None:
+        cols = self._FACT_COLUMNS
+        self.db.conn.executemany(
+            f"insert into facts (report_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
+            ((report_id, *(getattr(f, c) for c in cols)) for f in facts))
+
+    def facts_for(self, report_id: int) -> list[dict]:
+        """The figures one report's narrative states, in reading order."""
+        out = []
+        for r in self.db.query("select * from facts where report_id = ? order by id", [report_id]):
+            v = r["value"]
+            r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
+            for flag in ("shared", "negated"):
+                r[flag] = bool(r[flag])
+            out.append(r)
+        return out
 
     # ------------------------------------------------------------------ ingest runs
     def start_run(self) -> int:
