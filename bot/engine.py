@@ -159,7 +159,8 @@ class Answerer:
         metric_text = rest.replace(match.matched, " ") if match.matched else rest
         if len(match.agencies) == 1:  # what is left of its name beside the cut (实验区 of 平潭综合实验区经济发展局)
             a = match.agencies[0]
-            metric_text = stated.without_names(metric_text, [a.name, a.short_name, a.district, a.city, a.province])
+            metric_text = stated.without_names(metric_text, [a.name, a.short_name, a.district, a.city, a.province],
+                                               bool(a.district or a.city or a.province))
         mp = parse_metrics(metric_text)
         metrics = _drop_context_rows(list(mp.metrics), metric_text)
         region = self.index.in_region(rest) if not match.agencies else None

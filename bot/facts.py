@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
-                                  EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
+                                  EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
                                   EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, UNITS, unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
@@ -45,6 +45,8 @@ UNIT_BONUS = 0.05
 #: Score lost by a fact that is a part of another fact that answers too ("主动公开信息2331条，其中政务动态
 #: 1915条": 1915 is part of 2331).
 PART_PENALTY = 0.5
+#: A fact that does not answer is named as the closest only when it holds this much of the question.
+CLOSEST_RECALL = 0.2
 #: Two answering facts closer than this with different figures: no figure is given.
 TIE = 0.02
 
@@ -259,17 +261,30 @@ def asks_figure(text: str) -> bool:
 LOOSE_GROUPS = ("act", "thing")
 
 
-def without_names(text: str, names: list[str]) -> str:
+def without_names(text: str, names: list[str], region_known: bool = True) -> str:
     """``text`` (a question once the agency named in it is cut out, leaving a space) without what is left of
     the agency's or its region's names beside the cut: "实验区 主动公开了多少条" -> " 主动公开了多少条"
-    (平潭综合实验区经济发展局 was named as 经济发展局)."""
+    (平潭综合实验区经济发展局 was named as 经济发展局); a piece is left out when it ends like a name
+    (实验区, 甘州区) or is how a name begins (南昌 of 南昌市, 平潭 of 平潭综合实验区).  A place named first that
+    is none of these stays (武汉市 asked of 上海市生态环境局: no fact of that report answers it), unless the
+    agency's region is not on file (``region_known`` false): then it says whose report, not what is counted."""
     names = [n for n in names if n]
+    out = _without_names_once(text, names)
+    while out != text:
+        text, out = out, _without_names_once(out, names)
+    if not region_known:  # "甘州区 发布了…" of an agency whose region is not on file: whose, not what
+        out = re.sub(rf"^\s*[\u4e00-\u9fff]{{2,12}}(?:{_alternation(REGION_SUFFIXES)})(?=\s)", " ", out)
+    return out
+
+
+def _without_names_once(text: str, names: list[str]) -> str:
     out = text
     for m in list(re.finditer(r"[\u4e00-\u9fff]{2,}(?=\s)|(?<=\s)[\u4e00-\u9fff]{2,}|^[\u4e00-\u9fff]{2,}", text)):
         run = m.group(0)
         for k in range(len(run), 1, -1):  # the longest piece of a name at the cut's side of the run
             piece = run[-k:] if m.end() < len(text) and text[m.end():m.end() + 1].isspace() else run[:k]
-            if any(piece in n for n in names) and piece.endswith(NAME_ENDINGS):
+            if any(piece in n for n in names) and (piece.endswith(NAME_ENDINGS) or any(n.startswith(piece)
+                                                                                       for n in names)):
                 out = out.replace(piece, " ", 1)
                 break
     return out
@@ -335,10 +350,14 @@ _QUOTED = r"[“\"「『《]([^”\"」』》]{1,20})[”\"」』》]"
 def split_means(subject: str) -> tuple[str, str]:
     """(the adverbial of means, the rest): "通过不同渠道和方式主动公开政务信息" ->
     ("不同渠道和方式", "主动公开政务信息")."""
-    m = re.search(rf"(?:{_alternation(MEANS_OPEN)})(?P<means>.*)(?=主动|{_act_words()})", subject)
-    if not m:
+    opener = re.search(_alternation(MEANS_OPEN), subject)
+    verbs = list(re.finditer(_act_words(), subject[opener.end():])) if opener else []
+    if not verbs:
         return "", subject
-    return m.group("means"), subject[:m.start()] + " " + subject[m.end():]
+    end = opener.end() + verbs[-1].start()  # up to the verb of the clause: the last one
+    if subject[:end].endswith("主动"):
+        end -= 2
+    return subject[opener.end():end], subject[:opener.start()] + " " + subject[end:]
 
 
 def fact_words(fact: dict) -> FactWords:
@@ -587,6 +606,6 @@ def match(question: str, facts: list[dict]) -> FactMatch:
             return FactMatch(None, best.fact, "原文有几处说法，无法确定是哪一个", [best.fact] + tied)
         return FactMatch(best.fact)
     near = max(judged, key=lambda j: j.recall)
-    if near.recall < 0.34:
+    if near.recall < CLOSEST_RECALL:
         return FactMatch()
     return FactMatch(None, near.fact, near.reason)

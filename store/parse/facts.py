@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from store.records import Fact, Passage
-from store.template.facts import (REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
+from store.template.facts import (CONCEPTS, REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
                                   UNITS, WORD_DIGITS, WORD_NUMBER_NOT_AFTER, WORD_NUMBER_NOT_BEFORE,
                                   WORD_NUMBER_UNITS, WORD_POWERS, YEAR_RANGE, ZERO_GAP, ZERO_NEGATIONS, ZERO_VERBS)
 
@@ -152,7 +152,7 @@ def _table_like(text: str) -> bool:
     """Whether a sentence is a table's cells run together (many figures without units), not prose."""
     bare = [m for m in re.finditer(r"\d+", text) if not re.match(rf"\s*(?:{_alternation(UNITS)}|年|月|日|\.)",
                                                                 text[m.end():])]
-    return len(bare) >= TABLE_LIKE_FIGURES
+    return len(bare) >= TABLE_LIKE_FIGURES or any(len(m.group(0)) > MAX_DIGITS for m in bare)
 
 
 def _change(text: str, start: int) -> int:
@@ -188,7 +188,7 @@ def mentions(text: str) -> list[Mention]:
             end = max(end, m.end("mult"))
         if not unit and not mult:
             if _is_year(value, unit, text, m.end("num")) or not _unitless_ok(text, m.start("num"), end) \
-                    or _table_like(text):
+                    or _table_like(text) or (len(num) > 1 and num.startswith("0")):
                 continue
         if len(num.replace(",", "").split(".")[0]) > MAX_DIGITS and unit_family(unit) != "money":
             continue  # "21710000218": table cells run together, no count
@@ -326,6 +326,11 @@ def _topic(sentence: str, clause: int, ctx: "Context", short_subject: bool = Fal
     return ",".join(p for p in parts if _cjk(p) >= 2)
 
 
+@lru_cache(maxsize=1)
+def _act_words() -> str:
+    return "共|" + _alternation(w for c in CONCEPTS if c.group == "act" for w in c.words)
+
+
 def _is_modifier(sentence: str, m: Mention, nxt: Mention | None) -> bool:
     """A figure that qualifies a noun before another figure of its clause ("两个自媒体共发布信息4066条")."""
     if nxt is None:
@@ -362,7 +367,8 @@ def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple
             stop = m.end + sep.start() if sep else nxt.start
         aside = sentence.find("(", m.end, stop)  # "21件(含上年度结转1件)": a remark, not what is counted
         if nxt is not None and _is_modifier(sentence, m, nxt):  # "两个自媒体": the noun it counts
-            stop = nxt.start
+            verb = re.search(_act_words(), sentence[m.end:nxt.start])
+            stop = m.end + verb.start() if verb else nxt.start
         tail = _clean(sentence[m.end:aside if aside >= 0 else stop], ctx)
         if stop == clauses[k][1] and k + 1 < len(clauses):
             a, b = clauses[k + 1]
@@ -377,7 +383,8 @@ def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple
     return out
 
 
-def _distribute(sentence: str, found: list[Mention], subjects: list[tuple[str, str, str]]) -> list[tuple[str, bool]]:
+def _distribute(sentence: str, found: list[Mention], subjects: list[tuple[str, str, str]],
+                ctx: "Context") -> list[tuple[str, bool]]:
     """Figures printed as a list ("584条、267条"): paired with the list of things before 分别, else shared.
 
     Returns (subject, shared) per figure.
@@ -394,7 +401,13 @@ def _distribute(sentence: str, found: list[Mention], subjects: list[tuple[str, s
             pair = re.search(r"分别(?:为|是)?", head)
             items: list[str] = []
             if pair:
-                items = [trim(x) for x in _LIST_SEP.split(head[:pair.start()]) if trim(x)]
+                listed = head[:pair.start()]
+                if not trim(listed):  # "依托微博、微信公众号和门户网站，分别发布…": the clause before lists them
+                    k = _clause_index(sentence, found[i].start)
+                    if k:
+                        a, b = _clauses(sentence)[k - 1]
+                        listed = _clean(sentence[a:b], ctx)
+                items = [trim(x) for x in _LIST_SEP.split(listed) if trim(x)]
                 predicate = trim(head[pair.end():])
             if pair and len(items) == len(run):
                 for k, item in zip(run, items):
@@ -455,7 +468,7 @@ def passage_facts(p: Passage, ctx: "Context | None" = None) -> list[Fact]:
         printed = p.text[offset:offset + len(sentence)].strip()
         found = mentions(sentence)
         subjects = _subjects(sentence, found, ctx)
-        for m, (subject, shared), (_, tail, topic) in zip(found, _distribute(sentence, found, subjects), subjects):
+        for m, (subject, shared), (_, tail, topic) in zip(found, _distribute(sentence, found, subjects, ctx), subjects):
             if not subject and not tail:
                 continue
             if not subject and _cjk(tail) < 2:
