@@ -251,6 +251,12 @@ def asked(text: str) -> Asked:
     return Asked(t, tokens(t), unit, any(w in fold(text) for w in CHANGE_ASKED))
 
 
+def counting_unit(text: str) -> str:
+    """The unit a question counts in (几件 -> 件), for a figure printed without one; "" for shares and money."""
+    unit = asked(text).unit
+    return "" if unit_family(unit) in EXCLUSIVE_UNIT_FAMILIES else unit
+
+
 def asks_figure(text: str) -> bool:
     """Whether a question asks for a figure (多少, 几, 占比 …)."""
     t = fold(text)
@@ -485,6 +491,8 @@ def _unit_score(q: Asked, fact: dict) -> float | None:
     """Bonus for the unit the question names (几场 answered in 场), penalty for another kind (几期 in 条);
     None when the units can never answer for each other (a share for a count)."""
     fu = fact.get("unit") or ""
+    if q.unit and not fu and unit_family(q.unit) in EXCLUSIVE_UNIT_FAMILIES:
+        return None  # a share or an amount is printed with its unit
     if not q.unit or not fu:
         return 0.0
     kinds = {unit_family(q.unit), unit_family(fu)}

@@ -128,9 +128,9 @@ def stated_figure(question: str, facts: list[dict]) -> Figure:
     found = stated.match(question, facts)
     if found.fact is not None:
         f = found.fact
-        return Figure(_number(stated.value_of(f, question)), "number", f"narrative:{f['subject'] or f['tail']}",
-                      stated.label_of(f), f["unit"] or "", passage=_passage(f), approx=bool(f["approx"]),
-                      note=f["raw"])
+        unit = f["unit"] or stated.counting_unit(question)  # "未收到…申请" asked in 件: 0件
+        return Figure(_number(stated.value_of(f, question)), "number", f"narrative:{stated.label_of(f)}",
+                      stated.label_of(f), unit, passage=_passage(f), approx=bool(f["approx"]), note=f["raw"])
     fig = Figure(None, "not_stated", f"narrative:{question.strip()}", question.strip(), "")
     if found.closest is not None:
         fig.closest = found.closest

@@ -152,7 +152,9 @@ def _table_like(text: str) -> bool:
     """Whether a sentence is a table's cells run together (many figures without units), not prose."""
     bare = [m for m in re.finditer(r"\d+", text) if not re.match(rf"\s*(?:{_alternation(UNITS)}|年|月|日|\.)",
                                                                 text[m.end():])]
-    return len(bare) >= TABLE_LIKE_FIGURES or any(len(m.group(0)) > MAX_DIGITS for m in bare)
+    cells = [m for m in bare if re.match(r"\s|$", text[m.end():])]  # "规章 0 0 0": figures standing alone
+    return (len(cells) >= TABLE_LIKE_FIGURES or any(len(m.group(0)) > MAX_DIGITS for m in bare)
+            or any(len(m.group(0)) > 1 and m.group(0).startswith("0") for m in bare))
 
 
 def _change(text: str, start: int) -> int:
@@ -336,7 +338,8 @@ def _is_modifier(sentence: str, m: Mention, nxt: Mention | None) -> bool:
     if nxt is None:
         return False
     between = sentence[m.end:nxt.start]
-    return _cjk(between) >= 2 and not re.search(rf"[,:;、()]|{_LIST_BETWEEN}", between)
+    return (_cjk(between[:1]) == 1 and _cjk(between) >= 2
+            and not re.search(rf"[,:;、]|{_LIST_BETWEEN}", between))
 
 
 def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple[str, str, str]]:
@@ -365,10 +368,11 @@ def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple
         if nxt is not None and nxt.start < stop:  # another figure follows in the clause
             sep = re.search(rf"[、;]|{_LIST_BETWEEN}", sentence[m.end:nxt.start])
             stop = m.end + sep.start() if sep else nxt.start
-        aside = sentence.find("(", m.end, stop)  # "21件(含上年度结转1件)": a remark, not what is counted
-        if nxt is not None and _is_modifier(sentence, m, nxt):  # "两个自媒体": the noun it counts
+        modifier = nxt is not None and _is_modifier(sentence, m, nxt)
+        if modifier:  # "两个自媒体", "21个市(州)": the noun it counts
             verb = re.search(_act_words(), sentence[m.end:nxt.start])
             stop = m.end + verb.start() if verb else nxt.start
+        aside = -1 if modifier else sentence.find("(", m.end, stop)  # "21件(含上年度结转1件)": a remark
         tail = _clean(sentence[m.end:aside if aside >= 0 else stop], ctx)
         if stop == clauses[k][1] and k + 1 < len(clauses):
             a, b = clauses[k + 1]
