@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 #: How a cell was read:
@@ -54,6 +54,7 @@ class ReportMeta:
     title: str | None = None
     report_date: str | None = None  # ISO date
     source_url: str | None = None
+    agency_note: str | None = None  # why no agency could be read (e.g. the report says only 我局)
 
 
 @dataclass
@@ -99,3 +100,7 @@ class Fact:
     shared: bool = False
     negated: bool = False
     change: int = 0
+
+
+#: The fields of a fact, as the store keeps them (table ``facts``, one column each).
+FACT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
