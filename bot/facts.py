@@ -274,7 +274,8 @@ def without_names(text: str, names: list[str], region_known: bool = True) -> str
     (实验区, 甘州区) or is how a name begins (南昌 of 南昌市, 平潭 of 平潭综合实验区).  A place named first that
     is none of these stays (武汉市 asked of 上海市生态环境局: no fact of that report answers it), unless the
     agency's region is not on file (``region_known`` false): then it says whose report, not what is counted."""
-    names = [n for n in names if n]
+    names = [fold(n) for n in names if n]  # 天門市 on file, 天门市 asked
+    text = fold(text)
     out = _without_names_once(text, names)
     while out != text:
         text, out = out, _without_names_once(out, names)

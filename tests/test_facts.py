@@ -14,7 +14,7 @@ from bot.engine import Answerer
 from bot.facts import asked, match, tokens, value_of
 from store.db import Store
 from store.ingest import ingest
-from store.parse.facts import extract, mentions, passage_facts, word_number
+from store.parse.facts import extract, mentions, word_number
 from store.records import Passage
 
 
