@@ -313,7 +313,7 @@ class Answerer:
     def figure(self, rep: dict, query: MetricQuery) -> Figure:
         version = rep["template"] or "2021"
         cells = self._cells_of(rep["id"], keys_needed(query, version))
-        facts = self.store.facts_for(rep["id"]) if query.kind == "narrative" or query.narrative else None
+        facts = (lambda: self.store.facts_for(rep["id"])) if query.kind == "narrative" or query.narrative else None
         return compute(query, version, cells, facts)
 
     def _sources(self, rep: dict, fig: Figure) -> list[Source]:

@@ -8,6 +8,7 @@ that states it; a fact about something else is never given as the figure asked f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import facts as stated
@@ -53,18 +54,22 @@ def _number(v):
     return v
 
 
-def compute(query: MetricQuery, version: str, cells: dict[str, dict], facts: list[dict] | None = None) -> Figure:
+def compute(query: MetricQuery, version: str, cells: dict[str, dict],
+            facts: list[dict] | Callable[[], list[dict]] | None = None) -> Figure:
     """The figure ``query`` asks for in one report (``cells``: key -> stored cell row; ``facts``: the
-    figures its narrative states, needed for narrative queries and for table queries that carry the
-    question's words)."""
+    figures its narrative states, or a function that reads them when they are needed — for narrative
+    queries, and for table queries that carry the question's words)."""
+    def stated_facts() -> list[dict]:
+        return (facts() if callable(facts) else facts) or []
+
     if query.kind == "narrative":
-        return stated_figure(query.prefix, facts or [])
+        return stated_figure(query.prefix, stated_facts())
     table = table_figure(query, version, cells)
     if not query.narrative or facts is None:
         return table
     if query.order == "table" and table.has_value:
         return table
-    fact = stated_figure(query.narrative, facts)
+    fact = stated_figure(query.narrative, stated_facts())
     if fact.has_value and query.order == "table":
         fact.warning = f"表格中没有读到“{table.label}”，以上数字是报告正文的说法"
     if fact.has_value or query.order == "facts_only":
