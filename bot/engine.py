@@ -347,15 +347,13 @@ class Answerer:
         return None
 
     def _warnings(self, rep: dict, fig: Figure | None = None) -> list[str]:
-        problems = self.store.problems(rep["id"])
-        out = []
+        from store.audit import present  # the audit's findings that touch this figure, then the report's errors
+
+        problems = self.store.findings(rep["id"])
         keys = {c["key"] for c in fig.cells} if fig else set()
         related = [p for p in problems if keys & set(p["keys"])]
-        for p in related:
-            out.append(f"该数字所在的表格未通过核对：{p['message']}")
-        others = [p for p in problems if p not in related and p["severity"] == "error"]
-        if others:
-            out.append(f"该报告另有{len(others)}处勾稽关系问题（如：{others[0]['message']}）")
+        out = [present.touching(p) for p in related]
+        out += present.others([p for p in problems if p not in related])
         if fig is not None and fig.status == "inferred":
             out.append("该行印出的数字少了一格，此数为按勾稽关系推定")
         if fig is not None and fig.approx:
@@ -483,20 +481,19 @@ class Answerer:
                       sources=sources)
 
     def _problems(self, agency: Agency, spec: YearSpec) -> Answer:
-        """The consistency problems (勾稽关系) found in one report."""
+        """The audit's findings on one report (structure, 勾稽关系, narrative vs table, text, timeliness)."""
         rep, problem, note = self._report_for_year(agency, spec)
         if problem:
             return problem
-        problems = self.store.problems(rep["id"])
-        head = f"{agency.display} {rep['year']}年报告{note}"
-        if problems:
-            text = head + f"核对发现{len(problems)}处问题：\n" + "\n".join(f"⚠ {p['message']}" for p in problems[:10])
-        else:
-            text = head + "：勾稽关系核对（各行各列之和、结转、正文与表格一致）未发现问题。"
+        from store.audit import present  # the audit's findings, each with the line that shows it
+
+        findings = self.store.findings(rep["id"])
+        problems = [p for p in findings if (p.get("scope") or "report") == "report"]
+        text = present.chat_text(findings, f"{agency.display} {rep['year']}年报告{note}")
         text += "\n" + "\n".join(replies.sources_text([Source(rep["id"], rep["title"], rep["file"])]))
         return Answer("answered", text, agency=self._agency_dict(agency), year=rep["year"], kind="overview",
                       warnings=[p["message"] for p in problems], value=len(problems), unit="处",
-                      metric={"key": "problems", "label": "核对发现的问题"},
+                      metric={"key": "problems", "label": "审查发现的问题"},
                       sources=[Source(rep["id"], rep["title"], rep["file"])])
 
     def _free_text(self, agency: Agency, spec: YearSpec, words: list[str]) -> Answer:

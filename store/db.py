@@ -7,7 +7,9 @@ Tables:
 * ``cells`` – every template cell of a report under its stable key: value, what was printed,
   status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
 * ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
-* ``problems`` – consistency problems (勾稽关系) and reading problems, per report;
+* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
+  (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
+  (section, page or line, the passage as printed);
 * ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
   approximation, the sentence and where it is;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
@@ -202,10 +204,31 @@ class Store:
         return any(getattr(meta, k) and getattr(meta, k) != rep.get(k)
                    for k in ("district", "city", "province", "source_url"))
 
+    # ------------------------------------------------------------------ findings (the audit)
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
         self.db.conn.executemany(
-            "insert into problems (report_id, rule, message, keys, severity) values (?, ?, ?, ?, ?)",
-            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
+            "insert into problems (report_id, rule, message, keys, severity, scope, section, page, line, evidence) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity,
+              getattr(p, "scope", "report"), getattr(p, "section", None), getattr(p, "page", None),
+              getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems))
+
+    def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
+        """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
+        from store.template.audit_rules import SEVERITY_ORDER
+
+        rows = self.problems(report_id)
+        if scope:
+            rows = [r for r in rows if (r.get("scope") or "report") == scope]
+        return sorted(rows, key=lambda r: (r["agency"], r["year"], (r.get("scope") or "report") != "report",
+                                           SEVERITY_ORDER.get(r["severity"], 3), r["id"]))
+
+    def finding_counts(self) -> list[dict]:
+        """Findings per report, rule, severity and scope (an assessor's overview starts from this)."""
+        return list(self.db.query(
+            "select a.name as agency, r.year, p.rule, p.severity, coalesce(p.scope, 'report') as scope, "
+            "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+            "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
 
     def _delete_report(self, report_id: int) -> None:
         for table in ("cells", "passages", "problems", "facts"):
@@ -214,6 +237,7 @@ class Store:
 
     def _cross_year(self, agency_id: int) -> None:
         """Re-run the checks that compare consecutive years of one agency."""
+        from store.audit.crossyear import with_evidence
         from store.checks import cross_year_problems
 
         reports = list(self.db.query("select id, year from reports where agency_id = ? order by year",
@@ -226,7 +250,7 @@ class Store:
             if cur["year"] != prev["year"] + 1:
                 continue
             problems = cross_year_problems(self.values(prev["id"]), self.values(cur["id"]), prev["year"])
-            self._insert_problems(cur["id"], problems)
+            self._insert_problems(cur["id"], with_evidence(problems, self.cells(cur["id"]), self.cells(prev["id"])))
 
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:

@@ -114,7 +114,14 @@ def m003_chats_and_questions(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m004_facts(db: Database) -> None:
+def m004_problem_evidence(db: Database) -> None:
+    """The audit's evidence on each finding (``store.audit``): whose it is (``scope``: report /
+    extraction) and where it is (section, page or line, the passage as printed)."""
+    _add_columns(db, "problems", {"scope": str, "section": str, "page": int, "line": int, "evidence": str})
+
+
+@MIGRATIONS()
+def m005_facts(db: Database) -> None:
     """The figures the narrative states (:mod:`store.parse.facts`); a database that already holds
     reports gets them from its stored passages."""
     if "facts" in db.table_names():

@@ -153,7 +153,7 @@ def test_store_keeps_facts_and_gives_them_back(tmp_path):
     ingest(store, [report])  # the same file again: nothing doubles
     assert len(store.facts_for(rep["id"])) == 2
     store.db.execute("drop table facts")  # a database made before facts existed gets them from its passages
-    store.db.execute("delete from _sqlite_migrations where name = 'm004_facts'")
+    store.db.execute("delete from _sqlite_migrations where name = 'm005_facts'")
     store.close()
     again = Store(tmp_path / "f.db")
     assert len(again.facts_for(rep["id"])) == 2

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from store.checks import check_report
 from store.document import Document
 from store.parse import facts, metadata, sections, tables
 from store.parse.lines import Line, document_lines, fold
@@ -84,7 +83,9 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages,
                           facts.extract(passages, (meta.agency, meta.short_name, meta.district, meta.city,
                                                    meta.province), meta.year))
-    report.problems += check_report(report)
+    from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
+
+    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
     return report
 
 
