@@ -368,7 +368,8 @@ class Answerer:
             return problem
         figs = [self.figure(rep, m) for m in metrics[:6]]
         if len(figs) == 1 and figs[0].status == "not_stated" and figs[0].closest is None:  # the text says nothing near
-            return self._free_text(agency, spec, _content_words(metrics[0].prefix) or [metrics[0].prefix.strip()])
+            words = metrics[0].prefix if metrics[0].kind == "narrative" else metrics[0].narrative
+            return self._free_text(agency, spec, _content_words(words) or [words.strip()])
         sources: list[Source] = []
         warnings: list[str] = []
         for f in figs:
