@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from store.document import Document
-from store.parse import metadata, sections, table
+from store.parse import facts, metadata, sections, table
 from store.parse.lines import Line, document_lines, fold, matching_lines
 from store.records import ParsedReport, Problem, ReportMeta, TableCoverage
 from store.template import (TABLES, cell_key, cells as template_cells, normalise_label,
@@ -76,8 +76,10 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
         if absent:
             problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
-    report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages, coverage,
-                          traces if explain else [])
+    report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages,
+                          facts.extract(passages, (meta.agency, meta.short_name, meta.district, meta.city,
+                                                   meta.province), meta.year),
+                          coverage=coverage, traces=traces if explain else [])
     from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
 
     report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
