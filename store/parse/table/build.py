@@ -124,39 +124,14 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
         p = pairs[j]
         obs = observed[p.observed]
         rt.how, rt.score, rt.printed = p.how, p.score, p.observed
-        if not obs.cells:
-            # the label is printed with nothing after it, not even an empty cell: the cells may have been
-            # left empty or lost on the way (a layout that shows no empty cells cannot tell)
-            rt.fit = "cut" if obs.cut else "no cells shown"
-            for k in keys:
-                cells[k] = CellRecord(k, None, None, "missing" if obs.cut else "uncertain", *obs.location, obs.text)
-                fixed[k] = None
-            if not obs.cut:
-                notes.append(f"“{row.label}”一行只印出标签、没有任何单元格（空白或丢失无法区分，标记为 uncertain）")
-            continue
-        open_last = False
-        if obs.cut:
-            obs, open_last = uncut(obs, open_end)
-        hyps, how = fit(obs, len(keys), settings)
-        rt.fit = how
-        if how == "exact":
-            for k, tok in zip(keys, hyps[0]):
-                cells[k] = record(k, tok, obs)
-                fixed[k] = cells[k].value if cells[k].status == "number" else None
-            if open_last and not whole_at_end(hyps[0][-1], keys[-1]):
-                cells[keys[-1]] = CellRecord(keys[-1], None, None, "missing", *obs.location, obs.text)
-                fixed[keys[-1]] = None
-        elif obs.cut and how == "lost":
-            rt.fit = "cut"
-            shown = leading(obs, len(keys))
-            if open_last and shown and not whole_at_end(shown[-1], keys[len(shown) - 1]):
-                shown = shown[:-1]  # the document ends inside this figure, perhaps: "265" of "2650"
-            for n, k in enumerate(keys):
-                cells[k] = record(k, shown[n], obs) if n < len(shown) else CellRecord(
-                    k, None, None, "missing", *obs.location, obs.text)
-            notes.append(f"“{row.label}”一行在文件结尾处截断，只印出 {len(shown)} 个数字，其余标记为 missing")
-        else:
+        placed, hyps, rt.fit, note = place_row(row, keys, obs, settings, open_end)
+        if note:
+            notes.append(note)
+        if placed is None:
             pending.append((j, obs, hyps))
+            continue
+        cells.update(placed)
+        fixed.update({k: c.value if c.status == "number" else None for k, c in placed.items()})
     _solve_pending(table, version, rows, pending, fixed, cells, notes, row_traces, settings)
     matched = len(pairs)
     for rt, row in zip(row_traces, rows):
@@ -164,6 +139,36 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     trace.rows, trace.notes = row_traces, notes
     coverage = TableCoverage(table.id, len(rows), matched, at_end)
     return TableResult(cells, notes, coverage, trace)
+
+
+def place_row(row, keys: list[str], obs: ObservedRow, settings: TableSettings, open_end: bool
+              ) -> tuple[dict[str, CellRecord] | None, list, str, str]:
+    """The cells of one matched row: (records, None, how, note), or (None, placements, how, note) when
+    the row's figures can be placed only together with other rows, by the 勾稽关系."""
+    missing = lambda k: CellRecord(k, None, None, "missing", *obs.location, obs.text)  # noqa: E731
+    if not obs.cells:
+        # the label is printed with nothing after it, not even an empty cell: the cells may have been
+        # left empty or lost on the way (a layout that shows no empty cells cannot tell)
+        if obs.cut:
+            return {k: missing(k) for k in keys}, None, "cut", ""
+        return ({k: CellRecord(k, None, None, "uncertain", *obs.location, obs.text) for k in keys}, None,
+                "no cells shown", f"“{row.label}”一行只印出标签、没有任何单元格（空白或丢失无法区分，标记为 uncertain）")
+    open_last = False
+    if obs.cut:
+        obs, open_last = uncut(obs, open_end)
+    hyps, how = fit(obs, len(keys), settings)
+    if how == "exact":
+        out = {k: record(k, tok, obs) for k, tok in zip(keys, hyps[0])}
+        if open_last and not whole_at_end(hyps[0][-1], keys[-1]):
+            out[keys[-1]] = missing(keys[-1])  # the document ends inside this figure, perhaps
+        return out, None, how, ""
+    if obs.cut and how == "lost":
+        shown = leading(obs, len(keys))
+        if open_last and shown and not whole_at_end(shown[-1], keys[len(shown) - 1]):
+            shown = shown[:-1]  # the document ends inside this figure, perhaps: "265" of "2650"
+        out = {k: record(k, shown[n], obs) if n < len(shown) else missing(k) for n, k in enumerate(keys)}
+        return out, None, "cut", f"“{row.label}”一行在文件结尾处截断，只印出 {len(shown)} 个数字，其余标记为 missing"
+    return None, hyps, how, ""
 
 
 def _solve_pending(table, version, rows, pending, fixed, cells, notes, row_traces, settings) -> None:
