@@ -12,7 +12,7 @@ from pathlib import Path
 from store.document import Document, ReadError
 
 SUFFIXES = {
-    ".txt": "text", ".text": "text", ".csv": "text", ".md": "text",
+    ".txt": "text", ".text": "text", ".csv": "text", ".md": "text", ".markdown": "text",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx", ".doc": "docx", ".wps": "docx",  # old binary files get a clear ReadError
