@@ -55,14 +55,23 @@ def has_pipe(line: str) -> bool:
     return bool(_PIPE.search(line))
 
 
-def split_row(line: str) -> list[str]:
-    """The raw cells of a pipe row: outer pipes dropped, escaped pipes kept inside their cell."""
+def split_row(line: str, closed: bool = False) -> list[str]:
+    """The raw cells of a pipe row, escaped pipes kept inside their cell.  A pipe that opens the row
+    is dropped; a pipe that ends it too when the row opens with one or ``closed`` says every row of
+    its table ends with one.  Otherwise it ends an empty last cell (html2text's ``a| b| ``)."""
     s = line.strip()
-    if s.startswith("|"):
+    opened = s.startswith("|")
+    if opened:
         s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
+    if (opened or closed) and s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
     return _PIPE.split(s)
+
+
+def _closed(lines: list[str]) -> bool:
+    """Whether every row of a table that holds a pipe ends with one (a pipe that closes the row)."""
+    rows = [x.strip() for x in lines if has_pipe(x) and not is_separator(x)]
+    return bool(rows) and all(x.endswith("|") and not x.endswith("\\|") for x in rows)
 
 
 def clean_inline(text: str) -> str:
@@ -153,20 +162,19 @@ def _trailing_roles(row: list[str], header: list[str] | None, block: list[list[s
     the table) or "rest" (the rest of the cell to its left, which spanned several columns).
     None when the table does not tell.
 
-    The heading row above the figures says it: under a heading, an empty cell is a cell of its
-    own; under the empty rest of a heading that spans columns, it is the rest of the figure's
-    cell too.  Positions compare only between rows of the same length (a row missing a merged
-    cell is shifted), and only when a heading stands over the row's figures.  Without such a
-    heading, another figure row of the block, of the same length, with a figure in that column
-    shows that it is a column of figures.
+    The heading row right above the figures (the lowest, whose headings are single columns or
+    cells spanning several) says it when a heading stands right over the row's last figure: an
+    empty cell under a heading of its own is a cell; under the empty rest of the heading that
+    spans on from the last figure's column, it is the rest of the figure's cell, which spans
+    the same way.  Positions compare only between rows of the same length (a row that lost a
+    merged cell is shifted).  Without such a heading, another figure row under the same heading
+    row and of the same length, with a figure in that column, shows it is a column of figures.
     """
     last = max(k for k, c in enumerate(row) if c)
     first_figure = next(k for k, c in enumerate(row) if _figure(c))
     trailing = range(last + 1, len(row))
-    if header is not None and len(header) == len(row):
-        over_last = max((q for q in range(last + 1) if header[q]), default=-1)
-        if over_last >= first_figure:
-            return ["cell" if header[p] else "rest" for p in trailing]
+    if header is not None and len(header) == len(row) and header[last] and last >= first_figure:
+        return ["cell" if header[p] else "rest" for p in trailing]
     roles = []
     for p in trailing:
         if not any(other is not row and len(other) == len(row) and _figure(other[p]) for other in block):
@@ -224,11 +232,12 @@ def _table_rows(lines: list[str], span: TableSpan, first_line: int) -> tuple[lis
     paragraphs: list[Block] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
+    closed = _closed(lines[span.start:span.end])
     for k in range(span.start, span.end):
         raw = lines[k]
         if is_separator(raw) and k > span.start:
             continue
-        cells = [clean_cell(c) for c in split_row(raw)] if has_pipe(raw) else [clean_cell(raw)]
+        cells = [clean_cell(c) for c in split_row(raw, closed)] if has_pipe(raw) else [clean_cell(raw)]
         kept = []
         for c in cells:
             if is_running_text(c):
