@@ -29,8 +29,8 @@ from store.parse import runs
 from store.template import (ACTIVE, APPLICANT_GROUP_LABEL, APPLY, REVIEW, SECTIONS, TABLE_HEADINGS, Row,
                             cell_key, normalise_label)
 
+MAX_PARAGRAPH = 200_000  # characters: a flattened report page holds 3,000-20,000
 FLATTENED_ROWS = 3  # rows of figures in one paragraph that make it a flattened page
-_DROP = re.compile(r"[\s\u3000\u00a0·•\"“”'‘’「」『』《》<>]")
 _NEUTRAL = re.compile(r"^[\s:：;；,，、.。()（）\[\]【】/|-]*$")
 _SEPARATED = re.compile(r"\t| {2,}|\u3000")  # cells separated as a table prints them (a blank cell kept)
 _UNITS = ("万元", "元", "件", "条", "项", "次", "个")
@@ -101,7 +101,8 @@ class Token:
     end: int
     phrase: Phrase | None = None
     figure: bool = False  # a run that is a table's figures
-    unit: str = ""
+    unit: str = ""  # a run's unit printed after it ("元"); on the gap that holds it: the same unit
+    label: bool = False  # a gap: the label of the figures after it, though no template row's
 
 
 @dataclass
@@ -123,28 +124,31 @@ class Paragraph:
         return i > 0 and self.where[self.tokens[i].start] == self.where[self.tokens[i - 1].end - 1] + 1
 
 
+_PIECE = re.compile(r"(\s+)|[^\s\u3000\u00a0·•\"“”'‘’「」『』《》<>]+")
+
+
 def _compact(text: str) -> tuple[str, list[int]]:
-    chars: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch):
-            chars.append((c, i))
-    out, where = [], []
-    k = 0
-    while k < len(chars):
-        c, i = chars[k]
-        if c.isspace():
-            j = k
-            while j < len(chars) and chars[j][0].isspace():
-                j += 1
-            if out and out[-1].isdigit() and j < len(chars) and (chars[j][0].isdigit() or chars[j][0] in "-+"):
+    """The text folded (NFKC), without spaces, quotes and brackets of titles, but with one space kept
+    between two figures; and where each of its characters was printed."""
+    folded = unicodedata.normalize("NFKC", text)
+    if len(folded) != len(text):  # a character folded into several: fold one by one to keep positions
+        chars = [(c, i) for i, ch in enumerate(text) for c in unicodedata.normalize("NFKC", ch)]
+        folded, origin = "".join(c for c, _ in chars), [i for _, i in chars]
+    else:
+        origin = None
+    out: list[str] = []
+    where: list[int] = []
+    for m in _PIECE.finditer(folded):
+        s, e = m.span()
+        if m.group(1):  # spaces: one is kept between two figures
+            if out and out[-1][-1].isdigit() and e < len(folded) and (folded[e].isdigit() or folded[e] in "-+"):
                 out.append(" ")
-                where.append(i)
-            k = j
+                where.append(s)
             continue
-        if not _DROP.match(c):
-            out.append(c)
-            where.append(i)
-        k += 1
+        out.append(m.group())
+        where.extend(range(s, e))
+    if origin is not None:
+        where = [origin[k] for k in where]
     return "".join(out), where
 
 
@@ -162,6 +166,9 @@ def read_paragraph(text: str) -> Paragraph:
     para.tokens = toks
     _mark_figures(para)
     para.zones = _zones(para)
+    if any(sum(1 for t in toks[a:b] if t.figure) >= FLATTENED_ROWS for a, b in para.zones):
+        _mark_figures(para, flattened=True)
+        para.zones = _zones(para)
     return para
 
 
@@ -178,41 +185,59 @@ def _gap(compact: str, start: int, end: int, toks: list[Token]) -> None:
         toks.append(Token("gap", at, end))
 
 
-def _mark_figures(para: Paragraph) -> None:
+def _mark_figures(para: Paragraph, flattened: bool = False) -> None:
     """A run is a table's figures when it follows a phrase and no unit or word of a sentence follows it
-    ("2021年", "共7条，" are narrative)."""
+    ("2021年", "共7条，" are narrative).  On a flattened page, a run between a few words that are no
+    sentence and the next phrase is a row too: its label is not the template's (a typo), but its
+    figures must not be lost into the narrative."""
     toks = para.tokens
     for i, tok in enumerate(toks):
-        if tok.kind != "run" or i == 0 or toks[i - 1].kind != "phrase":
+        if tok.kind != "run" or i == 0 or tok.figure:
             continue
+        prev = toks[i - 1]
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if prev.kind != "phrase":
+            if not (flattened and _label_like(para, prev) and (nxt is None or nxt.kind != "gap")):
+                continue
+            prev.label = True
         if nxt is not None and nxt.kind == "gap":
             word = para.compact[nxt.start:nxt.end]
             unit = next((u for u in _UNITS if word == u), "")
             after = toks[i + 2] if i + 2 < len(toks) else None
             if unit and (after is None or after.kind == "phrase"):
-                tok.unit = unit  # "73802895.90元" before the next heading
+                tok.unit = nxt.unit = unit  # "73802895.90元" before the next heading
             elif word[0] in _NARRATIVE_AFTER:
+                prev.label = False
                 continue
         tok.figure = True
+
+
+_SENTENCE = re.compile(r"[。；;！!？?，,]")
+
+
+def _label_like(para: Paragraph, tok: Token) -> bool:
+    text = para.compact[tok.start:tok.end]
+    return tok.kind == "gap" and 2 <= len(text) <= 40 and not _SENTENCE.search(text) \
+        and bool(re.search(r"[\u4e00-\u9fff]", text))
 
 
 def _zones(para: Paragraph) -> list[tuple[int, int]]:
     """Stretches of phrases and figures with no other words between them that hold a table: two rows
     of figures or more, a line that is one row, or (on a flattened page) headings over figures."""
     toks, out, weak = para.tokens, [], []
+    wordy = [0]  # how many tokens before each index hold words other than the table's
+    for t in toks:
+        wordy.append(wordy[-1] + (0 if t.kind != "gap" or _in_table(para, t) else 1))
     i = 0
     while i < len(toks):
-        if not (toks[i].kind == "phrase" or toks[i].figure):
+        if not (toks[i].kind == "phrase" or toks[i].figure or toks[i].label):
             i += 1
             continue
         j = i
-        while j < len(toks) and (toks[j].kind == "phrase" or toks[j].figure or _neutral(para, toks[j])
-                                 or toks[j].kind == "gap" and toks[j].start == toks[j - 1].end and j > i
-                                 and toks[j - 1].figure and para.compact[toks[j].start:toks[j].end] == toks[j - 1].unit):
+        while j < len(toks) and _in_table(para, toks[j]):
             j += 1
         figures = sum(1 for t in toks[i:j] if t.figure)
-        whole = all(_neutral(para, t) for t in toks[:i] + toks[j:])
+        whole = wordy[i] == 0 and wordy[-1] == wordy[j]
         if figures >= 2 or figures == 1 and whole:
             out.append((i, j))
         elif figures == 1 and sum(1 for t in toks[i:j] if t.kind == "phrase") >= 3:
@@ -221,6 +246,10 @@ def _zones(para: Paragraph) -> list[tuple[int, int]]:
     if any(sum(1 for t in toks[a:b] if t.figure) >= FLATTENED_ROWS for a, b in out):
         out = sorted(out + weak)
     return out
+
+
+def _in_table(para: Paragraph, tok: Token) -> bool:
+    return tok.kind == "phrase" or tok.figure or tok.label or bool(tok.unit) or _neutral(para, tok)
 
 
 def _neutral(para: Paragraph, tok: Token) -> bool:
@@ -279,19 +308,41 @@ def _rows(paras: list[Paragraph], version: str) -> list[FoundRow]:
                     n, text = 0, p.original(t.start, t.end).strip()  # printed with separators: read as printed
                 evidence = n > 0 and (p.glued(i) or any(len(x) > 1 and x[0] == "0" and x[1].isdigit()
                                                         for x in runs.pieces(text)))
-                out.append(FoundRow(pi, i - 1 if row else None, i, table if (row or table == "review") else "",
+                out.append(FoundRow(pi, i - 1 if row or prev.label else None, i,
+                                    table if (row or table == "review") else "",
                                     row, n, text, evidence))
     return out
 
 
 def _split(rows: list[FoundRow], version: str) -> None:
-    """Cut every run that the identities allow one way only."""
-    from store.checks import equalities
+    """Cut every run that the identities allow one way only.
 
+    A report that prints 0 in its empty rows ("0000000") and no row of section 三 with fewer
+    figures than cells leaves no cell blank: its runs hold a figure for every cell, so a split that
+    adds up is the row, if the table so cut is whole and keeps every column identity; else (a cell
+    may have been left blank after all) every run is read again allowing for blank cells.
+    """
     review = [r for r in rows if r.table == "review"]
     if len(review) > 1:  # section 四 printed in several runs: not cut
         for r in review:
             r.n = 0
+    apply = [r for r in rows if r.table == "apply" and r.n]
+    zero_filled = any(set(r.text) <= set("0 ") and runs.digits(r.text) == r.n for r in apply) \
+        and all(runs.digits(r.text) >= r.n for r in apply)
+    _cut(rows, version, blanks=not zero_filled)
+    if zero_filled and not _columns_hold(apply, version):
+        for r in rows:
+            r.cells = None
+        _cut(rows, version, blanks=True)
+
+
+def _apply_equalities(version: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    from store.checks import equalities
+
+    return [(e.left, e.right) for e in equalities(version) if e.rule.startswith("apply")]
+
+
+def _cut(rows: list[FoundRow], version: str, blanks: bool) -> None:
     choices: dict[str, list[dict]] = {}
     splits_of: dict[str, list[tuple[str, ...]]] = {}
     fixed: dict[str, float | int] = {}
@@ -300,11 +351,11 @@ def _split(rows: list[FoundRow], version: str) -> None:
         if not r.n:
             continue
         if r.table == "apply":
-            found = runs.candidates(r.text, r.n, runs.row_sum)
+            found = runs.candidates(r.text, r.n, r.n, blanks=blanks)
         elif r.table == "review":
-            found = runs.candidates(r.text, r.n, runs.group_sums(len(REVIEW.rows[0].columns)))
+            found = runs.candidates(r.text, r.n, len(REVIEW.rows[0].columns), blanks=blanks)
         else:
-            found = runs.candidates(r.text, r.n, None, signed=True)
+            found = runs.candidates(r.text, r.n, None, signed=True, blanks=blanks)
         if not found:
             continue
         if len(found) == 1:
@@ -316,9 +367,17 @@ def _split(rows: list[FoundRow], version: str) -> None:
             splits_of[r.row.key] = found
             owner[r.row.key] = r
     if choices:
-        eqs = [(e.left, e.right) for e in equalities(version) if e.rule.startswith("apply")]
-        for key, idx in runs.solve_jointly(choices, fixed, eqs).items():
+        for key, idx in runs.solve_jointly(choices, fixed, _apply_equalities(version)).items():
             owner[key].cells = splits_of[key][idx]
+
+
+def _columns_hold(apply: list[FoundRow], version: str) -> bool:
+    """Whether every identity of section 三 holds on the cut rows (each cell of it cut)."""
+    values: dict[str, float | int] = {}
+    for r in apply:
+        if r.cells is not None:
+            values.update(_keyed(r.row, r.cells))
+    return all(runs.holds(values, left, right) for left, right in _apply_equalities(version))
 
 
 def _keyed(row: Row, cells: tuple[str, ...]) -> dict[str, float | int]:
@@ -337,13 +396,16 @@ def _cells_text(r: FoundRow, unit: str) -> str:
     if not r.evidence:
         return r.text + unit  # printed with separators: read as printed
     parts = runs.pieces(r.text)
+    if not r.n and set(r.text) <= set("0 "):  # no row of the template: only zeros can be told apart
+        return "\t".join("0" * runs.digits(r.text))
     if r.n == 1:  # one cell: more than one figure cannot be placed
         return "\t".join(parts if len(parts) > 1 else list(parts[0]))
     return "".join(parts) + unit  # one figure where several belong: the row cannot be fitted
 
 
 def _lines_of(p: Paragraph, found: dict[int, FoundRow]) -> list[str]:
-    """A flattened paragraph as the lines of the page it came from."""
+    """A flattened paragraph as the lines of the page it came from: narrative as it is, each heading
+    on a line of its own, each row as its label and its cells."""
     lines: list[str] = []
     narrative: list[tuple[int, int]] = []
 
@@ -357,33 +419,27 @@ def _lines_of(p: Paragraph, found: dict[int, FoundRow]) -> list[str]:
     in_zone = set()
     for a, b in p.zones:
         in_zone.update(range(a, b))
-    toks = p.tokens
-    i = 0
-    while i < len(toks):
-        t = toks[i]
+    for i, t in enumerate(p.tokens):
         if t.kind == "phrase" and t.phrase.kind == "section":
             flush()
             lines.append(p.original(t.start, t.end).strip())
         elif i not in in_zone:
             narrative.append((t.start, t.end))
-        elif t.kind == "phrase":
+        elif t.kind == "phrase" or t.label:
             flush()
-            if i + 1 in found and found[i + 1].label == i:
-                r = found[i + 1]
-                lines.append(p.original(t.start, t.end).strip() + "\t" + _cells_text(r, toks[i + 1].unit))
-                i += 2
-                if toks[i - 1].unit and i < len(toks) and toks[i].kind == "gap":
-                    i += 1  # the unit, printed after the figure
-                continue
-            lines.append(p.original(t.start, t.end).strip())
+            label = p.original(t.start, t.end).strip()
+            r = found.get(i + 1)
+            lines.append(label + "\t" + _cells_text(r, p.tokens[i + 1].unit) if r is not None and r.label == i
+                         else label)
         elif t.figure:
-            flush()
             r = found.get(i)
+            if r is not None and r.label is not None:
+                continue  # on its label's line
+            flush()
             if r is not None and r.table == "review" and r.cells is not None:
                 lines.append("\t".join(r.cells))
             else:
                 lines.append(_cells_text(r, t.unit) if r is not None else p.compact[t.start:t.end])
-        i += 1
     flush()
     return lines
 
@@ -391,7 +447,6 @@ def _lines_of(p: Paragraph, found: dict[int, FoundRow]) -> list[str]:
 def expand(blocks: list[Block]) -> list[Block]:
     """The blocks with every flattened paragraph cut into the lines of its tables (see the module)."""
     paras: dict[int, Paragraph] = {}
-    _, pattern = _inventory()
     for bi, block in enumerate(blocks):
         if block.kind == "paragraph" and block.text and _maybe(block.text):
             p = read_paragraph(block.text)
@@ -399,21 +454,26 @@ def expand(blocks: list[Block]) -> list[Block]:
                 paras[bi] = p
     if not paras:
         return blocks
-    order = list(paras)
-    plist = [paras[bi] for bi in order]
+    order = {bi: pi for pi, bi in enumerate(paras)}
+    plist = list(paras.values())
     version = _version(plist)
     rows = _rows(plist, version)
     per_para: dict[int, list[FoundRow]] = {}
     for r in rows:
         per_para.setdefault(r.para, []).append(r)
     flat = {pi for pi, rs in per_para.items() if len(rs) >= FLATTENED_ROWS}
-    single = {pi for pi, rs in per_para.items() if pi not in flat and any(r.evidence for r in rs)}
+    # lines that are one row each ("规章000"): rewritten where two or more show their cells run together
+    # and none carries a unit (a line "行政许可12件" may be a sentence)
+    single = {pi for pi, rs in per_para.items() if pi not in flat and any(r.evidence for r in rs)
+              and not any(plist[pi].tokens[r.run].unit for r in rs)}
+    if len(single) < 2:
+        single = set()
     if not flat and not single:
         return blocks
     _split(rows, version)
     out: list[Block] = []
     for bi, block in enumerate(blocks):
-        pi = order.index(bi) if bi in paras else None
+        pi = order.get(bi)
         if pi is None or pi not in flat and pi not in single:
             out.append(block)
             continue
@@ -427,5 +487,6 @@ _DIGIT_AFTER_WORD = re.compile(r"[^\W\d_][\s\u3000\u00a0]*\d")
 
 
 def _maybe(text: str) -> bool:
-    """A cheap first look: a word followed by a figure (every table row printed as text has one)."""
-    return bool(_DIGIT_AFTER_WORD.search(text))
+    """A cheap first look: a word followed by a figure (every table row printed as text has one), in a
+    paragraph no longer than a whole report (a bigger one is not read this way: memory stays bounded)."""
+    return len(text) <= MAX_PARAGRAPH and bool(_DIGIT_AFTER_WORD.search(text))
