@@ -41,7 +41,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）])\s+(?=[\u4e00-\u9fff（）])")
 # running text in a cell (a page's layout table written as one table row): a paragraph, not a cell
-_RUNNING_TEXT = re.compile(r"[。；！？]")
+_RUNNING_TEXT = re.compile(r"[。！？]")
 
 
 # --------------------------------------------------------------------------- lines and cells
@@ -93,8 +93,9 @@ def clean_cell(text: str) -> str:
 
 
 def is_running_text(text: str) -> bool:
-    """Sentences in a cell: a page's layout table (the whole article in one cell), not a table cell."""
-    return len(text) >= 100 or (len(text) >= 45 and bool(_RUNNING_TEXT.search(text)))
+    """Sentences in a cell: a page's layout table (the whole article in one cell), not a table cell.
+    A row label may be long (explanatory labels run to 80 characters and more) but ends no sentence."""
+    return len(text) >= 400 or (len(text) >= 45 and bool(_RUNNING_TEXT.search(text)))
 
 
 # --------------------------------------------------------------------------- finding tables
