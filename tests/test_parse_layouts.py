@@ -28,7 +28,11 @@ def examples(n: int) -> int:
     return SCALE or n
 
 #: Layouts in which a blank cell is visible as such (an empty grid cell, a line holding only a tab).
-BLANK_VISIBLE = ("cells", "fullwidth", "wrapped", "spaced", "pipecells", "html")
+BLANK_VISIBLE = ("cells", "fullwidth", "wrapped", "spaced", "html")
+#: Layouts in which extraction may drop a printed cell without a trace.  Not pipe tables: a pipe delimits
+#: every cell, and the markdown reader puts a short row back on the table's grid (converters drop merged
+#: cells), so a row that lost a cell there is a case the reader decides, not the table parser.
+LOSSY = tuple(x for x in LAYOUTS if x not in ("pipes", "pipecells"))
 
 
 def parse(text: str, layout: str):
@@ -46,8 +50,8 @@ def row_keys(version: str) -> list[list[str]]:
 
 def place_blanks(figures: dict, version: str, layout: str, rnd, rate: float) -> dict:
     """Blank some cells where the layout can show a blank."""
-    if layout in ("spaces", "single", "pdftext") or rate <= 0:
-        return figures
+    if layout in ("spaces", "single", "pdftext", "pipecells") or rate <= 0:
+        return figures  # (a pipe table broken after every cell: the markdown reader takes a lone "|" for spacing)
     f = dict(figures)
     for keys in row_keys(version):
         for i, k in enumerate(keys):
@@ -127,7 +131,7 @@ def test_table_broken_by_a_page_break(version, layout, rnd, page_break):
 
 
 @settings(max_examples=examples(50), **SETTINGS)
-@given(version=st.sampled_from(["2019", "2021"]), layout=st.sampled_from(LAYOUTS), rnd=st.randoms(),
+@given(version=st.sampled_from(["2019", "2021"]), layout=st.sampled_from(LOSSY), rnd=st.randoms(),
        consistent=st.booleans())
 def test_a_row_that_lost_a_cell(version, layout, rnd, consistent):
     """The lost figure comes back inferred and right, or uncertain; nothing else changes."""
@@ -165,7 +169,7 @@ def test_never_a_wrong_number(version, layout, rnd, lost, garble, consistent):
         if rnd.random() < 0.05:
             figures[k] = rnd.choice([None, *MARKS])
     keys = template_keys(version)
-    lose = frozenset(rnd.sample(keys, lost))
+    lose = frozenset(rnd.sample(keys, lost)) if layout in LOSSY else frozenset()
     kw = {"garble": garble, "seed": rnd.randrange(1000)} if layout != "html" else {}
     report = parse(render(figures, version, layout, lose=lose, **kw), layout)
     assert not never_wrong(report, figures, version, truth, lose)
