@@ -94,7 +94,7 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
     table_lines: set[int] = set()
     problems: list[Problem] = []
     last = max((i for i, ln in enumerate(lines) if ln.kind != "empty"), default=-1)
-    open_end = bool(lines) and lines[-1].kind != "empty" and fmt == "text"  # not even a line break after it
+    open_end = bool(lines) and lines[-1].kind != "empty" and fmt in ("text", "markdown")  # not even a line break after
     for t in TABLES:
         region = regions.get(t.id)
         region_lines = lines[region[0]:region[1]] if region else []
