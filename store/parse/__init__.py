@@ -94,7 +94,9 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
     table_lines: set[int] = set()
     problems: list[Problem] = []
     last = max((i for i, ln in enumerate(lines) if ln.kind != "empty"), default=-1)
-    open_end = bool(lines) and lines[-1].kind != "empty" and fmt in ("text", "markdown")  # not even a line break after
+    # a text copy ends with not even a line break after its last characters: its last figure may be cut
+    # (a markdown copy's lines are the reader's, which knows whether a row's last cell was closed by a pipe)
+    open_end = bool(lines) and lines[-1].kind not in ("empty", "grid") and fmt == "text"
     for t in TABLES:
         region = regions.get(t.id)
         region_lines = lines[region[0]:region[1]] if region else []
