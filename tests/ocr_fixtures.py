@@ -149,3 +149,38 @@ def scanned_pdf(data: bytes, scan: Scan = CLEAN, pages: set[int] | None = None) 
     finally:
         out.close()
         src.close()
+
+
+# --------------------------------------------------------------------------- reports to scan
+
+def generated_report(seed: int, version: str = "2021", density: float = 0.5, big: int = 300):
+    """A generated report (figures that satisfy the 勾稽关系, several digits) as a text-layer PDF:
+    (pdf bytes, the report as parsed from its text)."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    import synth
+    from pdf_fixtures import render_report_pdf, sample_layout
+
+    figures = synth.consistent_figures(random.Random(seed), version, density=density, big=big)
+    text = synth.render(figures, version, "tabs", agency="江岸区人民政府后湖街道办事处")
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "report.txt"
+        path.write_text(text, encoding="utf-8")
+        report, content = sample_layout(path)
+    return render_report_pdf(report, content), report
+
+
+def compare_cells(truth, got) -> dict[str, list[str]]:
+    """Every template cell of ``got`` against ``truth``: right (same status and value), uncertain, wrong."""
+    out: dict[str, list[str]] = {"right": [], "uncertain": [], "wrong": []}
+    for key, want in truth.cells.items():
+        have = got.cells[key]
+        if have.status == want.status and have.value == want.value:
+            out["right"].append(key)
+        elif have.status == "uncertain":
+            out["uncertain"].append(key)
+        else:
+            out["wrong"].append(f"{key}: {want.status} {want.value} -> {have.status} {have.value} ({have.raw})")
+    return out

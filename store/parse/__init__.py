@@ -9,7 +9,7 @@ import re
 
 from store.checks import check_report
 from store.document import Document
-from store.parse import metadata, sections, tables
+from store.parse import metadata, ocr_checks, sections, tables
 from store.parse.lines import Line, document_lines, fold
 from store.records import ParsedReport, Problem, ReportMeta
 from store.template import (ACTIVE, APPLY, TABLES, cell_key, cells as template_cells, normalise_label,
@@ -82,6 +82,7 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
         problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
+    report.problems += ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure
     report.problems += check_report(report)
     return report
 

@@ -56,6 +56,7 @@ def engine():
 
             _engine = RapidOCR(params={
                 "Global.log_level": "error", "Global.use_cls": False, "Global.text_score": 0.2,
+                "Det.limit_type": "max", "Det.limit_side_len": 1280,
                 "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             })
@@ -86,7 +87,7 @@ def skew_angle(grey, limit: float = 3.0) -> float:
     dark pixels sharpest (text lines and rules line up)."""
     import numpy as np
 
-    step = max(1, min(grey.shape) // 600)
+    step = max(1, min(grey.shape) // 1500)
     small = grey[::step, ::step] < 140
     ys, xs = np.nonzero(small)
     if len(ys) < 200:
@@ -103,10 +104,11 @@ def skew_angle(grey, limit: float = 3.0) -> float:
         h = np.bincount(rows)
         return float((h.astype(np.float64) ** 2).sum())
 
-    best = max((sharpness(a), a) for a in np.arange(-limit, limit + 1e-9, 0.25))[1]
-    best = max((sharpness(a), a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.025))[1]
-    # the rows move by +x*tan: a page turned counter-clockwise by a needs -a to line up
-    return -float(best)
+    # ties (angles too small to move a row) go to the smallest angle: a straight page is not turned
+    best = max((sharpness(a), -abs(a), a) for a in np.arange(-limit, limit + 1e-9, 0.25))[2]
+    best = max((sharpness(a), -abs(a), a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.025))[2]
+    # turned counter-clockwise by a, a row y at x lies at y - x*tan(a): adding x*tan(a) lines it up
+    return float(round(best, 3))
 
 
 # --------------------------------------------------------------------------- the engine
@@ -221,13 +223,25 @@ def _rules(run_mask, axis: int, min_len: int) -> list[Rule]:
     return out
 
 
-def ruling(grey, dpi: int = DPI):
-    """(horizontal rules, vertical rules, dark mask) of a page image."""
-    dark = grey < 150
+@dataclass
+class Ruling:
+    """The ruling of a page: rules found, and the masks of long horizontal and vertical strokes."""
+
+    hrules: list[Rule]
+    vrules: list[Rule]
+    hmask: object  # numpy bool arrays, the page's shape
+    vmask: object
+    dark: object  # ink (text and rules)
+
+
+def ruling(grey, dpi: int = DPI) -> Ruling:
+    """Long horizontal and vertical strokes of a page image.  Rules are taken light (a thin rule
+    blurred, or seen through a red seal, is grey): a text stroke is never as long as a rule."""
+    lines = grey < 185
     length = max(12, dpi // 5)  # strokes of text are shorter than a fifth of an inch
-    h = _long_runs(dark, length, 1)
-    v = _long_runs(dark, length, 0)
-    return _rules(h, 1, length), _rules(v, 0, length), dark
+    h = _long_runs(lines, length, 1)
+    v = _long_runs(lines, length, 0)
+    return Ruling(_rules(h, 1, length), _rules(v, 0, length), h, v, grey < 150)
 
 
 @dataclass
@@ -265,13 +279,13 @@ def _merge_close(values: list[float], tol: float) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def find_tables(hrules: list[Rule], vrules: list[Rule], dark, dpi: int = DPI) -> list[Grid]:
+def find_tables(rl: Ruling, dpi: int = DPI) -> list[Grid]:
     """Tables: groups of horizontal and vertical rules that cross each other.  A boundary between
     two grid positions counts as drawn when most of it is dark; positions not separated by a drawn
     boundary form one (merged) cell."""
 
     tol = max(3.0, dpi / 40)
-    rules = [("h", r) for r in hrules] + [("v", r) for r in vrules]
+    rules = [("h", r) for r in rl.hrules] + [("v", r) for r in rl.vrules]
     parent = list(range(len(rules)))
 
     def find(i):
@@ -306,15 +320,15 @@ def find_tables(hrules: list[Rule], vrules: list[Rule], dark, dpi: int = DPI) ->
             a, b = int(ya + (yb - ya) * 0.15), int(yb - (yb - ya) * 0.15) + 1
             if b <= a:
                 return True
-            strip = dark[a:b, max(0, int(x) - band):int(x) + band + 1]
-            return strip.size > 0 and strip.any(axis=1).mean() > 0.7
+            strip = rl.vmask[a:b, max(0, int(x) - band):int(x) + band + 1]
+            return strip.size > 0 and strip.any(axis=1).mean() > 0.6
 
         def drawn_h(y, xa, xb):
             a, b = int(xa + (xb - xa) * 0.15), int(xb - (xb - xa) * 0.15) + 1
             if b <= a:
                 return True
-            strip = dark[max(0, int(y) - band):int(y) + band + 1, a:b]
-            return strip.size > 0 and strip.any(axis=0).mean() > 0.7
+            strip = rl.hmask[max(0, int(y) - band):int(y) + band + 1, a:b]
+            return strip.size > 0 and strip.any(axis=0).mean() > 0.6
 
         # union grid positions not separated by a drawn boundary
         par = {(r, c): (r, c) for r in range(nr) for c in range(nc)}

@@ -489,6 +489,7 @@ def _read_scans(data: bytes, scans: list[_Scan], pages: list[list], problems: li
                 if scan.region is None:
                     problems.append(f"第{scan.number}页没有文字层（扫描件），OCR也未识别出文字（no text found by OCR）")
                 continue
+            items = [it for it in items if it[1] != "nothing"]
             pages[scan.number - 1] = sorted(pages[scan.number - 1] + items, key=lambda it: it[0])
     finally:
         doc.close()
@@ -513,10 +514,10 @@ def _ocr_page(doc, scan: _Scan) -> list[tuple[float, str, object]]:
     del img
     eng = ocr.engine()
     boxes = ocr.recognise(grey, eng)
-    hrules, vrules, dark = ocr.ruling(grey, ocr.DPI)
-    tables = ocr.find_tables(hrules, vrules, dark, ocr.DPI)
-    found = ocr.layout(boxes, tables, grey, dark, scale, offset, eng)
-    del grey, dark
+    rl = ocr.ruling(grey, ocr.DPI)
+    tables = ocr.find_tables(rl, ocr.DPI)
+    found = ocr.layout(boxes, tables, grey, rl.dark, scale, offset, eng)
+    del grey, rl
     items: list[tuple[float, str, object]] = []
     for top, kind, payload in found:
         if kind == "grid":
@@ -527,6 +528,8 @@ def _ocr_page(doc, scan: _Scan) -> list[tuple[float, str, object]]:
         if ln.in_margin and _PAGE_NUMBER.match(ln.text.replace("\t", " ")):
             continue
         items.append((top, "line", ln))
+    if not items and boxes:
+        return [(0.0, "nothing", None)]  # only page furniture (a page number) was printed
     return items
 
 
