@@ -347,7 +347,10 @@ class Answerer:
         keys = {c["key"] for c in fig.cells} if fig else set()
         related = [p for p in problems if keys & set(p["keys"])]
         for p in related:
-            out.append(f"该数字所在的表格未通过核对：{p['message']}")
+            if p["severity"] == "info":  # how the figure was read (e.g. by OCR from a scanned page)
+                out.append(p["message"])
+            else:
+                out.append(f"该数字所在的表格未通过核对：{p['message']}")
         others = [p for p in problems if p not in related and p["severity"] == "error"]
         if others:
             out.append(f"该报告另有{len(others)}处勾稽关系问题（如：{others[0]['message']}）")

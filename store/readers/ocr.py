@@ -467,6 +467,25 @@ def _ink(dark, x0: float, y0: float, x1: float, y1: float) -> bool:
     return int(a.sum()) >= 12 and rows >= 4 and cols >= 2
 
 
+def _read_ink(grey, dark, x0: float, y0: float, x1: float, y1: float, eng=None) -> tuple[str, float]:
+    """Read the ink inside a cell: cropped to the ink, with what is lighter than print (a seal seen
+    through the red channel, JPEG noise) made white."""
+    import numpy as np
+
+    w, h = x1 - x0, y1 - y0
+    ax, ay = int(x0 + max(4.0, w * 0.12)), int(y0 + max(4.0, h * 0.18))
+    a = dark[ay:int(y1 - max(4.0, h * 0.18)), ax:int(x1 - max(4.0, w * 0.12))]
+    rows, cols = np.nonzero(a.any(axis=1))[0], np.nonzero(a.any(axis=0))[0]
+    if not len(rows) or not len(cols):
+        return "", 0.0
+    pad = 6
+    top, bottom = ay + rows[0] - pad, ay + rows[-1] + pad + 1
+    left, right = ax + cols[0] - pad, ax + cols[-1] + pad + 1
+    crop = grey[max(0, top):bottom, max(0, left):right]
+    clean = np.where(crop > 170, 255, crop).astype(np.uint8)
+    return read_line(clean, 0, 0, clean.shape[1], clean.shape[0], eng)
+
+
 def layout(boxes: list[Box], tables: list[Grid], grey, dark, scale: float, offset: tuple[float, float] = (0.0, 0.0),
            eng=None) -> list[tuple[float, str, object]]:
     """(top, kind, payload) of the page's tables ("grid": :class:`TableGrid`) and text lines ("ocr_line":
@@ -483,7 +502,7 @@ def layout(boxes: list[Box], tables: list[Grid], grey, dark, scale: float, offse
             loose.append(b)
     items: list[tuple[float, str, object]] = []
     for g in tables:
-        rows = _grid_cells(g, dark)
+        rows = _grid_cells(g, grey, dark, eng)
         if rows:
             items.append((g.ys[0] / scale + oy, "grid", TableGrid(g.ys[0] / scale + oy, [x / scale + ox for x in g.xs], rows)))
     for ln in text_lines([b for b in loose if b.conf >= 0.5]):
@@ -522,7 +541,7 @@ def _place(g: Grid, b: Box, grey, eng) -> None:
         g.texts.setdefault(k, []).append(b)
 
 
-def _grid_cells(g: Grid, dark) -> list[list[Cell]]:
+def _grid_cells(g: Grid, grey, dark, eng=None) -> list[list[Cell]]:
     nr, nc = len(g.ys) - 1, len(g.xs) - 1
     content: dict[int, tuple[str, float | None, str | None]] = {}
     for k, (r0, r1, c0, c1) in enumerate(g.boxes):
@@ -532,7 +551,10 @@ def _grid_cells(g: Grid, dark) -> list[list[Cell]]:
             fixed = digits_for_lookalikes(text)
             content[k] = (fixed, conf, text) if fixed is not None else (text, conf, None)
         elif _ink(dark, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1]):
-            content[k] = ("", 0.0, "")  # something is printed there that could not be read
+            # something is printed that detection missed (a figure under a seal): read the cell itself
+            text, conf = _read_ink(grey, dark, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1], eng)
+            fixed = digits_for_lookalikes(text) if text else None
+            content[k] = (fixed, conf, text) if fixed is not None else (text, conf if text else 0.0, None)
         else:
             content[k] = ("", 1.0, None)
     grid: list[list[Cell]] = []
