@@ -184,3 +184,44 @@ def compare_cells(truth, got) -> dict[str, list[str]]:
         else:
             out["wrong"].append(f"{key}: {want.status} {want.value} -> {have.status} {have.value} ({have.raw})")
     return out
+
+
+def table_as_picture(data: bytes, page_number: int, scan: Scan = CLEAN) -> tuple[bytes, tuple]:
+    """``data`` with the lowest table of one page replaced by its picture (text and rules inside the
+    table taken out of the page), as a report whose table was pasted in as an image.  Returns the
+    new PDF and the table's box (x0, top, x1, bottom in points)."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    use_chinese_font()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[page_number - 1]
+        tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+        x0, top, x1, bottom = max(tables, key=lambda t: t.bbox[1]).bbox
+    x0, top, x1, bottom = x0 - 2, top - 2, x1 + 2, bottom + 2
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[page_number - 1]
+        w, h = page.get_size()
+        img = page.render(scale=scan.dpi / 72, crop=(x0, h - bottom, w - x1, top)).to_pil()
+        img = scan_page(img, scan)
+        for obj in list(page.get_objects()):
+            if obj.type not in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH):
+                continue
+            left, low, right, high = obj.get_bounds()
+            if left >= x0 - 1 and right <= x1 + 1 and h - high >= top - 1 and h - low <= bottom + 1:
+                page.remove_obj(obj)
+        buf = io.BytesIO()
+        img.convert("RGB").save(buf, "JPEG", quality=scan.jpeg or 95)
+        pic = pdfium.PdfImage.new(doc)
+        pic.load_jpeg(io.BytesIO(buf.getvalue()), inline=False)
+        pic.set_matrix(pdfium.PdfMatrix().scale(x1 - x0, bottom - top).translate(x0, h - bottom))
+        page.insert_obj(pic)
+        page.gen_content()
+        page.close()
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue(), (x0, top, x1, bottom)
+    finally:
+        doc.close()

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from ocr_fixtures import ROUGH, Scan, compare_cells, generated_report, scanned_pdf
+from ocr_fixtures import ROUGH, Scan, compare_cells, generated_report, scanned_pdf, table_as_picture
 from pdf_fixtures import render_sample_pdf
 from store.db import Store
 from store.ingest import ingest
@@ -263,3 +263,18 @@ def test_a_report_with_one_scanned_page_is_read_page_by_page(tmp_path):
     assert [p["message"][:3] for p in notes] == ["第2页"]  # only the scanned page was read by OCR
     pages = {cells[k]["page"] for k in right if cells[k]["status"] == "number"}
     assert {2, 3} <= pages  # figures from the scanned page and from the text page after it
+
+
+@needs_engine
+def test_a_table_pasted_as_a_picture_on_a_text_page_is_read():
+    """Section 四 of a generated report replaced by its picture (text and rules under it removed)."""
+    data, truth = generated_report(7)
+    pdf, _ = table_as_picture(data, 2)
+    doc = read_pdf(pdf)
+    assert not doc.problems
+    got = parse_document(doc)
+    result = compare_cells(truth, got)
+    review = [k for k in truth.cells if k.startswith(("review.", "suit."))]
+    assert result["wrong"] == [] and not set(result["uncertain"]) & set(review)
+    note = next(p for p in got.problems if p.rule == "ocr")
+    assert set(note.keys) == set(review)  # only the picture's figures were read by OCR

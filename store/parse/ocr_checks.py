@@ -124,11 +124,11 @@ def _notes(cells: dict[str, CellRecord], read: list[str], dropped: dict[str, str
     for page, keys in sorted(pages.items()):
         kept = [k for k in keys if k not in dropped]
         if kept:
-            out.append(Problem("ocr", f"第{page}页为扫描件，表中数字由OCR识别", kept, "info"))
+            out.append(Problem("ocr", f"第{page}页的表格为图片（扫描件），表中数字由OCR识别", kept, "info"))
         lost = [k for k in keys if k in dropped]
         if lost:
             out.append(Problem(
                 "ocr_uncertain",
-                f"第{page}页为扫描件，有{len(lost)}个数字OCR识别不可靠（置信度低或不符合勾稽关系），未采用", lost,
+                f"第{page}页的表格为图片（扫描件），有{len(lost)}个数字OCR识别不可靠（置信度低或不符合勾稽关系），未采用", lost,
                 "warning"))
     return out
