@@ -31,6 +31,9 @@ def now() -> str:
 
 
 def _core(name: str) -> str:
+    from store.parse.script import to_simplified  # a traditional mirror and the original are one agency
+
+    name = to_simplified(name)
     for word in ("办事处", "人民政府"):
         name = name.replace(word, "")
     return name

@@ -152,6 +152,8 @@ def parse_bytes(data: bytes, name: str, hints: dict | None = None) -> ParsedRepo
     if not report.meta.agency or not report.meta.year:
         missing = " and ".join(x for x, v in (("agency", report.meta.agency), ("year", report.meta.year)) if not v)
         why = f"; {'; '.join(doc.problems)}" if doc.problems else ""
+        if not report.meta.agency and report.meta.agency_note:
+            why = f": {report.meta.agency_note}{why}"
         raise ReadError(f"no recognisable report: could not find the {missing} "
                         f"(a manifest can supply them){why}")
     return report

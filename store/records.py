@@ -54,6 +54,7 @@ class ReportMeta:
     title: str | None = None
     report_date: str | None = None  # ISO date
     source_url: str | None = None
+    agency_note: str | None = None  # why no agency could be read (e.g. the report says only 我局)
 
 
 @dataclass
