@@ -19,10 +19,13 @@ say the figure was read by OCR, and an ``ocr_uncertain`` warning for the figures
 
 from __future__ import annotations
 
+import re
+
 from store.checks import equalities
 from store.document import Cell, Document
-from store.parse.lines import fold
+from store.parse.lines import fold, parse_number
 from store.records import CellRecord, ParsedReport, Problem
+from store.template import table_of
 
 CONFIDENT = 0.9  # the engine's confidence a figure needs to stand on its own …
 CONFIRMABLE = 0.5  # … and below which no 勾稽关系 can save it
@@ -39,6 +42,12 @@ def _ocr_rows(doc: Document) -> dict[tuple[int, int], list[Cell]]:
             if cells and any(c.conf is not None for c in cells) and cells[0].page is not None:
                 out[(cells[0].page, cells[0].line)] = cells
     return out
+
+
+def _garbled(text: str) -> bool:
+    """Text with digits or Latin letters that is not a figure: a figure misread, never a label."""
+    t = fold(text)
+    return parse_number(t) is None and bool(re.search(r"[0-9A-Za-z]", t)) and not re.match(r"^\d{1,2}[.．、]\D", t)
 
 
 def _uncertain(rec: CellRecord) -> CellRecord:
@@ -81,11 +90,18 @@ def review(doc: Document, report: ParsedReport) -> list[Problem]:
             elif conf < CONFIDENT or any(c.ocr_raw for c in same):
                 needs_confirmation.add(k)
         elif rec.status == "blank":
-            # a cell with ink that could not be read is not a blank
-            if any(not c.text.strip() and c.conf is not None and c.conf < CONFIDENT for c in row):
+            # a cell with ink that could not be read is not a blank, nor is one next to a cell read
+            # as something that is neither words nor a figure ("0F": a figure and a seal's stroke)
+            if any(c.conf is not None and c.conf < CONFIDENT and (not c.text.strip() or _garbled(c.text))
+                   for c in row):
                 dropped[k] = "unread"
         elif rec.status == "inferred":
             needs_confirmation.add(k)
+    # a row of a table read by OCR that the parser did not find may be a row OCR garbled: not a blank
+    ocr_tables = {table_of(k).id for k in read}
+    for k, rec in cells.items():
+        if rec.status == "blank" and rec.page is None and table_of(k).id in ocr_tables:
+            dropped[k] = "row not read"
     for k in dropped:
         cells[k] = _uncertain(cells[k])
     ocr_keys = set(read)
@@ -131,4 +147,8 @@ def _notes(cells: dict[str, CellRecord], read: list[str], dropped: dict[str, str
                 "ocr_uncertain",
                 f"第{page}页的表格为图片（扫描件），有{len(lost)}个数字OCR识别不可靠（置信度低或不符合勾稽关系），未采用", lost,
                 "warning"))
+    unplaced = [k for k in dropped if k not in set(read)]
+    if unplaced:
+        out.append(Problem("ocr_uncertain", f"OCR识别的表格中有{len(unplaced)}个数字所在的行未能识别，未采用", unplaced,
+                           "warning"))
     return out

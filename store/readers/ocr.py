@@ -231,7 +231,8 @@ class Ruling:
     vrules: list[Rule]
     hmask: object  # numpy bool arrays, the page's shape
     vmask: object
-    dark: object  # ink (text and rules)
+    dark: object  # print: text and rules
+    ink: object  # any mark darker than paper, a seal seen through the red channel excepted (faint print under a seal)
 
 
 def ruling(grey, dpi: int = DPI) -> Ruling:
@@ -241,7 +242,7 @@ def ruling(grey, dpi: int = DPI) -> Ruling:
     length = max(12, dpi // 5)  # strokes of text are shorter than a fifth of an inch
     h = _long_runs(lines, length, 1)
     v = _long_runs(lines, length, 0)
-    return Ruling(_rules(h, 1, length), _rules(v, 0, length), h, v, grey < 150)
+    return Ruling(_rules(h, 1, length), _rules(v, 0, length), h, v, grey < 150, grey < 200)
 
 
 @dataclass
@@ -455,11 +456,11 @@ def _cell_text(boxes: list[Box]) -> tuple[str, float]:
     return text, min(b.conf for b in boxes)
 
 
-def _ink(dark, x0: float, y0: float, x1: float, y1: float) -> bool:
+def _ink(ink, x0: float, y0: float, x1: float, y1: float) -> bool:
     """Whether the inside of a cell (away from its rules) holds a mark."""
     w, h = x1 - x0, y1 - y0
     inset_x, inset_y = max(4.0, w * 0.12), max(4.0, h * 0.18)
-    a = dark[int(y0 + inset_y):int(y1 - inset_y), int(x0 + inset_x):int(x1 - inset_x)]
+    a = ink[int(y0 + inset_y):int(y1 - inset_y), int(x0 + inset_x):int(x1 - inset_x)]
     if a.size == 0:
         return False
     rows = a.any(axis=1).sum()
@@ -467,26 +468,28 @@ def _ink(dark, x0: float, y0: float, x1: float, y1: float) -> bool:
     return int(a.sum()) >= 12 and rows >= 4 and cols >= 2
 
 
-def _read_ink(grey, dark, x0: float, y0: float, x1: float, y1: float, eng=None) -> tuple[str, float]:
+def _read_ink(grey, ink, x0: float, y0: float, x1: float, y1: float, eng=None) -> tuple[str, float]:
     """Read the ink inside a cell: cropped to the ink, with what is lighter than print (a seal seen
     through the red channel, JPEG noise) made white."""
     import numpy as np
 
     w, h = x1 - x0, y1 - y0
     ax, ay = int(x0 + max(4.0, w * 0.12)), int(y0 + max(4.0, h * 0.18))
-    a = dark[ay:int(y1 - max(4.0, h * 0.18)), ax:int(x1 - max(4.0, w * 0.12))]
+    a = ink[ay:int(y1 - max(4.0, h * 0.18)), ax:int(x1 - max(4.0, w * 0.12))]
     rows, cols = np.nonzero(a.any(axis=1))[0], np.nonzero(a.any(axis=0))[0]
     if not len(rows) or not len(cols):
         return "", 0.0
     pad = 6
     top, bottom = ay + rows[0] - pad, ay + rows[-1] + pad + 1
     left, right = ax + cols[0] - pad, ax + cols[-1] + pad + 1
-    crop = grey[max(0, top):bottom, max(0, left):right]
-    clean = np.where(crop > 170, 255, crop).astype(np.uint8)
+    crop = grey[max(0, top):bottom, max(0, left):right].astype(np.float32)
+    # stretch what is darker than the seal's ground to full black and white (print under a seal is grey)
+    lo = float(np.percentile(crop, 1))
+    clean = np.clip((crop - lo) * 255.0 / max(1.0, 215.0 - lo), 0, 255).astype(np.uint8)
     return read_line(clean, 0, 0, clean.shape[1], clean.shape[0], eng)
 
 
-def layout(boxes: list[Box], tables: list[Grid], grey, dark, scale: float, offset: tuple[float, float] = (0.0, 0.0),
+def layout(boxes: list[Box], tables: list[Grid], grey, ink, scale: float, offset: tuple[float, float] = (0.0, 0.0),
            eng=None) -> list[tuple[float, str, object]]:
     """(top, kind, payload) of the page's tables ("grid": :class:`TableGrid`) and text lines ("ocr_line":
     :class:`TextLine`), in page units: pixels / ``scale`` + ``offset``."""
@@ -502,7 +505,7 @@ def layout(boxes: list[Box], tables: list[Grid], grey, dark, scale: float, offse
             loose.append(b)
     items: list[tuple[float, str, object]] = []
     for g in tables:
-        rows = _grid_cells(g, grey, dark, eng)
+        rows = _grid_cells(g, grey, ink, eng)
         if rows:
             items.append((g.ys[0] / scale + oy, "grid", TableGrid(g.ys[0] / scale + oy, [x / scale + ox for x in g.xs], rows)))
     for ln in text_lines([b for b in loose if b.conf >= 0.5]):
@@ -541,18 +544,24 @@ def _place(g: Grid, b: Box, grey, eng) -> None:
         g.texts.setdefault(k, []).append(b)
 
 
-def _grid_cells(g: Grid, grey, dark, eng=None) -> list[list[Cell]]:
+def _grid_cells(g: Grid, grey, ink, eng=None) -> list[list[Cell]]:
     nr, nc = len(g.ys) - 1, len(g.xs) - 1
     content: dict[int, tuple[str, float | None, str | None]] = {}
     for k, (r0, r1, c0, c1) in enumerate(g.boxes):
         boxes = g.texts.get(k)
         if boxes:
             text, conf = _cell_text(boxes)
+            if conf < 0.9 and re.search(r"\d", text) and not re.fullmatch(r"[\d,.]+", text.replace(" ", "")) \
+                    and not _is_wide(text[-1]):
+                # digits with something else ("0F": a figure and a seal's stroke): read the cell's print alone
+                again, conf2 = _read_ink(grey, ink, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1], eng)
+                if again and conf2 > conf and re.fullmatch(r"[\d,.]+", again):
+                    text, conf = again, conf2
             fixed = digits_for_lookalikes(text)
             content[k] = (fixed, conf, text) if fixed is not None else (text, conf, None)
-        elif _ink(dark, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1]):
+        elif _ink(ink, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1]):
             # something is printed that detection missed (a figure under a seal): read the cell itself
-            text, conf = _read_ink(grey, dark, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1], eng)
+            text, conf = _read_ink(grey, ink, g.xs[c0], g.ys[r0], g.xs[c1], g.ys[r1], eng)
             fixed = digits_for_lookalikes(text) if text else None
             content[k] = (fixed, conf, text) if fixed is not None else (text, conf if text else 0.0, None)
         else:

@@ -516,7 +516,7 @@ def _ocr_page(doc, scan: _Scan) -> list[tuple[float, str, object]]:
     boxes = ocr.recognise(grey, eng)
     rl = ocr.ruling(grey, ocr.DPI)
     tables = ocr.find_tables(rl, ocr.DPI)
-    found = ocr.layout(boxes, tables, grey, rl.dark, scale, offset, eng)
+    found = ocr.layout(boxes, tables, grey, rl.ink, scale, offset, eng)
     del grey, rl
     items: list[tuple[float, str, object]] = []
     for top, kind, payload in found:
