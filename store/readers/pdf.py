@@ -17,9 +17,13 @@ Per page:
 * every block and cell carries its page (1-based) and its line: the ordinal of the text line or
   table row on that page, top to bottom.
 
-Pages without a text layer (scans, or fonts pdfminer cannot map back to text) are reported in
-``Document.problems`` and the rest is read; encrypted and corrupt files raise
-:class:`~store.document.ReadError` with one line.  pdfminer's logging is silenced.
+Pages without a usable text layer (scans, a scan with a stamped page number, fonts pdfminer cannot
+map back to text) and large pictures on text pages (a table pasted as an image) are read by OCR
+(:mod:`store.readers.ocr`), page by page after the text pages, one page image in memory at a time:
+their text lines and table grids join the page's items like any other, every OCR'd table cell with
+its confidence (``Cell.conf``).  Without the OCR engine (an optional install) they are reported in
+``Document.problems`` with the command that installs it, and the rest is read.  Encrypted and
+corrupt files raise :class:`~store.document.ReadError` with one line.  pdfminer's logging is silenced.
 """
 
 from __future__ import annotations
