@@ -8,12 +8,17 @@
     disclosure-bot ask "QUESTION"      answer one question (``-`` reads one per line from stdin)
     disclosure-bot chat                a console conversation
     disclosure-bot serve               the Telegram bot (console chat when no token is configured)
+    disclosure-bot backup [PATH]       an online copy of the database, safe while the bot runs
+
+Questions asked with ``ask`` and ``chat`` go into the question log (``/stats`` and
+``/unanswered`` in the bot count them); an answer never waits long for the log.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -40,6 +45,19 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+LOG_WAIT = 2.0  # seconds a question-log write may wait for an ingest's write lock
+
+
+def log_question(store: Store, question: str, answer, started: float, channel: str = "cli",
+                 update_id: int | None = None) -> int | None:
+    """Log a question asked on the command line; a busy or read-only database costs only the log row."""
+    try:
+        return store.log_question(question, answer.status, answer.kind, channel,
+                                  ms=int((time.monotonic() - started) * 1000), update_id=update_id, wait=LOG_WAIT)
+    except Exception as exc:
+        click.echo(f"(the question was not logged: {exc})", err=True)
+        return None
 
 
 @click.group(help=__doc__.split("\n\n")[0] if __doc__ else None)
@@ -182,15 +200,21 @@ def ask(ctx: Context, question, as_json):
     """Answer QUESTION; with QUESTION "-", one question per line from standard input (one JSON per line)."""
     from bot.engine import Answerer
 
-    answerer = Answerer(ctx.store())
+    store = ctx.store()
+    answerer = Answerer(store)
     if question == "-":
         for line in sys.stdin:
             line = line.rstrip("\n")
             if not line.strip():
                 continue
-            click.echo(json.dumps(answerer.answer(line).to_json(), ensure_ascii=False))
+            started = time.monotonic()
+            ans = answerer.answer(line)
+            click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+            log_question(store, line, ans, started)
         return
+    started = time.monotonic()
     ans = answerer.answer(question)
+    log_question(store, question, ans, started)
     if as_json:
         click.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -208,7 +232,10 @@ def chat(ctx: Context):
     from bot.chat import run_chat
     from bot.engine import Answerer
 
-    run_chat(Answerer(ctx.store()), context_minutes=ctx.config["chat"]["context_minutes"])
+    store = ctx.store()
+    run_chat(Answerer(store), context_minutes=ctx.config["chat"]["context_minutes"],
+             on_answer=lambda question, ans, started, earlier: log_question(store, question, ans, started, "chat",
+                                                                            earlier))
 
 
 # ---------------------------------------------------------------------------- the bot
@@ -227,8 +254,26 @@ def serve(ctx: Context):
     run(ctx.config, ctx.store())
 
 
-from bot.telegram.state import backup_command  # noqa: E402  (disclosure-bot backup)
-cli.add_command(backup_command)
+@cli.command()
+@click.argument("destination", required=False)
+@pass_ctx
+def backup(ctx: Context, destination):
+    """Copy the database safely while the bot runs (SQLite online backup; the copy is 0600).
+
+    DESTINATION defaults to <database>.backup-YYYYMMDD-HHMMSS next to the database."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from store.db import backup_database
+
+    source = ctx.config["store"]["database"]
+    if not Path(source).exists():
+        raise click.ClickException(f"no database at {source}")
+    if not destination:
+        destination = f"{source}.backup-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    result = backup_database(source, destination)
+    click.echo(f"backed up {source} to {result['path']}: {result['bytes']} bytes, {result['reports']} reports, "
+               f"integrity {result['integrity']}")
 
 
 def main():

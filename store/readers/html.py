@@ -96,12 +96,18 @@ def page_meta(root) -> dict:
 
 
 def read_html(data: bytes | str) -> Document:
+    from store.readers import HTML_MAX_BYTES, check_depth
+
+    if len(data) > HTML_MAX_BYTES:
+        raise ReadError(f"too large: the HTML page has {len(data) // 1024 // 1024} MB "
+                        f"(the limit is {HTML_MAX_BYTES // 1024 // 1024} MB)")
     text = data if isinstance(data, str) else decode(data, _declared_charset(data))
     text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"not readable as HTML: {exc}") from exc
+    check_depth(root)  # before the recursive walk below
     blocks: list[Block] = []
     buf: list[str] = []
     buf_line: list[int | None] = [None]

@@ -545,7 +545,12 @@ def _ocr_grid(t: ocr.TableGrid, page: int, line: int) -> list[list[Cell]]:
 
 
 def read_pdf(data: bytes) -> Document:
+    from store.readers import PDF_MAX_PAGES
+
     pdf = _open(data)
+    if (n := len(pdf.pages)) > PDF_MAX_PAGES:
+        pdf.close()
+        raise ReadError(f"too large: the PDF has {n} pages (the limit is {PDF_MAX_PAGES})")
     problems: list[str] = []
     pages: list[list[tuple[float, str, object]]] = []
     scans: list[_Scan] = []
