@@ -37,6 +37,7 @@ from store.document import Cell
 
 ENABLE = "pip install -e '.[ocr]'"
 DPI = 150  # pages are rendered at this resolution for OCR
+MAX_PAGES = 60  # pages of one file read by OCR (a few seconds each); the rest is reported
 _lock = threading.Lock()
 _engine = None
 

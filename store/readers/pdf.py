@@ -481,6 +481,12 @@ def _read_scans(data: bytes, scans: list[_Scan], pages: list[list], problems: li
         return
     import pypdfium2 as pdfium
 
+    pages_read = sorted({s.number for s in scans})[:ocr.MAX_PAGES]
+    if len(pages_read) < len({s.number for s in scans}):
+        skipped = sorted({s.number for s in scans} - set(pages_read))
+        problems.append(f"第{skipped[0]}–{skipped[-1]}页未做OCR：一份文件最多识别{ocr.MAX_PAGES}页"
+                        f"（OCR page limit reached）")
+        scans = [s for s in scans if s.number in set(pages_read)]
     doc = pdfium.PdfDocument(data)
     try:
         for scan in scans:
