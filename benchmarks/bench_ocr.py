@@ -77,15 +77,17 @@ def main() -> None:
     for name in args.scans.split(","):
         scan = scans[name]
         totals = {"right": 0, "uncertain": 0, "wrong": 0}
-        secs, cpu, pages, meta_ok, peaks = 0.0, 0.0, 0, 0, []
+        secs, cpu, pages, meta_ok, peaks, grown = 0.0, 0.0, 0, 0, [], []
         for label, data, truth in reports:
             image_pdf = scanned_pdf(data, scan)
             _reset_peak()
+            before = _status_kb("VmRSS")
             t, c = time.perf_counter(), time.process_time()
             doc = read_pdf(image_pdf)
             secs += time.perf_counter() - t
             cpu += time.process_time() - c
             peaks.append(_status_kb("VmHWM"))
+            grown.append(peaks[-1] - before)
             pages += doc.pages
             got = parse_document(doc)
             result = compare_cells(truth, got)
@@ -103,7 +105,8 @@ def main() -> None:
               f"agency and year right {meta_ok}/{len(reports)}")
         print(f"{name}: {secs / pages:.2f} s/page wall, {cpu / pages:.2f} s/page CPU "
               f"({secs / pages / (ref_s / ref_pages):.0f}x the text layer); peak resident per report "
-              f"{min(peaks) / 1024:.0f}-{max(peaks) / 1024:.0f} MB")
+              f"{min(peaks) / 1024:.0f}-{max(peaks) / 1024:.0f} MB (above the resident size before the read: "
+              f"{min(grown) / 1024:.0f}-{max(grown) / 1024:.0f} MB)")
 
     if args.workers > 1:
         from store.db import Store
