@@ -122,7 +122,9 @@ def main() -> None:
                 t = time.perf_counter()
                 summary = ingest(store, [folder], workers=workers)
                 wall = time.perf_counter() - t
-                print(f"ingest --workers {workers}: {summary.count('added')} scanned reports in {wall:.1f} s")
+                stored = summary.count("added") + summary.count("replaced")
+                print(f"ingest --workers {workers}: {stored} scanned reports ({sum(1 for _ in folder.iterdir())} files) "
+                      f"in {wall:.1f} s")
                 store.close()
     print(f"(cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f})")
 
