@@ -32,6 +32,8 @@ class Block:
     rows: list[list[Cell]] = field(default_factory=list)  # tables: a full grid
     page: int | None = None
     line: int | None = None
+    # a paragraph read by OCR: the confidence of each tab-separated piece (one for a wrapped paragraph)
+    conf: list[float] | None = None
 
 
 @dataclass

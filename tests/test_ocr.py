@@ -180,6 +180,36 @@ def test_letters_for_digits_stay_only_when_the_identities_confirm_them(text_repo
     assert got.cells[active_zero].status == "uncertain"
 
 
+def test_a_table_printed_without_rules_read_by_ocr_is_checked_too():
+    """Rows of an unruled table come from OCR as lines of text with tabs; their pieces carry their
+    confidence (``Block.conf``) and go through the same checks."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    import synth
+    from pdf_fixtures import render_report_pdf, sample_layout
+
+    figures = synth.consistent_figures(random.Random(12), "2021", density=0.5, big=300)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "r.txt"
+        path.write_text(synth.render(figures, "2021", "tabs"), encoding="utf-8")
+        truth, content = sample_layout(path)
+    doc = read_pdf(render_report_pdf(truth, content, ruled=False))
+    rows = [b for b in doc.blocks if b.kind == "paragraph" and "\t" in b.text]
+    assert rows
+    for b in rows:
+        b.conf = [0.99] * len(b.text.split("\t"))
+    new = next(b for b in rows if b.text.startswith("一、本年新收"))
+    pieces = new.text.split("\t")
+    k = next(i for i, t in enumerate(pieces) if t.strip() == _figure(truth, "apply.new.natural"))
+    new.conf[k] = 0.3
+    got = parse_document(doc)
+    assert got.cells["apply.new.natural"].status == "uncertain"
+    assert compare_cells(truth, got)["wrong"] == []
+    assert any(p.rule == "ocr" for p in got.problems)
+
+
 # --------------------------------------------------------------------------- without the engine
 
 def test_without_the_engine_ingest_says_how_to_enable_ocr(monkeypatch, tmp_path):

@@ -32,16 +32,28 @@ CONFIRMABLE = 0.5  # … and below which no 勾稽关系 can save it
 
 
 def _ocr_rows(doc: Document) -> dict[tuple[int, int], list[Cell]]:
-    """(page, line) -> the cells of every table row read by OCR."""
+    """(page, line) -> the cells of every table row read by OCR; a line of text read by OCR (a table
+    printed without rules) gives one cell per tab-separated piece."""
     out: dict[tuple[int, int], list[Cell]] = {}
     for block in doc.blocks:
-        if block.kind != "table":
+        if block.kind == "paragraph":
+            if block.conf and block.page is not None:
+                pieces = block.text.split("\t")
+                confs = block.conf if len(block.conf) == len(pieces) else [min(block.conf)] * len(pieces)
+                out[(block.page, block.line)] = [Cell(t, page=block.page, line=block.line, conf=c)
+                                                 for t, c in zip(pieces, confs)]
             continue
         for row in block.rows:
             cells = [c for c in row if not c.merged]
             if cells and any(c.conf is not None for c in cells) and cells[0].page is not None:
                 out[(cells[0].page, cells[0].line)] = cells
     return out
+
+
+def _shows(cell: Cell, raw: str | None) -> bool:
+    """Whether ``cell`` printed ``raw`` (alone, or as one of the figures a piece of text ends with)."""
+    t = fold(cell.text)
+    return raw is not None and (t == raw or raw in t.split())
 
 
 def _garbled(text: str) -> bool:
@@ -83,7 +95,7 @@ def review(doc: Document, report: ParsedReport) -> list[Problem]:
         rec = cells[k]
         row = rows[(rec.page, rec.line)]
         if rec.status in ("number", "na"):
-            same = [c for c in row if fold(c.text) == rec.raw] or row
+            same = [c for c in row if _shows(c, rec.raw)] or row
             conf = min((c.conf if c.conf is not None else 1.0) for c in same)
             if conf < CONFIRMABLE:
                 dropped[k] = "confidence"

@@ -424,7 +424,7 @@ class TextLine:
     x1: float
     size: float
     text: str
-    conf: float
+    conf: list[float]  # the lowest confidence of each tab-separated piece of ``text``
 
 
 @dataclass
@@ -436,16 +436,20 @@ class TableGrid:
     rows: list[list[Cell]]
 
 
-def _line_text(line: list[Box], tab_gap: float = 1.5) -> str:
-    out = ""
+def _line_text(line: list[Box], tab_gap: float = 1.5) -> tuple[str, list[float]]:
+    """A line's text, a tab where a wide gap separates two boxes (a table printed without rules), and
+    the lowest confidence of each tab-separated piece."""
+    out, confs = "", []
     prev = None
     for b in line:
         if prev is not None and b.x0 - prev.x1 >= tab_gap * max(prev.height, b.height) * 0.75:
             out += "\t" + b.text
+            confs.append(b.conf)
         else:
             out = _join(out, b.text)
+            confs[-1:] = [min(confs[-1], b.conf)] if confs else [b.conf]
         prev = b
-    return out
+    return out, confs
 
 
 def _cell_text(boxes: list[Box]) -> tuple[str, float]:
@@ -512,9 +516,10 @@ def layout(boxes: list[Box], tables: list[Grid], grey, ink, scale: float, offset
     for ln in text_lines([b for b in loose if b.conf >= 0.5]):
         heights = sorted(b.height for b in ln)
         size = heights[len(heights) // 2] / scale * 0.8
+        text, confs = _line_text(ln)
         items.append((min(b.y0 for b in ln) / scale + oy, "ocr_line", TextLine(
             min(b.y0 for b in ln) / scale + oy, max(b.y1 for b in ln) / scale + oy, ln[0].x0 / scale + ox,
-            ln[-1].x1 / scale + ox, size, _line_text(ln), min(b.conf for b in ln))))
+            ln[-1].x1 / scale + ox, size, text, confs)))
     items.sort(key=lambda it: it[0])
     return items
 

@@ -83,6 +83,7 @@ class _Line:
     text: str = ""
     page: int = 0
     in_margin: bool = False  # in the top or bottom tenth of the page, where running heads and footers go
+    conf: list[float] | None = None  # read by OCR: the confidence of each tab-separated piece
 
     @property
     def tabbed(self) -> bool:
@@ -533,7 +534,8 @@ def _ocr_page(doc, scan: _Scan) -> list[tuple[float, str, object]]:
         if kind == "grid":
             items.append((top, "grid", payload))
             continue
-        ln = _Line([], payload.top, payload.bottom, payload.x0, payload.x1, payload.size, payload.text, scan.number)
+        ln = _Line([], payload.top, payload.bottom, payload.x0, payload.x1, payload.size, payload.text, scan.number,
+                   conf=payload.conf)
         ln.in_margin = ln.bottom < height * 0.1 or ln.top > height * 0.9
         if ln.in_margin and _PAGE_NUMBER.match(ln.text.replace("\t", " ")):
             continue
@@ -585,7 +587,9 @@ def read_pdf(data: bytes) -> Document:
             text = ""
             for ln in para:
                 text = _join(text, ln.text) if text else ln.text
-            blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0]))
+            confs = [c for ln in para if ln.conf for c in ln.conf]
+            conf = None if not confs else para[0].conf if len(para) == 1 else [min(confs)]
+            blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0], conf=conf))
             para.clear()
 
     chain_head: list[list[Cell]] = []  # the first rows of the table the last table block continues
