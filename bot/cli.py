@@ -3,7 +3,8 @@
     disclosure-bot ingest PATH…        load reports (files, folders, globs) into the database
     disclosure-bot reports             list what is stored
     disclosure-bot show AGENCY YEAR    every cell of one report as the template lays it out
-    disclosure-bot check               consistency problems (勾稽关系) found
+    disclosure-bot audit [AGENCY [YEAR]]  the audit: every finding with its rule and evidence (--summary: CSV)
+    disclosure-bot check               the audit's findings, one per line (older name)
     disclosure-bot export              one row per cell, CSV or JSON
     disclosure-bot ask "QUESTION"      answer one question (``-`` reads one per line from stdin)
     disclosure-bot chat                a console conversation
@@ -79,27 +80,53 @@ def cli(ctx, config_file, db):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--workers", "-w", type=int, default=1, show_default=True,
-              help="Parse in N parallel processes (one process writes the database).")
+              help="Parse in N parallel local processes (one process writes the database).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV or JSON with path, agency, region, year, source_url for the batch.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are parsed: local processes, or a Dask cluster (needs the 'cluster' extra); "
+                   "this process writes the database either way.")
+@click.option("--scheduler", metavar="ADDRESS", default=None, envvar="DASK_SCHEDULER_ADDRESS",
+              help="With --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+                   "(default: $DASK_SCHEDULER_ADDRESS).")
+@click.option("--in-flight", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --executor dask: files on the cluster at most (default: 8 per worker thread).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
-def ingest(ctx: Context, paths, workers, manifest, quiet):
+def ingest(ctx: Context, paths, workers, manifest, executor, scheduler, in_flight, quiet):
     """Load reports (PDF, docx, HTML, text in any Chinese encoding) into the database."""
+    from store.executors import ExecutorError, make_executor
     from store.ingest import expand_paths, ingest as run
 
+    if executor != "dask" and (ctx_param_given("scheduler") or in_flight):
+        raise click.UsageError("--scheduler and --in-flight go with --executor dask")
+    if executor == "dask" and ctx_param_given("workers"):
+        raise click.UsageError("--workers is for the local executor: a Dask cluster has the workers you started")
     store = ctx.store(samples=False)
     files = expand_paths(paths)
     if not files:
         raise click.ClickException("no files found")
+    try:
+        ex = make_executor(executor, workers=workers, scheduler=scheduler, slots=in_flight)
+    except ExecutorError as exc:
+        raise click.ClickException(str(exc))
+    if executor == "dask":
+        click.echo(f"parsing on the {ex.describe()}; writing {ctx.config['store']['database']}", err=True)
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
-                           show_pos=True) if show_bar else _NoBar() as bar:
-        summary = run(store, files, workers=workers, manifest=manifest, progress=lambda r: bar.update(1))
+    with ex, click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
+                               show_pos=True) if show_bar else _NoBar() as bar:
+        summary = run(store, files, manifest=manifest, executor=ex, progress=lambda r: bar.update(1))
     for line in summary.lines():
         click.echo(line)
     if not summary.ok:
         sys.exit(1)
+
+
+def ctx_param_given(name: str) -> bool:
+    """Whether an option was given on the command line."""
+    from click.core import ParameterSource
+
+    return click.get_current_context().get_parameter_source(name) == ParameterSource.COMMANDLINE
 
 
 class _NoBar:
@@ -164,17 +191,78 @@ def show(ctx: Context, agency, year):
 
 
 @cli.command()
+@click.argument("agency", required=False)
+@click.argument("year", type=int, required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="CSV: findings per agency and year (rows) and per rule (columns).")
+@click.option("--scope", type=click.Choice(["report", "extraction", "all"]), default="all", show_default=True,
+              help="report: what the agency printed; extraction: our copy or our reading of it.")
+@click.option("--rule", default=None, help="Only findings of this rule (e.g. apply_balance, template_word_typo).")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules: id, group, scope, severity, what it checks.")
+@pass_ctx
+def audit(ctx: Context, agency, year, fmt, summary, scope, rule, list_rules):
+    """The audit of the stored reports, as a third-party assessor reads them: every finding with its rule,
+    severity and the line or page that shows it.  AGENCY (and YEAR) narrow it to one agency (one report)."""
+    from store.audit import present
+
+    store = ctx.store()
+    if list_rules:
+        click.echo(present.rule_table())
+        return
+    if summary:
+        click.echo(present.summary_csv(store.finding_counts()), nl=False)
+        return
+    report_ids = _audited_reports(store, agency, year)
+    findings = [f for rid in report_ids for f in store.findings(rid)] if report_ids is not None \
+        else store.findings()
+    findings = [f for f in findings if (scope == "all" or (f.get("scope") or "report") == scope)
+                and (not rule or f["rule"] == rule)]
+    if fmt == "csv":
+        click.echo(present.csv_text(findings), nl=False)
+    elif fmt == "json":
+        if findings:
+            click.echo(present.json_lines(findings))
+    else:
+        by_report: dict[tuple, list] = {}
+        for f in findings:
+            by_report.setdefault((f["agency"], f["year"]), []).append(f)
+        ids = report_ids if report_ids is not None else []
+        for rid in ids:  # a report named on the command line is shown even when nothing was found
+            rep = store.report(rid)
+            by_report.setdefault((rep["agency"], rep["year"]), [])
+        for (name, y), items in by_report.items():
+            click.echo(present.report_text(items, f"{name} {y}年度报告") + "\n")
+    click.echo(f"{len(findings)} findings", err=True)
+
+
+def _audited_reports(store: Store, agency: str | None, year: int | None) -> list[int] | None:
+    """The reports AGENCY (YEAR) names; None for all."""
+    if not agency:
+        return None
+    if year is not None:
+        return [_find_report(store, agency, year)]
+    from bot.agencies import AgencyIndex
+
+    match = AgencyIndex.from_store(store).resolve(agency)
+    if len(match.agencies) != 1:
+        _find_report(store, agency, 0)  # the same clear message for none or several
+    a = match.agencies[0]
+    return [r["id"] for y in a.years if (r := store.report_for(a.id, y))]
+
+
+@cli.command()
 @click.option("--rule", default=None, help="Only problems of this rule (e.g. apply_balance).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def check(ctx: Context, rule, as_json):
-    """The consistency problems (勾稽关系 and more) found in the stored reports."""
-    problems = [p for p in ctx.store().problems() if not rule or p["rule"] == rule]
+    """The audit's findings, one per line (the older name of ``audit``; ``--json`` for JSON lines)."""
+    problems = [p for p in ctx.store().findings() if not rule or p["rule"] == rule]
     for p in problems:
         if as_json:
             click.echo(json.dumps(p, ensure_ascii=False))
         else:
-            click.echo(f"{p['agency']}\t{p['year']}\t{p['severity']}\t{p['rule']}\t{p['message']}")
+            loc = f"\t第{p['line']}行" if p.get("line") else (f"\t第{p['page']}页" if p.get("page") else "")
+            click.echo(f"{p['agency']}\t{p['year']}\t{p['severity']}\t{p['rule']}\t{p['message']}{loc}")
     click.echo(f"{len(problems)} problems", err=True)
 
 

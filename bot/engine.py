@@ -17,6 +17,7 @@ import re
 import unicodedata
 from datetime import date
 
+from bot import facts as stated
 from bot import replies
 from bot.agencies import Agency, AgencyIndex, Match
 from bot.answers import Answer, Candidate, ChatSession, Source
@@ -156,6 +157,10 @@ class Answerer:
         if match.agencies and _ALL.search(q) and self.index.in_region(match.matched):
             match = Match([], "", False)
         metric_text = rest.replace(match.matched, " ") if match.matched else rest
+        if len(match.agencies) == 1:  # what is left of its name beside the cut (实验区 of 平潭综合实验区经济发展局)
+            a = match.agencies[0]
+            metric_text = stated.without_names(metric_text, [a.name, a.short_name, a.district, a.city, a.province],
+                                               bool(a.district or a.city or a.province))
         mp = parse_metrics(metric_text)
         metrics = _drop_context_rows(list(mp.metrics), metric_text)
         region = self.index.in_region(rest) if not match.agencies else None
@@ -308,8 +313,8 @@ class Answerer:
     def figure(self, rep: dict, query: MetricQuery) -> Figure:
         version = rep["template"] or "2021"
         cells = self._cells_of(rep["id"], keys_needed(query, version))
-        passages = self.store.passages(rep["id"]) if query.kind == "narrative" else None
-        return compute(query, version, cells, passages)
+        facts = (lambda: self.store.facts_for(rep["id"])) if query.kind == "narrative" or query.narrative else None
+        return compute(query, version, cells, facts)
 
     def _sources(self, rep: dict, fig: Figure) -> list[Source]:
         out = []
@@ -342,22 +347,19 @@ class Answerer:
         return None
 
     def _warnings(self, rep: dict, fig: Figure | None = None) -> list[str]:
-        problems = self.store.problems(rep["id"])
-        out = []
+        from store.audit import present  # the audit's findings that touch this figure, then the report's errors
+
+        problems = self.store.findings(rep["id"])
         keys = {c["key"] for c in fig.cells} if fig else set()
         related = [p for p in problems if keys & set(p["keys"])]
-        for p in related:
-            if p["severity"] == "info":  # how the figure was read (e.g. by OCR from a scanned page)
-                out.append(p["message"])
-            else:
-                out.append(f"该数字所在的表格未通过核对：{p['message']}")
-        others = [p for p in problems if p not in related and p["severity"] == "error"]
-        if others:
-            out.append(f"该报告另有{len(others)}处勾稽关系问题（如：{others[0]['message']}）")
+        out = [present.touching(p) for p in related]
+        out += present.others([p for p in problems if p not in related])
         if fig is not None and fig.status == "inferred":
             out.append("该行印出的数字少了一格，此数为按勾稽关系推定")
         if fig is not None and fig.approx:
             out.append(f"报告原文为约数：“{fig.note}”")
+        if fig is not None and fig.warning:
+            out.append(fig.warning)
         return out
 
     def _cells(self, agency: Agency, metrics: list[MetricQuery], spec: YearSpec) -> Answer:
@@ -365,6 +367,9 @@ class Answerer:
         if problem:
             return problem
         figs = [self.figure(rep, m) for m in metrics[:6]]
+        if len(figs) == 1 and figs[0].status == "not_stated" and figs[0].closest is None:  # the text says nothing near
+            words = metrics[0].prefix if metrics[0].kind == "narrative" else metrics[0].narrative
+            return self._free_text(agency, spec, _content_words(words) or [words.strip()])
         sources: list[Source] = []
         warnings: list[str] = []
         for f in figs:
@@ -477,20 +482,19 @@ class Answerer:
                       sources=sources)
 
     def _problems(self, agency: Agency, spec: YearSpec) -> Answer:
-        """The consistency problems (勾稽关系) found in one report."""
+        """The audit's findings on one report (structure, 勾稽关系, narrative vs table, text, timeliness)."""
         rep, problem, note = self._report_for_year(agency, spec)
         if problem:
             return problem
-        problems = self.store.problems(rep["id"])
-        head = f"{agency.display} {rep['year']}年报告{note}"
-        if problems:
-            text = head + f"核对发现{len(problems)}处问题：\n" + "\n".join(f"⚠ {p['message']}" for p in problems[:10])
-        else:
-            text = head + "：勾稽关系核对（各行各列之和、结转、正文与表格一致）未发现问题。"
+        from store.audit import present  # the audit's findings, each with the line that shows it
+
+        findings = self.store.findings(rep["id"])
+        problems = [p for p in findings if (p.get("scope") or "report") == "report"]
+        text = present.chat_text(findings, f"{agency.display} {rep['year']}年报告{note}")
         text += "\n" + "\n".join(replies.sources_text([Source(rep["id"], rep["title"], rep["file"])]))
         return Answer("answered", text, agency=self._agency_dict(agency), year=rep["year"], kind="overview",
                       warnings=[p["message"] for p in problems], value=len(problems), unit="处",
-                      metric={"key": "problems", "label": "核对发现的问题"},
+                      metric={"key": "problems", "label": "审查发现的问题"},
                       sources=[Source(rep["id"], rep["title"], rep["file"])])
 
     def _free_text(self, agency: Agency, spec: YearSpec, words: list[str]) -> Answer:
@@ -566,8 +570,8 @@ class Answerer:
                     cells.setdefault(c["report_id"], {})[c["key"]] = c
         out = []
         for rid, rep in by_id.items():
-            passages = self.store.passages(rid) if query.kind == "narrative" else None
-            out.append((rep, compute(query, rep["template"] or "2021", cells.get(rid, {}), passages)))
+            facts = self.store.facts_for(rid) if query.kind == "narrative" else None  # table rows: the table's
+            out.append((rep, compute(query, rep["template"] or "2021", cells.get(rid, {}), facts)))
         return out
 
     def _rank_year(self, spec: YearSpec) -> int | None:
@@ -601,6 +605,9 @@ class Answerer:
         year = self._rank_year(spec)
         if year is None:
             return Answer("not_found", "数据库中还没有报告。", kind="total")
+        if query.kind == "narrative":  # what each report's text says is no column of figures to add up
+            return Answer("not_found", "这是报告正文中的说法，各报告说法不一，不做合计。请指明是哪个单位的报告。",
+                          year=year, kind="total")
         reps = self._reports_in(year, region)
         figs = self._bulk_figures(reps, query)
         with_value = [(r, f) for r, f in figs if f.has_value]

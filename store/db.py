@@ -7,7 +7,11 @@ Tables:
 * ``cells`` – every template cell of a report under its stable key: value, what was printed,
   status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
 * ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
-* ``problems`` – consistency problems (勾稽关系) and reading problems, per report;
+* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
+  (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
+  (section, page or line, the passage as printed);
+* ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
+  approximation, the sentence and where it is;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
   ran it, so a run left unfinished by a kill is closed by the next ingest);
 * ``questions`` – the question log of the bot and the command line (text, status, kind,
@@ -40,7 +44,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store.checks import Equality
-from store.records import ParsedReport, Problem
+from store.records import FACT_COLUMNS, Fact, ParsedReport, Problem
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
 QUESTIONS_KEPT = 100_000  # rows of the question log kept
@@ -184,6 +188,7 @@ class Store:
                 "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             self._insert_problems(report_id, report.problems)
+            self._insert_facts(report_id, report.facts)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
         except BaseException:
@@ -199,18 +204,40 @@ class Store:
         return any(getattr(meta, k) and getattr(meta, k) != rep.get(k)
                    for k in ("district", "city", "province", "source_url"))
 
+    # ------------------------------------------------------------------ findings (the audit)
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
         self.db.conn.executemany(
-            "insert into problems (report_id, rule, message, keys, severity) values (?, ?, ?, ?, ?)",
-            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
+            "insert into problems (report_id, rule, message, keys, severity, scope, section, page, line, evidence) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity,
+              getattr(p, "scope", "report"), getattr(p, "section", None), getattr(p, "page", None),
+              getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems))
+
+    def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
+        """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
+        from store.template.audit_rules import SEVERITY_ORDER
+
+        rows = self.problems(report_id)
+        if scope:
+            rows = [r for r in rows if (r.get("scope") or "report") == scope]
+        return sorted(rows, key=lambda r: (r["agency"], r["year"], (r.get("scope") or "report") != "report",
+                                           SEVERITY_ORDER.get(r["severity"], 3), r["id"]))
+
+    def finding_counts(self) -> list[dict]:
+        """Findings per report, rule, severity and scope (an assessor's overview starts from this)."""
+        return list(self.db.query(
+            "select a.name as agency, r.year, p.rule, p.severity, coalesce(p.scope, 'report') as scope, "
+            "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+            "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems"):
+        for table in ("cells", "passages", "problems", "facts"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         self.db.execute("delete from reports where id = ?", [report_id])
 
     def _cross_year(self, agency_id: int) -> None:
         """Re-run the checks that compare consecutive years of one agency."""
+        from store.audit.crossyear import with_evidence
         from store.checks import cross_year_problems
 
         reports = list(self.db.query("select id, year from reports where agency_id = ? order by year",
@@ -223,7 +250,7 @@ class Store:
             if cur["year"] != prev["year"] + 1:
                 continue
             problems = cross_year_problems(self.values(prev["id"]), self.values(cur["id"]), prev["year"])
-            self._insert_problems(cur["id"], problems)
+            self._insert_problems(cur["id"], with_evidence(problems, self.cells(cur["id"]), self.cells(prev["id"])))
 
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:
@@ -300,6 +327,24 @@ class Store:
             "cells": q("select count(*) as n from cells"),
             "passages": q("select count(*) as n from passages"),
         }
+
+    # ------------------------------------------------------------------ narrative facts
+    def _insert_facts(self, report_id: int, facts: list[Fact]) -> None:
+        cols = FACT_COLUMNS
+        self.db.conn.executemany(
+            f"insert into facts (report_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
+            ((report_id, *(getattr(f, c) for c in cols)) for f in facts))
+
+    def facts_for(self, report_id: int) -> list[dict]:
+        """The figures one report's narrative states, in reading order."""
+        out = []
+        for r in self.db.query("select * from facts where report_id = ? order by id", [report_id]):
+            v = r["value"]
+            r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
+            for flag in ("shared", "negated"):
+                r[flag] = bool(r[flag])
+            out.append(r)
+        return out
 
     # ------------------------------------------------------------------ ingest runs
     def start_run(self) -> int:

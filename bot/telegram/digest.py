@@ -255,21 +255,24 @@ def report_summary(store, report: dict, compact: bool = False) -> str:
     cells = store.cells(report["id"])
     version = report.get("template") or "2021"
     figures = [headline_figure(cells, version, label, unit, keys) for label, unit, keys in HEADLINE]
-    problems = store.problems(report["id"])
+    findings = store.findings(report["id"])  # the audit: the report's own errors and warnings are counted
+    problems = [p for p in findings if (p.get("scope") or "report") == "report" and p["severity"] in ("error", "warning")]
+    errors = sum(p["severity"] == "error" for p in problems)
+    counted = f"错误 {errors} 处，警告 {len(problems) - errors} 处"
     region = report.get("district") or report.get("city") or report.get("province") or ""
     name = esc(report["agency"]) + (f"（{esc(region)}）" if region and region not in report["agency"] else "")
     replaced = store.ingest_outcome(report["id"]) == "replaced"
     updated = "（新版本，替换了此前收录的报告）" if replaced else ""
     if compact:
         return (f"• <b>{name}</b> {report['year']}年{'（新版本）' if replaced else ''}：{esc(figures[0])}"
-                + (f"；问题 {len(problems)} 项" if problems else ""))
+                + (f"；{counted}" if problems else ""))
     lines = [f"<b>{name}</b> {report['year']}年{updated}", "；".join(esc(f) for f in figures)]
     if problems:
         shown = "；".join(esc(p["message"]) for p in problems[:3])
-        more = f" 等 {len(problems)} 项" if len(problems) > 3 else ""
-        lines.append(f"⚠️ 发现问题：{shown}{more}")
+        more = " 等" if len(problems) > 3 else ""
+        lines.append(f"⚠️ 审查发现{counted}：{shown}{more}")
     else:
-        lines.append("未发现勾稽问题")
+        lines.append("审查未发现错误或警告")
     source = report.get("title") or ""
     file = (report.get("file") or "").replace("\\", "/").rsplit("/", 1)[-1]
     lines.append("来源：" + esc(source) + (f"（{esc(file)}）" if file else ""))

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 
-from store.checks import check_report
 from store.document import Document
-from store.parse import metadata, ocr_checks, sections, tables
+from store.parse import facts, metadata, ocr_checks, sections, tables
 from store.parse.lines import Line, document_lines, fold
 from store.records import ParsedReport, Problem, ReportMeta
 from store.template import (ACTIVE, APPLY, TABLES, cell_key, cells as template_cells, normalise_label,
@@ -81,9 +80,13 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
         absent = dict.fromkeys(table_of(k).title for k, c in ordered.items() if c.status == "missing")
         problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
-    report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
-    report.problems += ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure
-    report.problems += check_report(report)
+    report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages,
+                          facts.extract(passages, (meta.agency, meta.short_name, meta.district, meta.city,
+                                                   meta.province), meta.year))
+    read_by_ocr = ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure (before the audit)
+    from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
+
+    report.problems = audit_report(report, lines, spans) + read_by_ocr  # the parser's notes and every finding, with evidence
     return report
 
 

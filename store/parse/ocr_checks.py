@@ -13,8 +13,9 @@ the PDF reader read by OCR (its document cells carry ``conf``) stays a figure on
 
 Everything else becomes ``uncertain`` (no value stored, what OCR read kept as ``raw``), so an OCR
 error is never a wrong figure.  A blank is kept only where the cell showed no ink.  The report gets
-an ``ocr`` note per page (severity info, the keys of the figures read there) so that an answer can
-say the figure was read by OCR, and an ``ocr_uncertain`` warning for the figures not taken.
+an ``ocr`` note per page (severity info, scope extraction, the keys of the figures read there) so that
+an answer can say the figure was read by OCR, and an ``ocr_uncertain`` warning for the figures not
+taken.  (They are added after the audit's findings: they concern our reading, not the report.)
 """
 
 from __future__ import annotations
@@ -152,15 +153,16 @@ def _notes(cells: dict[str, CellRecord], read: list[str], dropped: dict[str, str
     for page, keys in sorted(pages.items()):
         kept = [k for k in keys if k not in dropped]
         if kept:
-            out.append(Problem("ocr", f"第{page}页的表格为图片（扫描件），表中数字由OCR识别", kept, "info"))
+            out.append(Problem("ocr", f"第{page}页的表格为图片（扫描件），表中数字由OCR识别", kept, "info",
+                               "extraction", page=page))
         lost = [k for k in keys if k in dropped]
         if lost:
             out.append(Problem(
                 "ocr_uncertain",
                 f"第{page}页的表格为图片（扫描件），有{len(lost)}个数字OCR识别不可靠（置信度低或不符合勾稽关系），未采用", lost,
-                "warning"))
+                "warning", "extraction", page=page))
     unplaced = [k for k in dropped if k not in set(read)]
     if unplaced:
         out.append(Problem("ocr_uncertain", f"OCR识别的表格中有{len(unplaced)}个数字所在的行未能识别，未采用", unplaced,
-                           "warning"))
+                           "warning", "extraction"))
     return out
