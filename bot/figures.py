@@ -27,6 +27,7 @@ class Figure:
     approx: bool = False  # "186余条"
     note: str = ""
     formula: str = ""  # derived figures: how it is computed
+    alternatives: tuple = ()  # contradicted: the figures the report gives for it (table, text)
 
     @property
     def has_value(self) -> bool:

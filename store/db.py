@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store import queries
 from store.checks import Equality
 from store.records import ParsedReport, Problem
 
@@ -106,6 +107,7 @@ class Store:
             db["ingest_files"].create({"id": int, "run_id": int, "path": str, "outcome": str, "message": str,
                                        "report_id": int, "at": str}, pk="id")
             db["ingest_files"].create_index(["run_id"])
+        queries.ensure_schema(db)  # the figures that rankings and totals read
         db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
 
     # ------------------------------------------------------------------ writing
@@ -170,6 +172,7 @@ class Store:
             conn.executemany(
                 "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
+            queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
             self._insert_problems(report_id, report.problems)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
@@ -194,6 +197,7 @@ class Store:
     def _delete_report(self, report_id: int) -> None:
         for table in ("cells", "passages", "problems"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
+        queries.forget_report(self.db, report_id)
         self.db.execute("delete from reports where id = ?", [report_id])
 
     def _cross_year(self, agency_id: int) -> None:
