@@ -423,9 +423,11 @@ class AgencyIndex:
         if len({m.text for m in departments}) == 1 and len(departments[0].best) > 1:
             m = departments[0]
             around = [r for r in places if r is not m]
-            per = [m.best & r.region for r in around]
-            if len(around) >= 2 and all(len(p) == 1 for p in per) and len(set().union(*per)) == len(per):
-                return [Match([self.agencies[next(iter(p))]], f"{r.text}…{m.text}", True, span=(r.start, m.end))
+            per = [set(m.ids) & r.region for r in around]
+            if len(around) >= 2 and any(len(p) == 1 for p in per) and all(len(p) <= 1 for p in per):
+                return [Match([self.agencies[next(iter(p))]] if p else [], f"{r.text}{m.text}", True,
+                              span=(r.start, m.end),
+                              suggestions=[] if p else [self.agencies[i] for i in sorted(m.best)][:5])
                         for r, p in zip(around, per)]
         out: list[Match] = []
         qualifiers = {id(r) for r in places for m in named if r is not m and not m.via_region and _adjacent(text, r, m)}

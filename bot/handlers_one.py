@@ -7,6 +7,8 @@ Each handler is ``handler(answerer, intent) -> Answer``; :mod:`bot.engine` holds
 
 from __future__ import annotations
 
+import re
+
 from bot import replies
 from bot.agencies import Agency
 from bot.answers import Answer, Candidate, Source
@@ -77,25 +79,53 @@ def cell(ans, intent: Intent) -> Answer:
                   sources=sources, warnings=warnings, kind="cell" if len(figs) == 1 else "multi")
 
 
+_PERCENT = re.compile(r"占比|比例|百分|比率|比重")
+
+
+def _spoken_of(word: str, text: str) -> bool:
+    """``text`` speaks of ``word``: it holds the word, or at least half of its two-character pieces
+    (政府网站 in 政府门户网站)."""
+    if word in text:
+        return True
+    pieces = [word[k:k + 2] for k in range(len(word) - 1)]
+    return bool(pieces) and sum(p in text for p in pieces) * 2 >= len(pieces)
+
+
+def _clause(fig: Figure) -> str:
+    """The clause of the passage that states ``fig`` (通过门户网站主动公开信息11583条)."""
+    phrase = fig.note or ""
+    text = (fig.passage or {}).get("text") or ""
+    at = text.find(phrase) if phrase else -1
+    if at < 0:
+        return phrase
+    start = max(text.rfind(ch, 0, at) for ch in "，,；;。：:") + 1
+    return text[start:at + len(phrase)]
+
+
 def narrative(ans, intent: Intent) -> Answer:
     """A figure the narrative states (主动公开信息89条): the stated facts plug in through
-    :meth:`bot.lookup.Lookup.narrative`.  A sentence that does not speak of what the question adds
-    (微信公众号, 解读, 占比) is quoted, never given as the answer: a figure of another subject is worse
-    than none."""
-    ans_ = cell(ans, intent)
-    if ans_.value is None or not intent.words or not ans_.sources:
-        return ans_
-    said = ans_.sources[0].passage or ""
-    at = said.find(str(ans_.value))
-    around = said[max(0, at - 20): at + 10] if at >= 0 else said
-    unmatched = [w for w in intent.words if w not in around]
-    if not unmatched:
-        return ans_
-    topic = "、".join(unmatched)
-    text = (f"{intent.agency.display} {ans_.year}年：报告正文中没有找到关于“{topic}”的数字。"
-            f"最接近的一句是：“{around.strip()}”——说的不是同一件事，不作为答案。")
-    return Answer("not_found", text, agency=ans_.agency, year=ans_.year, sources=ans_.sources, kind="cell",
-                  metric=ans_.metric)
+    :meth:`bot.lookup.Lookup.narrative`.  A statement that does not speak of what the question adds
+    (微信公众号, 解读, 政务) or gives a count where a share is asked (占比) is quoted, never given as the
+    answer: a figure of another subject is worse than none."""
+    agency = intent.agency
+    rep, problem, note = report_for(ans, agency, intent)
+    if problem:
+        return problem
+    fig = ans.lookup.figure(rep, intent.figures[0], strict=intent.strict)
+    if fig.has_value:
+        said = _clause(fig)
+        unmatched = [w for w in intent.words if not _spoken_of(w, said)]
+        if _PERCENT.search(intent.question) and fig.unit != "%":
+            unmatched.append("占比")
+        if unmatched:
+            topic = "、".join(unmatched)
+            sources = ans.lookup.sources(rep, fig)
+            text = (f"{agency.display} {rep['year']}年{note}：报告正文中没有找到关于“{topic}”的数字。"
+                    f"最接近的表述是“{said}”，说的不是同一件事，不作为答案。\n"
+                    + "\n".join(replies.sources_text(sources)))
+            return Answer("not_found", text, agency=agency_dict(agency), year=rep["year"], sources=sources,
+                          kind="cell", metric={"key": fig.key, "label": fig.label})
+    return cell(ans, intent)
 
 
 def sum_figures(ans, intent: Intent) -> Answer:

@@ -77,9 +77,11 @@ _PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不�
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
                              r"政府信息公开|信息公开|政府信息|公开|信息|情况|全年|本年|提出|提交|方面|相关|"
-                             r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|[，,。？?！!、：:\s\d]")
+                             r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|从|到|变成|增加|减少|比|多|少|"
+                             r"[，,。？?！!、：:\s\d]")
 _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几|合计|加起来|一共|总共|之和")
 _COMPARE_WORD = re.compile(r"比")
+_NAME_END = re.compile(r"(?:区|县|市|省|州|旗|镇|乡|街道|局|委|办|厅|政府|中心)$")
 #: The question names the table's own wording: a figure only the text states does not answer it.
 _STRICT = re.compile(r"新收|表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
@@ -148,8 +150,9 @@ def blank_figure_words(text: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """What a question is about once agency, year and question words are gone (工作人员, 网站访问量)."""
-    parts = [p for p in _QUESTION_NOISE.split(text) if len(p) >= 2]
+    """What a question is about once agency, year and question words are gone (工作人员, 网站访问量);
+    what is left of a name (实验区, 平潭区) is no subject."""
+    parts = [p for p in _QUESTION_NOISE.split(text) if len(p) >= 2 and not _NAME_END.search(p)]
     return parts[:3]
 
 
@@ -326,6 +329,9 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
 
     # ---------------------------------------------------------------- several agencies
     if len(agencies) >= 2 and metrics and forced is None:
+        lost = [m for m in unsettled if not m.region]
+        if lost:  # one of the names is not on file (or fits several): ask, never compare without it
+            return replace(base, kind="name_problem", match=lost[0])
         return _several(base, q, agencies, settled, spec)
 
     if _LIST_YEARS.search(q) and agencies and not metrics and len(agencies) == 1:
@@ -407,7 +413,10 @@ def unfound_names(text: str, index: AgencyIndex) -> list[str]:
     out = []
     for chunk in re.split(r"[\s，,、和与及的里中谁哪]+", blank_figure_words(text)):
         m = _NAME_CHUNK.fullmatch(chunk) if chunk else None
-        if m and not index.scan(chunk):
+        if m and re.match(r"[一二三四五六七八九十两几多\d]+[个家所位]", chunk):
+            continue  # 四个县, 三个交通运输局: a count, no name
+        found = index.scan(chunk) if m else []
+        if m and not any(x.ids for x in found) and not (len(found) == 1 and found[0].text == chunk):
             out.append(chunk)
     return out
 
