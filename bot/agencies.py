@@ -123,7 +123,8 @@ def region_short(name: str) -> str:
     return m.group(1) if m else name
 
 
-def region_forms(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def region_forms(name: str) -> frozenset[str]:
     """Every way of writing one region: 临夏回族自治州 -> {临夏回族自治州, 临夏, 临夏州}."""
     if not name:
         return set()
@@ -140,13 +141,19 @@ def region_forms(name: str) -> set[str]:
             if name.endswith(part) and len(name) > len(part):
                 out.add(name[: -len(part)] + abbr)
                 break
-    return {f for f in out if len(f) >= 2}
+    return frozenset(f for f in out if len(f) >= 2)
 
 
 _NOT_A_REGION_AFTER = ("街道", "镇", "乡", "村", "社区", "办事处", "苏木")
 
 
 def peel_regions(name: str, known: list[str] | tuple[str, ...] = ()) -> tuple[list[str], str]:
+    regions, rest = _peel(name, tuple(known))
+    return list(regions), rest
+
+
+@lru_cache(maxsize=65536)
+def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The regions a name starts with and the rest: 武汉市江岸区教育局 -> ([武汉市, 江岸区], 教育局).
 
     ``known`` region names (the agency's stored district, city, province) are peeled first; then
@@ -186,7 +193,7 @@ def peel_regions(name: str, known: list[str] | tuple[str, ...] = ()) -> tuple[li
         regions.append(token)
         rest = after
         progress = True
-    return regions, rest
+    return tuple(regions), rest
 
 
 def _street_forms(core: str) -> set[str]:
@@ -211,23 +218,43 @@ def _street_forms(core: str) -> set[str]:
     return names
 
 
+def _by_bigram(words) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for w in sorted(set(words), key=len, reverse=True):
+        out[w[:2]].append(w)
+    return out
+
+
+_PART_ABBRS: dict[str, list[str]] = defaultdict(list)  # full name part -> the abbreviations for it
+for _abbr, _parts in ABBREVIATIONS.items():
+    for _part in _parts:
+        if _part != _abbr:
+            _PART_ABBRS[_part].append(_abbr)
+_PARTS_AT = _by_bigram(_PART_ABBRS)
+_ABBRS_AT = _by_bigram(ABBREVIATIONS)
+
+
+def _occurring(name: str, table: dict[str, list[str]]) -> set[str]:
+    return {w for i in range(len(name) - 1) for w in table.get(name[i:i + 2], ()) if name.startswith(w, i)}
+
+
 def _abbreviated(name: str) -> set[str]:
     """``name`` with its longest full name part that an abbreviation stands for replaced by it
     (垫江县应急管理局 -> 垫江县应急局; 龙游县人民政府办公室 -> 龙游县政府办, 龙游县府办)."""
-    out = set()
-    for abbr, parts in ABBREVIATIONS.items():
-        found = [p for p in parts if p in name and p != abbr]
-        if found:
-            part = max(found, key=len)
-            out.add(name.replace(part, abbr, 1))
-    return out
+    longest: dict[str, str] = {}
+    for part in _occurring(name, _PARTS_AT):
+        for abbr in _PART_ABBRS[part]:
+            if len(part) > len(longest.get(abbr, "")):
+                longest[abbr] = part
+    return {name.replace(part, abbr, 1) for abbr, part in longest.items()}
 
 
 def _expanded(name: str) -> set[str]:
     """``name`` written with an abbreviation, spelled out (渠县教科局 -> 渠县教育和科学技术局)."""
     out = set()
-    for abbr, parts in ABBREVIATIONS.items():
-        if abbr in name and not any(p in name for p in parts):
+    for abbr in _occurring(name, _ABBRS_AT):
+        parts = ABBREVIATIONS[abbr]
+        if not any(p in name for p in parts):
             for part in parts:
                 out.add(name.replace(abbr, part, 1))
     return out
@@ -299,20 +326,39 @@ def aliases(a: Agency) -> dict[str, float]:
     return {n: r for n, r in out.items() if r < 99}
 
 
-@lru_cache(maxsize=None)
+_SOUNDS: dict[str, str] = {}
+_SOUND_TABLE: dict[int, str] = {}  # for str.translate: character -> "pinyin-"
+
+
+def _learn_sounds(chars) -> None:
+    """The pinyin of many characters in one call (each character read on its own)."""
+    todo = sorted(c for c in chars if c not in _SOUNDS and "\u4e00" <= c <= "\u9fff")
+    if todo:
+        for c, p in zip(todo, lazy_pinyin(todo)):
+            _SOUNDS[c] = p
+            _SOUND_TABLE[ord(c)] = p + "-"
+
+
 def _sound(ch: str) -> str:
-    return lazy_pinyin(ch)[0] if "\u4e00" <= ch <= "\u9fff" else ch
+    if ch not in _SOUNDS:
+        _learn_sounds(ch)
+    return _SOUNDS.get(ch, ch)
 
 
 _LOOKALIKE = {ch: group for group in LOOKALIKE_CHARACTERS for ch in group}
 
 
 def _sound_key(text: str) -> str:
-    return "-".join(_sound(c) for c in text)
+    _learn_sounds(set(text) - _SOUNDS.keys())
+    return text.translate(_SOUND_TABLE)
+
+
+_LOOK_TABLE = {ord(c): g[0] for c, g in _LOOKALIKE.items()}
+_LOOK_CHARS = frozenset(_LOOKALIKE)
 
 
 def _look_key(text: str) -> str:
-    return "".join(_LOOKALIKE[c][0] if c in _LOOKALIKE else c for c in text)
+    return text.translate(_LOOK_TABLE)
 
 
 def _parents(region: str) -> list[str]:
@@ -377,11 +423,13 @@ class AgencyIndex:
         found: list[Mention] = []
         i, n = 0, len(text)
         while i < n - 1:
-            best = None
-            for key in self.by_bigram.get(text[i:i + 2], ()):
-                if text.startswith(key, i):
-                    best = key
-                    break  # sorted longest first
+            best = self._longest_at(text, i)
+            if best and text[i] in "和与及" and found and found[-1].end == i:
+                # 甲镇和青西市…: 和 joins two names; it starts the next one only if nothing longer follows it
+                after = self._longest_at(text, i + 1)
+                if after and len(after) >= len(best) - 1:
+                    i += 1
+                    continue
             if best:
                 region = self.regions.get(best)
                 found.append(Mention(i, i + len(best), best, dict(self.by_alias.get(best, {})),
@@ -398,6 +446,12 @@ class AgencyIndex:
             else:
                 i += 1
         return found
+
+    def _longest_at(self, text: str, i: int) -> str | None:
+        for key in self.by_bigram.get(text[i:i + 2], ()):
+            if text.startswith(key, i):
+                return key  # sorted longest first
+        return None
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """Agency names occurring in ``text``: (position, name)."""
@@ -487,13 +541,12 @@ class AgencyIndex:
     # ------------------------------------------------------------------ misread names
     def _sound_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         if self._by_sound is None:
+            _learn_sounds(set("".join(self.alias_list)))
             by_sound, by_look = defaultdict(list), defaultdict(list)
             for n in self.alias_list:
-                if len(n) >= 2:
-                    by_sound[_sound_key(n)].append(n)
-                    look = _look_key(n)
-                    if look != n or any(c in _LOOKALIKE for c in n):
-                        by_look[look].append(n)
+                by_sound[n.translate(_SOUND_TABLE)].append(n)
+                if not _LOOK_CHARS.isdisjoint(n):
+                    by_look[n.translate(_LOOK_TABLE)].append(n)
             self._by_sound, self._by_look = by_sound, by_look
         return self._by_sound, self._by_look
 
@@ -552,8 +605,8 @@ class AgencyIndex:
         if not self.alias_list or not phrase:
             return []
         out: list[int] = []
-        pool = [n for k in range(max(2, len(phrase) - 3), len(phrase) + 4) for n in self.by_length.get(k, ())]
-        for alias, _, _ in process.extract(phrase, pool or self.alias_list, scorer=fuzz.WRatio, limit=limit * 4):
+        pool = [n for k in range(max(2, len(phrase) - 2), len(phrase) + 3) for n in self.by_length.get(k, ())]
+        for alias, _, _ in process.extract(phrase, pool, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=30):
             for i in sorted(self.by_alias[alias], key=lambda i: self.by_alias[alias][i]):
                 if i not in out:
                     out.append(i)

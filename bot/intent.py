@@ -457,3 +457,66 @@ def _several(base: Intent, q: str, agencies: list[Agency], settled: list[Match],
         kind = "sum_agencies"
     return replace(base, kind=kind, agencies=agencies, pairs=pairs, figures=base.figures[:1], difference=difference,
                    who=bool(_WHO.search(q) or re.search(r"最多|最少|最高|最低|最大|最小", q)))
+
+
+# --------------------------------------------------------------------------- commands (/compare, /rank)
+
+_COMMAND_YEAR = re.compile(r"^(?:(19|20)\d{2})年?$")
+_DEFAULT_FIGURE = "收到申请"
+
+
+def _command_parts(args: list[str], ctx: ParseContext):
+    """Command arguments sorted into years, figure words and the rest (names, regions, 最少, 前5)."""
+    years, figure_words, rest = [], [], []
+    for tok in (fold(a) for a in args):
+        if not tok:
+            continue
+        if _COMMAND_YEAR.match(tok):
+            years.append(int(tok[:4]))
+        elif find_hits(tok):
+            figure_words.append(tok)
+        else:
+            rest.append(tok)
+    mp = parse_metrics(" ".join(figure_words) or _DEFAULT_FIGURE)
+    figures = mp.metrics or parse_metrics(_DEFAULT_FIGURE).metrics
+    return years, figures, rest
+
+
+def compare_intent(args: list[str], ctx: ParseContext) -> Intent:
+    """``/compare 后湖街道 2021 2022 [指标]`` (one agency, two years) or ``/compare 甲 乙 2022 [指标]``
+    (several agencies, one year): the Intent, built from the arguments without a sentence to parse."""
+    years, figures, rest = _command_parts(args, ctx)
+    question = " ".join(args)
+    agencies: list[Agency] = []
+    for tok in rest:
+        match = ctx.index.resolve(tok)
+        if len(match.agencies) != 1:
+            return Intent("name_problem", question, match=match)
+        if match.agencies[0].id not in {a.id for a in agencies}:
+            agencies.append(match.agencies[0])
+    if not agencies:
+        return Intent("unsupported", question, lead="用法：/compare 机构 年份 年份 [指标]，或 /compare 机构 机构 年份 [指标]。例如：")
+    spec = YearSpec(years=list(dict.fromkeys(years)))
+    if len(agencies) == 1:
+        return Intent("compare_years", question, agencies=agencies, years=spec, figures=figures[:1],
+                      difference="later-earlier")
+    return Intent("compare", question, agencies=agencies[:6], years=YearSpec(years=spec.years[-1:]),
+                  figures=figures[:1])
+
+
+def rank_intent(args: list[str], ctx: ParseContext) -> Intent:
+    """``/rank 2021 [指标] [地区] [最少] [前5]``: the Intent of a ranking, built from the arguments."""
+    years, figures, rest = _command_parts(args, ctx)
+    question = " ".join(args)
+    words = "".join(rest)
+    region = None
+    for tok in rest:
+        if _FEWEST.search(tok) or _TOP_N.search(tok) or _RANK.search(tok):
+            continue
+        region = ctx.index.in_region(tok)
+        if region is None:
+            match = ctx.index.resolve(tok, fuzzy=False)
+            return Intent("name_problem", question, match=Match([], tok, False, match.suggestions
+                                                               or ctx.index.suggest(tok)))
+    return Intent("rank", question, years=YearSpec(years=years[-1:]), figures=figures[:1], region=region,
+                  fewest=bool(_FEWEST.search(words)), top_n=top_n(words))

@@ -30,6 +30,7 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+@lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """NFKC, simplified, white space collapsed and trimmed."""
     t = unicodedata.normalize("NFKC", text or "")

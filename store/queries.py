@@ -25,20 +25,49 @@ _MANY = 500  # above this many agency ids a filter runs through json_each, not a
 
 
 def ensure_schema(db) -> None:
-    """Create the ``figures`` table (and fill it from the stored cells when reports exist)."""
+    """Create the ``figures`` table, filled from the stored cells when reports exist (one
+    transaction: a database never holds a half-built table)."""
     if "figures" in db.table_names():
         return
-    db.execute("create table figures (key text not null, year integer not null, value real not null, "
-               "report_id integer not null, agency_id integer not null, status text not null, "
-               "primary key (key, year, value, report_id)) without rowid")
-    db.execute("create index idx_figures_report on figures (report_id)")
-    if "reports" in db.table_names():
-        db.execute("create index if not exists idx_reports_year on reports (year)")
-        rebuild_figures(db)
+    conn = db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("create table if not exists figures (key text not null, year integer not null, "
+                     "value real not null, report_id integer not null, agency_id integer not null, "
+                     "status text not null, primary key (key, year, value, report_id)) without rowid")
+        conn.execute("create index if not exists idx_figures_report on figures (report_id)")
+        if "reports" in db.table_names():
+            conn.execute("create index if not exists idx_reports_year on reports (year)")
+            _rebuild(db)
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
+    if own:
+        conn.execute("COMMIT")
 
 
 def rebuild_figures(db) -> int:
-    """Recompute the ``figures`` table from every stored report.  Returns the rows written."""
+    """Recompute the ``figures`` table from every stored report, in one transaction.  Returns the
+    rows written."""
+    conn = db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        n = _rebuild(db)
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
+    if own:
+        conn.execute("COMMIT")
+    return n
+
+
+def _rebuild(db) -> int:
     db.execute("delete from figures")
     reports = list(db.query("select id, agency_id, year, template from reports"))
     n = 0
