@@ -500,6 +500,20 @@ class AgencyIndex:
                 ids &= before.region
             elif m.needs_region and len(ids) > 1:
                 continue  # 公安, 政府办 with no region before them: no name here
+            else:
+                unknown = _unknown_region_before(text, m, mentions)
+                if unknown and any(_may_lie_in(self.agencies[i], unknown) for i in ids):
+                    unknown = ""  # 实验区 of 平潭综合实验区, or an agency whose region is not on file
+                if unknown and not m.via_region:
+                    # 末央区教育局: a region not on file before the name; read the whole name, or not found
+                    read = self.read_as(unknown + m.text)
+                    if read is not None and read.agencies:
+                        read.span = (m.start - len(unknown), m.end)
+                        out.append(read)
+                    else:
+                        out.append(Match([], unknown + m.text, True, span=(m.start - len(unknown), m.end),
+                                         suggestions=[self.agencies[i] for i in sorted(m.best)][:5]))
+                    continue
             for r in places:
                 if r is m or len(ids) < 2:
                     continue
@@ -634,6 +648,41 @@ class AgencyIndex:
         """The other agencies of a region whose government was answered (offered beside it)."""
         members = self.regions.get(region) or set()
         return sorted((self.agencies[i] for i in members if i != agency.id), key=lambda a: a.name)[:limit]
+
+
+_UNKNOWN_REGION = re.compile(r"[\u4e00-\u9fff]{2,5}[省市区县州旗]")
+_BEFORE_NAME = re.compile(r"[^\u4e00-\u9fff]|年|的|和|与|及|、")
+
+
+def _place_words(a: Agency) -> str:
+    """The agency's name and regions, with the short forms of its region suffixes (实验区, 高新区)."""
+    words = [fold(x) for x in (a.name, a.district, a.city, a.province) if x]
+    for r in list(words[1:]) + list(peel_regions(words[0])[0]):
+        for abbr, parts in REGION_ABBREVIATIONS.items():
+            if any(r.endswith(p) for p in parts):
+                words.append(abbr)
+    return " ".join(words)
+
+
+def _may_lie_in(a: Agency, region: str) -> bool:
+    """Nothing on file says agency ``a`` is not in ``region``: its region is unknown, ``region`` is
+    its own written short (实验区), or the gazetteer puts ``region`` inside the agency's region."""
+    words = _place_words(a)
+    if region in words:
+        return True
+    known = [x for x in (a.district, a.city, a.province) if x] + list(peel_regions(fold(a.name))[0])
+    if not known:
+        return True
+    return any(fold(p) in words for p in _parents(region))
+
+
+def _unknown_region_before(text: str, name: Mention, mentions: list[Mention]) -> str:
+    """The words right before ``name`` when they look like a region that is not on file (末央区)."""
+    start = max([m.end for m in mentions if m.end <= name.start] + [0])
+    chunk = text[start:name.start]
+    cut = [x.end() for x in _BEFORE_NAME.finditer(chunk)]
+    chunk = chunk[cut[-1]:] if cut else chunk
+    return chunk if _UNKNOWN_REGION.fullmatch(chunk) else ""
 
 
 def _adjacent(text: str, region: Mention, name: Mention) -> bool:

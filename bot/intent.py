@@ -277,6 +277,7 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
         fz = index.fuzzy(blanked, regions=regions)
         if fz.agencies or (fz.suggestions and not regions):
             matches = [fz]
+    matches = [_name_after_region(m, rest, index) if m.region else m for m in matches]
     readings = [m.reading for m in matches if m.reading]
     settled = [m for m in matches if len(m.agencies) == 1]
     unsettled = [m for m in matches if len(m.agencies) != 1]
@@ -293,8 +294,9 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
     mp = parse_metrics(named_text)
     metrics = drop_context_rows(list(mp.metrics), named_text)
 
-    followup = session is not None and not session.expired() and getattr(session, "agency_id", None) is not None
-    if followup and not agencies and not unsettled and not region:
+    followup = session is not None and not session.expired() and (
+        getattr(session, "agency_id", None) is not None or getattr(session, "metric", None) is not None)
+    if followup and not agencies and not unsettled and not region and session.agency_id is not None:
         a = index.agencies.get(session.agency_id)
         if a is not None:
             agencies = [a]
@@ -387,6 +389,10 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
     if metrics[0].kind == "narrative" and len(metrics) == 1 and not (spec.all_years or spec.last_n
                                                                        or len(spec.years) > 1):
         return replace(base, kind="narrative", words=content_words(blank_figure_words(named_text)))
+    if spec.is_range and len(spec.years) > 2 and _DIFFERENCE.search(q) and not (_TREND.search(q) or _SEPARATELY.search(q)):
+        spec = YearSpec(years=[spec.years[0], spec.years[-1]], spans=spec.spans)  # 2021年到2023年相差多少
+        base = replace(base, years=spec)
+        return _compare_years(base, q, spec)
     several_years = spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range
     if _RANK.search(q) and (which_year or several_years) and not re.search(r"排名|排行", q):
         return replace(base, kind="rank_years", figures=metrics[:1])
@@ -400,6 +406,27 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
     if _COMPARE.search(q) and (spec.years or _COMPARE.search(q)) and re.search(r"比|同比|相比|对比|较", q):
         return _compare_years(base, q, spec)
     return replace(base, kind="cell")
+
+
+_TAIL_STOP = re.compile(r"(?:19|20)\d{2}|\d{2}年|[，,。？?！!\s]|的")
+
+
+def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
+    """A region named alone stands for its government, unless a name follows it that is not on file
+    as written (垫江县应及管理局): that name is read as a misread one of the region's agencies, or it
+    is not found (never the region's government in its place)."""
+    tail = rest[m.span[1]:]
+    stop = _TAIL_STOP.search(tail)
+    tail = tail[:stop.start()] if stop else tail
+    tail = blank_figure_words(tail).split(" ")[0]
+    if not _NAME_CHUNK.fullmatch(tail or "") or not re.search(r"(?:局|委员会|委|办公室|办|中心|厅|署|街道|镇|乡)$", tail):
+        return m
+    region = index.regions.get(m.matched) or set()
+    read = index.fuzzy(tail, regions=[region] if region else None)
+    if read.agencies and (not region or read.agencies[0].id in region):
+        read.span = (m.span[0], m.span[1] + len(tail))
+        return read
+    return Match([], m.matched + tail, False, read.suggestions or index.suggest(tail), span=m.span)
 
 
 def _several_named(q: str) -> bool:
