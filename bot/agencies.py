@@ -322,7 +322,7 @@ def aliases(a: Agency) -> dict[str, float]:
     if region is not None:
         rank = _GOVERNMENT_RANK[own]
         for form in region_forms(region) | {region}:
-            add(form, rank)
+            out[form] = rank  # even when it is also the short name (垫江县): a region named alone
     return {n: r for n, r in out.items() if r < 99}
 
 
@@ -361,18 +361,30 @@ def _look_key(text: str) -> str:
     return text.translate(_LOOK_TABLE)
 
 
+def _completed(a: Agency, names: list[str]) -> list[str]:
+    """The city and province the gazetteer determines for an agency's most specific region."""
+    if _gazetteer is None or not names:
+        return []
+    district = fold(a.district) if a.district else names[-1]
+    try:
+        filled = _gazetteer.complete(district, fold(a.city) if a.city else None,
+                                     fold(a.province) if a.province else None)
+    except Exception:  # noqa: BLE001 - an aid only
+        return []
+    return [x for x in filled or () if x and x not in names]
+
+
 def _parents(region: str) -> list[str]:
-    """The regions above ``region`` by the gazetteer of divisions (none without one)."""
+    """The regions above ``region`` by the gazetteer of divisions (:mod:`store.regions`): its city
+    and province; none when the gazetteer does not know the name or is not installed."""
     if _gazetteer is None:
         return []
-    for fn in ("parents", "ancestors", "parents_of"):
-        f = getattr(_gazetteer, fn, None)
-        if callable(f):
-            try:
-                return [p for p in (f(region) or []) if isinstance(p, str)]
-            except Exception:
-                return []
-    return []
+    try:
+        found = _gazetteer.parents(region)
+    except Exception:  # noqa: BLE001 - the gazetteer is an aid: a name it cannot place has no parents
+        return []
+    return list(dict.fromkeys(p for pair in found or () for p in (pair if isinstance(pair, tuple) else (pair,))
+                              if isinstance(p, str) and p))
 
 
 class AgencyIndex:
@@ -391,8 +403,7 @@ class AgencyIndex:
         for a in agencies:
             stored = [fold(x) for x in (a.province, a.city, a.district) if x]
             names = stored + peel_regions(fold(a.name), stored)[0]
-            for r in list(names):
-                names += [fold(p) for p in _parents(r)]
+            names += _completed(a, names)
             for r in names:
                 for form in region_forms(r):
                     self.regions[form].add(a.id)

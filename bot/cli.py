@@ -3,17 +3,23 @@
     disclosure-bot ingest PATH…        load reports (files, folders, globs) into the database
     disclosure-bot reports             list what is stored
     disclosure-bot show AGENCY YEAR    every cell of one report as the template lays it out
-    disclosure-bot check               consistency problems (勾稽关系) found
+    disclosure-bot audit [AGENCY [YEAR]]  the audit: every finding with its rule and evidence (--summary: CSV)
+    disclosure-bot check               the audit's findings, one per line (older name)
     disclosure-bot export              one row per cell, CSV or JSON
     disclosure-bot ask "QUESTION"      answer one question (``-`` reads one per line from stdin)
     disclosure-bot chat                a console conversation
     disclosure-bot serve               the Telegram bot (console chat when no token is configured)
+    disclosure-bot backup [PATH]       an online copy of the database, safe while the bot runs
+
+Questions asked with ``ask`` and ``chat`` go into the question log (``/stats`` and
+``/unanswered`` in the bot count them); an answer never waits long for the log.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -40,6 +46,19 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+LOG_WAIT = 2.0  # seconds a question-log write may wait for an ingest's write lock
+
+
+def log_question(store: Store, question: str, answer, started: float, channel: str = "cli",
+                 update_id: int | None = None) -> int | None:
+    """Log a question asked on the command line; a busy or read-only database costs only the log row."""
+    try:
+        return store.log_question(question, answer.status, answer.kind, channel,
+                                  ms=int((time.monotonic() - started) * 1000), update_id=update_id, wait=LOG_WAIT)
+    except Exception as exc:
+        click.echo(f"(the question was not logged: {exc})", err=True)
+        return None
 
 
 @click.group(help=__doc__.split("\n\n")[0] if __doc__ else None)
@@ -146,17 +165,78 @@ def show(ctx: Context, agency, year):
 
 
 @cli.command()
+@click.argument("agency", required=False)
+@click.argument("year", type=int, required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="CSV: findings per agency and year (rows) and per rule (columns).")
+@click.option("--scope", type=click.Choice(["report", "extraction", "all"]), default="all", show_default=True,
+              help="report: what the agency printed; extraction: our copy or our reading of it.")
+@click.option("--rule", default=None, help="Only findings of this rule (e.g. apply_balance, template_word_typo).")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules: id, group, scope, severity, what it checks.")
+@pass_ctx
+def audit(ctx: Context, agency, year, fmt, summary, scope, rule, list_rules):
+    """The audit of the stored reports, as a third-party assessor reads them: every finding with its rule,
+    severity and the line or page that shows it.  AGENCY (and YEAR) narrow it to one agency (one report)."""
+    from store.audit import present
+
+    store = ctx.store()
+    if list_rules:
+        click.echo(present.rule_table())
+        return
+    if summary:
+        click.echo(present.summary_csv(store.finding_counts()), nl=False)
+        return
+    report_ids = _audited_reports(store, agency, year)
+    findings = [f for rid in report_ids for f in store.findings(rid)] if report_ids is not None \
+        else store.findings()
+    findings = [f for f in findings if (scope == "all" or (f.get("scope") or "report") == scope)
+                and (not rule or f["rule"] == rule)]
+    if fmt == "csv":
+        click.echo(present.csv_text(findings), nl=False)
+    elif fmt == "json":
+        if findings:
+            click.echo(present.json_lines(findings))
+    else:
+        by_report: dict[tuple, list] = {}
+        for f in findings:
+            by_report.setdefault((f["agency"], f["year"]), []).append(f)
+        ids = report_ids if report_ids is not None else []
+        for rid in ids:  # a report named on the command line is shown even when nothing was found
+            rep = store.report(rid)
+            by_report.setdefault((rep["agency"], rep["year"]), [])
+        for (name, y), items in by_report.items():
+            click.echo(present.report_text(items, f"{name} {y}年度报告") + "\n")
+    click.echo(f"{len(findings)} findings", err=True)
+
+
+def _audited_reports(store: Store, agency: str | None, year: int | None) -> list[int] | None:
+    """The reports AGENCY (YEAR) names; None for all."""
+    if not agency:
+        return None
+    if year is not None:
+        return [_find_report(store, agency, year)]
+    from bot.agencies import AgencyIndex
+
+    match = AgencyIndex.from_store(store).resolve(agency)
+    if len(match.agencies) != 1:
+        _find_report(store, agency, 0)  # the same clear message for none or several
+    a = match.agencies[0]
+    return [r["id"] for y in a.years if (r := store.report_for(a.id, y))]
+
+
+@cli.command()
 @click.option("--rule", default=None, help="Only problems of this rule (e.g. apply_balance).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def check(ctx: Context, rule, as_json):
-    """The consistency problems (勾稽关系 and more) found in the stored reports."""
-    problems = [p for p in ctx.store().problems() if not rule or p["rule"] == rule]
+    """The audit's findings, one per line (the older name of ``audit``; ``--json`` for JSON lines)."""
+    problems = [p for p in ctx.store().findings() if not rule or p["rule"] == rule]
     for p in problems:
         if as_json:
             click.echo(json.dumps(p, ensure_ascii=False))
         else:
-            click.echo(f"{p['agency']}\t{p['year']}\t{p['severity']}\t{p['rule']}\t{p['message']}")
+            loc = f"\t第{p['line']}行" if p.get("line") else (f"\t第{p['page']}页" if p.get("page") else "")
+            click.echo(f"{p['agency']}\t{p['year']}\t{p['severity']}\t{p['rule']}\t{p['message']}{loc}")
     click.echo(f"{len(problems)} problems", err=True)
 
 
@@ -182,15 +262,21 @@ def ask(ctx: Context, question, as_json):
     """Answer QUESTION; with QUESTION "-", one question per line from standard input (one JSON per line)."""
     from bot.engine import Answerer
 
-    answerer = Answerer(ctx.store())
+    store = ctx.store()
+    answerer = Answerer(store)
     if question == "-":
         for line in sys.stdin:
             line = line.rstrip("\n")
             if not line.strip():
                 continue
-            click.echo(json.dumps(answerer.answer(line).to_json(), ensure_ascii=False))
+            started = time.monotonic()
+            ans = answerer.answer(line)
+            click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+            log_question(store, line, ans, started)
         return
+    started = time.monotonic()
     ans = answerer.answer(question)
+    log_question(store, question, ans, started)
     if as_json:
         click.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -208,7 +294,10 @@ def chat(ctx: Context):
     from bot.chat import run_chat
     from bot.engine import Answerer
 
-    run_chat(Answerer(ctx.store()), context_minutes=ctx.config["chat"]["context_minutes"])
+    store = ctx.store()
+    run_chat(Answerer(store), context_minutes=ctx.config["chat"]["context_minutes"],
+             on_answer=lambda question, ans, started, earlier: log_question(store, question, ans, started, "chat",
+                                                                            earlier))
 
 
 # ---------------------------------------------------------------------------- the bot
@@ -227,8 +316,26 @@ def serve(ctx: Context):
     run(ctx.config, ctx.store())
 
 
-from bot.telegram.state import backup_command  # noqa: E402  (disclosure-bot backup)
-cli.add_command(backup_command)
+@cli.command()
+@click.argument("destination", required=False)
+@pass_ctx
+def backup(ctx: Context, destination):
+    """Copy the database safely while the bot runs (SQLite online backup; the copy is 0600).
+
+    DESTINATION defaults to <database>.backup-YYYYMMDD-HHMMSS next to the database."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from store.db import backup_database
+
+    source = ctx.config["store"]["database"]
+    if not Path(source).exists():
+        raise click.ClickException(f"no database at {source}")
+    if not destination:
+        destination = f"{source}.backup-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    result = backup_database(source, destination)
+    click.echo(f"backed up {source} to {result['path']}: {result['bytes']} bytes, {result['reports']} reports, "
+               f"integrity {result['integrity']}")
 
 
 def main():

@@ -19,6 +19,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "store": {
         "database": "data/disclosure.db",  # SQLite file; created (and filled with the samples) on first use
         "inbox": "data/inbox",  # folder scanned for new or changed reports
+        "quarantine": "data/quarantine",  # uploads that could not be read (never scanned)
         "load_samples": True,  # fill an empty database with the bundled sample reports
     },
     "telegram": {
@@ -28,11 +29,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "admin_ids": [],  # Telegram user ids allowed to use admin commands
         "mode": "polling",  # polling | webhook
         "webhook_url": "",
-        "webhook_listen": "0.0.0.0",
+        "webhook_listen": "127.0.0.1",  # behind a reverse proxy that terminates TLS
         "webhook_port": 8443,
-        "webhook_secret": "",
+        "webhook_secret": "",  # empty: a random secret is made at each start
         "max_upload_mb": 20,
         "max_retries": 3,  # retries of a request refused by flood control (429 RetryAfter)
+        "startup_retries": 3,  # retries to reach the Bot API at startup before serve stops with a clear message
         "local_mode": False,  # a self-hosted Bot API server started with --local
     },
     "digest": {
@@ -40,6 +42,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timezone": "Asia/Shanghai",
         "inbox_scan_minutes": 10,  # 0 turns the inbox scan off
         "pace_seconds": 0.05,  # pause between chats when sending the digest
+    },
+    "log": {
+        "level": "INFO",  # DEBUG, INFO, WARNING; the token never appears, at any level
     },
     "chat": {
         "context_minutes": 30,  # how long a chat's follow-up context lives

@@ -316,21 +316,20 @@ def section(ans, intent: Intent) -> Answer:
 
 
 def problems(ans, intent: Intent) -> Answer:
-    """The consistency problems (勾稽关系) found in one report."""
+    """The audit's findings on one report (structure, 勾稽关系, narrative vs table, text, timeliness)."""
+    from store.audit import present  # the audit's findings, each with the line that shows it
+
     agency = intent.agency
     rep, problem, note = report_for(ans, agency, intent)
     if problem:
         return problem
-    found = ans.lookup.problems(rep)
-    head = f"{agency.display} {rep['year']}年报告{note}"
-    if found:
-        text = head + f"核对发现{len(found)}处问题：\n" + "\n".join(f"⚠ {p['message']}" for p in found[:10])
-    else:
-        text = head + "：勾稽关系核对（各行各列之和、结转、正文与表格一致）未发现问题。"
+    findings = ans.lookup.problems(rep)
+    own = [p for p in findings if (p.get("scope") or "report") == "report"]
+    text = present.chat_text(findings, f"{agency.display} {rep['year']}年报告{note}")
     text += "\n" + "\n".join(replies.sources_text([Source(rep["id"], rep["title"], rep["file"])]))
     return Answer("answered", text, agency=agency_dict(agency), year=rep["year"], kind="overview",
-                  warnings=[p["message"] for p in found], value=len(found), unit="处",
-                  metric={"key": "problems", "label": "核对发现的问题"},
+                  warnings=[p["message"] for p in own], value=len(own), unit="处",
+                  metric={"key": "problems", "label": "审查发现的问题"},
                   sources=[Source(rep["id"], rep["title"], rep["file"])])
 
 

@@ -124,15 +124,13 @@ class Lookup:
         return out
 
     def warnings(self, rep: dict, fig: Figure | None = None) -> list[str]:
+        from store.audit import present  # the audit's findings that touch this figure, then the report's errors
+
         problems = queries.problems_for(self.store, rep["id"])
-        out = []
         keys = {c["key"] for c in fig.cells} if fig else set()
         related = [p for p in problems if keys & set(p["keys"])]
-        for p in related:
-            out.append(f"该数字所在的表格未通过核对：{p['message']}")
-        others = [p for p in problems if p not in related and p["severity"] == "error"]
-        if others:
-            out.append(f"该报告另有{len(others)}处勾稽关系问题（如：{others[0]['message']}）")
+        out = [present.touching(p) for p in related]
+        out += present.others([p for p in problems if p not in related])
         if fig is not None and fig.status == "inferred":
             out.append("该行印出的数字少了一格，此数为按勾稽关系推定")
         if fig is not None and fig.approx:

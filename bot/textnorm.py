@@ -1,8 +1,11 @@
-"""Text as the answering core compares it: NFKC (full-width digits and letters), one space for any
-run of white space, and simplified characters (棲霞區交通運輸局 -> 栖霞区交通运输局, by OpenCC).
+"""Text as the answering core compares it: NFKC (full-width digits and letters), the debris of
+converters removed (pinyin inserted after characters: 新榮區(qū); spaces inside words: 东 湖 街 道),
+one space for any run of white space, and simplified characters (棲霞區交通運輸局 -> 栖霞区交通运输局).
 
-Questions and agency names go through the same :func:`fold`, so a name printed in traditional
-characters is found by a question in simplified ones and the other way round.
+Ingest's matching copy (:mod:`store.parse.script`, OpenCC ``t2s``) does the work; questions and
+agency names go through the same :func:`fold`, so a name printed in traditional characters is found
+by a question in simplified ones and the other way round.  Unlike ingest, a question with a single
+traditional character is converted too.
 """
 
 from __future__ import annotations
@@ -11,29 +14,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-try:  # OpenCC: the conversion tables of the Open Chinese Convert project
-    import opencc
-
-    _T2S = opencc.OpenCC("t2s")
-except Exception:  # pragma: no cover - the dependency is declared; a broken install still answers
-    _T2S = None
+from store.parse.script import matching, to_simplified
 
 _SPACE = re.compile(r"\s+")
-_TRADITIONAL_HINT = re.compile(r"[^\x00-\x7f]")
-
-
-@lru_cache(maxsize=65536)
-def to_simplified(text: str) -> str:
-    """``text`` in simplified characters (unchanged when it has none to convert)."""
-    if _T2S is None or not text or not _TRADITIONAL_HINT.search(text):
-        return text
-    return _T2S.convert(text)
 
 
 @lru_cache(maxsize=131072)
 def fold(text: str) -> str:
-    """NFKC, simplified, white space collapsed and trimmed."""
+    """NFKC, converter debris removed, simplified, white space collapsed and trimmed."""
     t = unicodedata.normalize("NFKC", text or "")
+    t = matching(t).text
     t = _SPACE.sub(" ", t).strip()
     t = t.replace("廿", "二十").replace("卅", "三十")  # 廿三里街道 is 二十三里街道
-    return to_simplified(t)
+    return to_simplified(t) if re.search(r"[^\x00-\x7f]", t) else t

@@ -7,6 +7,7 @@ printed row lost, and :func:`check_report` reports every one that fails.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.records import ParsedReport, Problem
 from store.template import (APPLICANT_COLUMNS, APPLICANT_PARTS, APPLY, NARRATIVE_FIGURES, RESULT_PARTS,
@@ -68,6 +69,11 @@ def _fmt(x) -> str:
 
 def check_report(report: ParsedReport) -> list[Problem]:
     """The problems found inside one report (cross-year checks live in the store)."""
+    return check_equalities(report) + check_narrative(report)
+
+
+def check_equalities(report: ParsedReport) -> list[Problem]:
+    """Every 勾稽关系 the printed tables break (the figures kept as printed)."""
     problems: list[Problem] = []
     version = report.meta.template or "2021"
     for eq in equalities(version):
@@ -78,7 +84,6 @@ def check_report(report: ParsedReport) -> list[Problem]:
         sl, sr = sum(left), sum(right)
         if abs(sl - sr) > 1e-9:
             problems.append(Problem(eq.rule, eq.message.format(left=_fmt(sl), right=_fmt(sr)), list(eq.keys)))
-    problems += check_narrative(report)
     return problems
 
 
@@ -90,15 +95,25 @@ def derived_value(cells, key: str):
     return _num(cells, key)
 
 
-def narrative_figures(text: str):
+def narrative_figures(text: str, figures=NARRATIVE_FIGURES):
     """Yield ``(key, figure, sentence)`` for every sentence that restates a table figure."""
+    for key, figure, m in narrative_matches(text, figures):
+        yield key, figure, m.group(0)
+
+
+def narrative_matches(text: str, figures=NARRATIVE_FIGURES):
+    """Yield ``(key, figure, match)`` for every phrase of ``text`` that restates a table figure."""
+    for key, pattern in _compiled(figures):
+        for m in pattern.finditer(text):
+            n = m.groupdict().get("n")
+            yield key, (int(n) if n is not None else 0), m
+
+
+@lru_cache(maxsize=8)
+def _compiled(figures) -> tuple:
     import re
 
-    for fig in NARRATIVE_FIGURES:
-        for pattern in fig.patterns:
-            for m in re.finditer(pattern, text):
-                n = m.groupdict().get("n")
-                yield fig.key, (int(n) if n is not None else 0), m.group(0)
+    return tuple((fig.key, re.compile(p)) for fig in figures for p in fig.patterns)
 
 
 def check_narrative(report: ParsedReport) -> list[Problem]:

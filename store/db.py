@@ -1,4 +1,4 @@
-"""The SQLite store (through sqlite-utils): schema, saving a parsed report, reading back.
+"""The SQLite store (through sqlite-utils): opening, schema, saving a parsed report, reading back.
 
 Tables:
 
@@ -7,13 +7,34 @@ Tables:
 * ``cells`` – every template cell of a report under its stable key: value, what was printed,
   status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
 * ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
-* ``problems`` – consistency problems (勾稽关系) and reading problems, per report;
-* ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file.
+* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
+  (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
+  (section, page or line, the passage as printed);
+* ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
+  ran it, so a run left unfinished by a kill is closed by the next ingest);
+* ``questions`` – the question log of the bot and the command line (text, status, kind,
+  channel, time; never who asked);
+* ``tg_*`` – the Telegram bot's own tables (:mod:`store.chats`).
+
+**Opening** (:class:`Store`): every connection is in WAL mode with a busy timeout, so readers
+go on while an ingest writes and a writer waits for the lock instead of failing.  Opening
+writes nothing unless the schema must change.  A new database file is created 0600 (SQLite
+gives its -wal and -shm files the same mode) in a folder created 0700.
+
+**The schema** is a list of migration steps in :mod:`store.migrations` (sqlite-utils'
+``Migrations``).  To add a table or a column, append one small step there (see its docstring);
+never edit a shipped step.  Opening runs the steps a database has not run, once, under the
+write lock.
+
+**Writes** hold the write lock briefly: a report is saved in one ``BEGIN IMMEDIATE``
+transaction (per file); log rows are single autocommit statements.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +45,38 @@ from store import queries
 from store.checks import Equality
 from store.records import ParsedReport, Problem
 
-SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
+QUESTIONS_KEPT = 100_000  # rows of the question log kept
+UNANSWERED = ("not_found", "unsupported")
+
+
+def escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape '\\'``: its % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (its folder 0700 when it must be created), unless it exists."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
+def connect(path: str, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+    """A connection as every part of the project opens one: autocommit (transactions are
+    explicit), WAL, a busy timeout, foreign keys on.  Writes nothing to an existing WAL database."""
+    if path != ":memory:":
+        create_private_file(Path(path))
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=busy_timeout)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if path != ":memory:":
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")  # once per database: it stays WAL
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
 
 
 def now() -> str:
@@ -32,6 +84,9 @@ def now() -> str:
 
 
 def _core(name: str) -> str:
+    from store.parse.script import to_simplified  # a traditional mirror and the original are one agency
+
+    name = to_simplified(name)
     for word in ("办事处", "人民政府"):
         name = name.replace(word, "")
     return name
@@ -56,59 +111,18 @@ def same_agency(known: dict, meta) -> bool:
 class Store:
     """A report database.  ``Store(":memory:")`` works for tests."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", busy_timeout: float = BUSY_TIMEOUT):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
+        self._busy = busy_timeout
+        self.db = sqlite_utils.Database(connect(self.path, busy_timeout))
         self.ensure_schema()
 
     # ------------------------------------------------------------------ schema
-    def ensure_schema(self) -> None:
-        db = self.db
-        if "agencies" not in db.table_names():
-            db["agencies"].create({"id": int, "name": str, "short_name": str, "district": str, "city": str,
-                                   "province": str}, pk="id", not_null={"name"})
-            db["agencies"].create_index(["name"], unique=True)
-            db["agencies"].create_index(["short_name"])
-        if "reports" not in db.table_names():
-            db["reports"].create({
-                "id": int, "agency_id": int, "year": int, "template": str, "title": str, "report_date": str,
-                "file": str, "sha256": str, "format": str, "pages": int, "source_url": str,
-                "ingested_at": str, "run_id": int,
-            }, pk="id", foreign_keys=[("agency_id", "agencies", "id")])
-            db["reports"].create_index(["agency_id", "year"], unique=True)
-            db["reports"].create_index(["sha256"])
-            db["reports"].create_index(["ingested_at"])
-        if "cells" not in db.table_names():
-            db["cells"].create({"report_id": int, "key": str, "value": float, "raw": str, "status": str,
-                                "page": int, "line": int, "row_text": str},
-                               pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")])
-            db["cells"].create_index(["key", "report_id"])
-        if "passages" not in db.table_names():
-            db["passages"].create({"id": int, "report_id": int, "seq": int, "section": str, "text": str,
-                                   "page": int, "line": int}, pk="id",
-                                  foreign_keys=[("report_id", "reports", "id")])
-            db["passages"].create_index(["report_id", "seq"])
-            db["passages"].enable_fts(["text", "section"], tokenize="trigram", create_triggers=True)
-        if "problems" not in db.table_names():
-            db["problems"].create({"id": int, "report_id": int, "rule": str, "message": str, "keys": str,
-                                   "severity": str}, pk="id", foreign_keys=[("report_id", "reports", "id")])
-            db["problems"].create_index(["report_id"])
-        if "ingest_runs" not in db.table_names():
-            db["ingest_runs"].create({"id": int, "started_at": str, "finished_at": str, "added": int,
-                                      "replaced": int, "unchanged": int, "skipped": int}, pk="id")
-        if "ingest_files" not in db.table_names():
-            db["ingest_files"].create({"id": int, "run_id": int, "path": str, "outcome": str, "message": str,
-                                       "report_id": int, "at": str}, pk="id")
-            db["ingest_files"].create_index(["run_id"])
-        queries.ensure_schema(db)  # the figures that rankings and totals read
-        db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+    def ensure_schema(self) -> list[str]:
+        """Run the migration steps this database has not run (nothing is written when none)."""
+        from store.migrations import migrate
+
+        return migrate(self.db)
 
     # ------------------------------------------------------------------ writing
     def find_by_sha(self, sha256: str) -> dict | None:
@@ -189,19 +203,41 @@ class Store:
         return any(getattr(meta, k) and getattr(meta, k) != rep.get(k)
                    for k in ("district", "city", "province", "source_url"))
 
+    # ------------------------------------------------------------------ findings (the audit)
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
         self.db.conn.executemany(
-            "insert into problems (report_id, rule, message, keys, severity) values (?, ?, ?, ?, ?)",
-            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity) for p in problems))
+            "insert into problems (report_id, rule, message, keys, severity, scope, section, page, line, evidence) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity,
+              getattr(p, "scope", "report"), getattr(p, "section", None), getattr(p, "page", None),
+              getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems))
+
+    def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
+        """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
+        from store.template.audit_rules import SEVERITY_ORDER
+
+        rows = self.problems(report_id)
+        if scope:
+            rows = [r for r in rows if (r.get("scope") or "report") == scope]
+        return sorted(rows, key=lambda r: (r["agency"], r["year"], (r.get("scope") or "report") != "report",
+                                           SEVERITY_ORDER.get(r["severity"], 3), r["id"]))
+
+    def finding_counts(self) -> list[dict]:
+        """Findings per report, rule, severity and scope (an assessor's overview starts from this)."""
+        return list(self.db.query(
+            "select a.name as agency, r.year, p.rule, p.severity, coalesce(p.scope, 'report') as scope, "
+            "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+            "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
 
     def _delete_report(self, report_id: int) -> None:
         for table in ("cells", "passages", "problems"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-        queries.forget_report(self.db, report_id)
+        queries.forget_report(self.db, report_id)  # its figures for rankings and totals
         self.db.execute("delete from reports where id = ?", [report_id])
 
     def _cross_year(self, agency_id: int) -> None:
         """Re-run the checks that compare consecutive years of one agency."""
+        from store.audit.crossyear import with_evidence
         from store.checks import cross_year_problems
 
         reports = list(self.db.query("select id, year from reports where agency_id = ? order by year",
@@ -214,7 +250,7 @@ class Store:
             if cur["year"] != prev["year"] + 1:
                 continue
             problems = cross_year_problems(self.values(prev["id"]), self.values(cur["id"]), prev["year"])
-            self._insert_problems(cur["id"], problems)
+            self._insert_problems(cur["id"], with_evidence(problems, self.cells(cur["id"]), self.cells(prev["id"])))
 
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:
@@ -276,9 +312,9 @@ class Store:
         sql += " order by p.report_id, p.seq limit ?"
         args.append(limit)
         if len(text) < 3:  # trigram needs three characters
-            sql = "select * from passages where text like ?" + (" and report_id = ?" if report_id else "")
-            args = ["%" + text + "%"] + ([report_id] if report_id else [])
-            sql += " order by report_id, seq limit %d" % limit
+            sql = "select * from passages where text like ? escape '\\'" + (" and report_id = ?" if report_id else "")
+            args = ["%" + escape_like(text) + "%"] + ([report_id] if report_id else [])
+            sql += " order by report_id, seq limit %d" % int(limit)
         return list(self.db.query(sql, args))
 
     def stats(self) -> dict:
@@ -294,18 +330,143 @@ class Store:
 
     # ------------------------------------------------------------------ ingest runs
     def start_run(self) -> int:
-        return self.db["ingest_runs"].insert({"started_at": now(), "added": 0, "replaced": 0, "unchanged": 0,
-                                              "skipped": 0}).last_pk
+        """A new ingest run, owned by this process.  Runs left unfinished by a process that is
+        gone (killed mid-ingest) are closed first."""
+        self.close_interrupted_runs()
+        cur = self.db.conn.execute(
+            "insert into ingest_runs (started_at, added, replaced, unchanged, skipped, pid, host, status) "
+            "values (?, 0, 0, 0, 0, ?, ?, 'running')", [now(), os.getpid(), socket.gethostname()])
+        return cur.lastrowid
+
+    def close_interrupted_runs(self) -> int:
+        """Mark ``interrupted`` the runs never finished whose process is gone (on this host; a run
+        from another host, or from before runs recorded their process, is closed when it is
+        older than a day).  Their counts are taken from the files they logged."""
+        host = socket.gethostname()
+        closed = 0
+        rows = list(self.db.query("select id, pid, host, started_at from ingest_runs where finished_at is null"))
+        for r in rows:
+            if r["pid"] and r["host"] == host:
+                if _alive(r["pid"]) and r["pid"] != os.getpid():
+                    continue
+            elif (r["started_at"] or "") > _days_ago(1):
+                continue
+            counts = {o: 0 for o in ("added", "replaced", "unchanged", "skipped")}
+            for f in self.db.query("select outcome, count(*) as n from ingest_files where run_id = ? "
+                                   "group by outcome", [r["id"]]):
+                if f["outcome"] in counts:
+                    counts[f["outcome"]] = f["n"]
+            self.db.conn.execute(
+                "update ingest_runs set finished_at = ?, status = 'interrupted', added = ?, replaced = ?, "
+                "unchanged = ?, skipped = ? where id = ? and finished_at is null",
+                [now(), counts["added"], counts["replaced"], counts["unchanged"], counts["skipped"], r["id"]])
+            closed += 1
+        return closed
 
     def log_file(self, run_id: int, path: str, outcome: str, message: str = "", report_id: int | None = None):
-        self.db["ingest_files"].insert({"run_id": run_id, "path": path, "outcome": outcome, "message": message,
-                                        "report_id": report_id, "at": now()})
+        self.db.conn.execute("insert into ingest_files (run_id, path, outcome, message, report_id, at) "
+                             "values (?, ?, ?, ?, ?, ?)", [run_id, path, outcome, message, report_id, now()])
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
-        self.db["ingest_runs"].update(run_id, {"finished_at": now(), **counts})
+        self.db.conn.execute(
+            "update ingest_runs set finished_at = ?, status = 'finished', added = ?, replaced = ?, unchanged = ?, "
+            "skipped = ? where id = ?", [now(), counts.get("added", 0), counts.get("replaced", 0),
+                                         counts.get("unchanged", 0), counts.get("skipped", 0), run_id])
+
+    def ingest_outcome(self, report_id: int) -> str | None:
+        """How the latest ingest of a report went: ``added`` or ``replaced`` (a new version)."""
+        row = next(self.db.query("select outcome from ingest_files where report_id = ? order by id desc limit 1",
+                                 [report_id]), None)
+        return row["outcome"] if row else None
+
+    # ------------------------------------------------------------------ the question log
+    def log_question(self, question: str, status: str, kind: str, channel: str = "cli", chat_type: str = "",
+                     ms: int = 0, update_id: int | None = None, wait: float | None = None) -> int | None:
+        """Log a question and how it was answered; returns the row id.  With ``update_id`` (a
+        choice tapped after an ambiguous answer) that row gets the final status instead: one
+        question, one row.  ``wait``: seconds to wait for the write lock (default: the
+        connection's busy timeout)."""
+        conn = self.db.conn
+        if wait is not None:
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            if update_id is not None:
+                cur = conn.execute("update questions set status = ?, kind = ? where id = ?", [status, kind, update_id])
+                if cur.rowcount:
+                    return update_id
+            cur = conn.execute("insert into questions (at, question, status, kind, channel, chat_type, ms) "
+                               "values (?, ?, ?, ?, ?, ?, ?)",
+                               [now(), question[:1000], status, kind, channel, str(chat_type or ""), int(ms)])
+            row_id = cur.lastrowid
+            if row_id % 1000 == 0:  # keep the log bounded: the latest QUESTIONS_KEPT questions
+                conn.execute("delete from questions where id <= ?", [row_id - QUESTIONS_KEPT])
+            return row_id
+        finally:
+            if wait is not None:
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy * 1000)}")
+
+    def question_counts(self) -> dict[str, int]:
+        row = next(self.db.query(
+            "select count(*) as asked, coalesce(sum(status in ('not_found', 'unsupported')), 0) as unanswered "
+            "from questions"))
+        return {"asked": row["asked"], "unanswered": row["unanswered"]}
+
+    def unanswered(self, limit: int = 20) -> list[dict]:
+        """The latest questions nobody got an answer to (an ambiguous question left without a
+        tap is not among them: it was offered the choices)."""
+        return list(self.db.query(
+            "select at, question, status, kind, channel from questions where status in ('not_found', 'unsupported') "
+            "order by id desc limit ?", [limit]))
+
+    # ------------------------------------------------------------------ backup
+    def backup(self, destination: str | Path) -> dict:
+        return backup_database(self.path, destination)
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _days_ago(days: float) -> str:
+    from datetime import timedelta
+
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def backup_database(source: str | Path, destination: str | Path) -> dict:
+    """Copy a SQLite database with SQLite's online backup API: safe while the bot is running
+    (readers and the writer carry on; the copy is a consistent snapshot).  The copy is written
+    0600 next to ``destination`` and renamed into place once complete and checked."""
+    dest = Path(destination)
+    tmp = dest.with_name(dest.name + ".part")
+    tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
+    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT)
+    try:
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out, pages=4096, sleep=0.01)
+            check = out.execute("PRAGMA integrity_check").fetchone()[0]
+            reports = out.execute("select count(*) from reports").fetchone()[0] \
+                if out.execute("select 1 from sqlite_master where name = 'reports'").fetchone() else 0
+        finally:
+            out.close()
+    finally:
+        src.close()
+    if check != "ok":
+        tmp.unlink(missing_ok=True)
+        raise RuntimeError(f"the copy failed its integrity check: {check}")
+    os.replace(tmp, dest)
+    return {"path": str(dest), "bytes": dest.stat().st_size, "reports": reports, "integrity": check}
 
 
 __all__ = ["Store", "Equality"]

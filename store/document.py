@@ -37,6 +37,10 @@ class Document:
     format: str = "text"  # text | html | pdf | docx
     pages: int | None = None
     problems: list[str] = field(default_factory=list)  # what the reader could not read
+    #: What the reader knows of the page beyond its text: ``titles`` (an HTML page's <title> and
+    #: title meta tags, e.g. ArticleTitle), ``publishers`` (meta tags naming who published it:
+    #: ContentSource, Author), ``tags`` (every <meta name=… content=…> as read).
+    meta: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -1,9 +1,16 @@
-"""Export every stored cell: one row per cell with agency, year, key, labels and value."""
+"""Export every stored cell: one row per cell with agency, year, key, labels and value.
+
+CSV is opened in spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or ``@``
+as a formula (``=HYPERLINK(…)`` in an agency name).  Such text is written with a leading
+apostrophe, which spreadsheets show as text; numbers (``-3``) and lone marks (``-``, ``—``) are
+written as they are.  JSON is written as stored.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from typing import IO, Iterator
 
 from store.template import cell_spec
@@ -26,6 +33,17 @@ def export_rows(store) -> Iterator[dict]:
                "column_label": spec.column.label if spec else ""}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HARMLESS = re.compile(r"^[-+]?\d+(\.\d+)?%?$|^[-—–_\s/]+$")
+
+
+def csv_safe(value):
+    """A value a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _HARMLESS.match(value):
+        return "'" + value
+    return value
+
+
 def write_export(store, fh: IO[str], fmt: str = "csv") -> int:
     n = 0
     if fmt == "json":
@@ -38,6 +56,6 @@ def write_export(store, fh: IO[str], fmt: str = "csv") -> int:
     writer = csv.DictWriter(fh, fieldnames=FIELDS)
     writer.writeheader()
     for row in export_rows(store):
-        writer.writerow(row)
+        writer.writerow({k: csv_safe(v) for k, v in row.items()})
         n += 1
     return n

@@ -1,7 +1,24 @@
 """Ingest: files, folders and globs into the store, one bad file never stopping a batch.
 
-Parsing is pure (:func:`parse_file` returns records); only :func:`ingest` writes,
+Parsing is pure (:func:`parse_bytes` returns records); only :func:`ingest` writes,
 so ``workers > 1`` parses in parallel processes while this process writes SQLite.
+
+What a batch survives, each costing at most the file concerned (skipped with one line):
+
+* a file over the size limit (checked on disk before it is read), a file breaking a reader's
+  limit (unpacked docx size, HTML size and nesting, PDF pages: :mod:`store.readers`);
+* a path that cannot be read: missing, unreadable, a symlink loop;
+* a worker process that dies (the OOM killer): the pool is restarted and the files it had in
+  hand are parsed again one at a time, so only the file that kills a worker is lost;
+* a failure to record a result (the database busy): logged, the batch goes on.
+
+Each file is saved in its own transaction, so the write lock is held briefly.  Worker
+processes exit by themselves when the process that started them dies.  A run left
+unfinished by a kill is closed (``interrupted``) by the next ingest.
+
+With ``supersede=FOLDER`` (the bot's inbox), a file in that folder whose report was replaced by
+another file (a corrected report for the same agency and year) is renamed ``….superseded``:
+left as it was, the next scan would read it again and put the old version back.
 """
 
 from __future__ import annotations
@@ -10,8 +27,11 @@ import csv
 import glob
 import hashlib
 import json
+import logging
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -22,8 +42,13 @@ from store.parse import parse_document
 from store.readers import SUFFIXES, read_bytes
 from store.records import ParsedReport
 
+log = logging.getLogger(__name__)
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
+SUPERSEDED = ".superseded"
+WORKER_DIED = ("the worker process reading this file died (out of memory, or killed): "
+               "the file was skipped, the rest of the batch went on")
 
 
 @dataclass
@@ -41,6 +66,7 @@ class FileResult:
 class IngestSummary:
     run_id: int | None = None
     files: list[FileResult] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # inbox files renamed ….superseded
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
@@ -55,35 +81,75 @@ class IngestSummary:
         return not self.files or any(f.outcome != "skipped" for f in self.files)
 
     def lines(self) -> list[str]:
+        """One line per file (names and messages with control characters shown as \\n, \\x1b …, so
+        no file name can forge a line)."""
         c = self.counts
         out = [f"added {c['added']}, replaced {c['replaced']}, unchanged {c['unchanged']}, skipped {c['skipped']}"]
         for f in self.files:
             if f.outcome == "skipped":
-                out.append(f"skipped {f.path}: {f.message}")
+                out.append(f"skipped {printable(f.path)}: {printable(f.message)}")
             elif f.outcome in ("added", "replaced"):
                 extra = f" ({f.problems} problems)" if f.problems else ""
-                note = f" — {f.message}" if f.message else ""
-                out.append(f"{f.outcome} {f.path}: {f.agency} {f.year}{extra}{note}")
+                note = f" — {printable(f.message)}" if f.message else ""
+                out.append(f"{f.outcome} {printable(f.path)}: {printable(f.agency)} {f.year}{extra}{note}")
         return out
+
+
+def printable(text) -> str:
+    """``text`` on one line: control characters escaped."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
 
 
 # ---------------------------------------------------------------------- finding files
 
+def resolved(path: Path) -> str:
+    """The absolute real path, or the absolute path when it cannot be resolved (a symlink loop)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+        return os.path.abspath(path)
+
+
+def _in_folder(path: Path) -> bool:
+    f = path.name
+    try:
+        return path.suffix.lower() in SUFFIXES and path.is_file() \
+            and f not in MANIFEST_NAMES and not f.startswith(".") and f.lower() != "readme.md" \
+            and not f.endswith(SUPERSEDED)
+    except OSError:
+        return False
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, files in folders (recursively) and glob matches, in a stable order."""
+    """Files named, files in folders (recursively; symlinked folders are not followed) and glob
+    matches, in a stable order, each real file once.  A path named that cannot be read (missing,
+    a symlink loop) is kept, to be skipped with a line by :func:`ingest`."""
     out: list[Path] = []
     for p in paths:
         p = str(p)
         matches = glob.glob(p, recursive=True) if any(ch in p for ch in "*?[") else [p]
         for m in sorted(matches) or [p]:
             path = Path(m)
-            if path.is_dir():
-                out += sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and f.name not in MANIFEST_NAMES and not f.name.startswith(".")
-                              and f.name.lower() != "readme.md")
+            try:
+                is_dir = path.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                try:
+                    out += sorted(f for f in path.rglob("*") if _in_folder(f))
+                except OSError as exc:  # an unreadable folder somewhere below
+                    log.warning("cannot list %s: %s", path, exc.strerror or exc)
             else:
                 out.append(path)
-    return list(dict.fromkeys(out))
+    seen: set[str] = set()
+    unique = []
+    for f in dict.fromkeys(out):
+        key = resolved(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
 
 
 def load_manifest(path: str | Path) -> dict[str, dict]:
@@ -106,7 +172,7 @@ def load_manifest(path: str | Path) -> dict[str, dict]:
             from store.parse.metadata import split_region
 
             row["district"], row["city"], row["province"] = split_region(str(row["region"]))
-        out[str((base / p).resolve())] = {k: v for k, v in row.items() if v not in (None, "")}
+        out[resolved(base / p)] = {k: v for k, v in row.items() if v not in (None, "")}
     return out
 
 
@@ -126,11 +192,14 @@ def _hints_change(store: Store, known: dict, hint: dict | None) -> bool:
 
 def _manifests_for(files: list[Path], explicit: str | Path | None) -> dict[str, dict]:
     hints: dict[str, dict] = {}
-    folders = {f.resolve().parent for f in files}
-    for folder in folders:
+    folders = {Path(resolved(f)).parent for f in files}
+    for folder in sorted(folders):
         for name in MANIFEST_NAMES:
-            if (folder / name).exists():
-                hints.update(load_manifest(folder / name))
+            if (folder / name).is_file():
+                try:
+                    hints.update(load_manifest(folder / name))
+                except (OSError, ValueError, csv.Error) as exc:  # a broken manifest loses its hints only
+                    log.warning("cannot read %s: %s", folder / name, exc)
     if explicit:
         hints.update(load_manifest(explicit))
     return hints
@@ -152,49 +221,145 @@ def parse_bytes(data: bytes, name: str, hints: dict | None = None) -> ParsedRepo
     if not report.meta.agency or not report.meta.year:
         missing = " and ".join(x for x, v in (("agency", report.meta.agency), ("year", report.meta.year)) if not v)
         why = f"; {'; '.join(doc.problems)}" if doc.problems else ""
+        if not report.meta.agency and report.meta.agency_note:
+            why = f": {report.meta.agency_note}{why}"
         raise ReadError(f"no recognisable report: could not find the {missing} "
                         f"(a manifest can supply them){why}")
     return report
 
 
-def _parse_job(args: tuple[str, bytes, dict | None]) -> tuple[str, ParsedReport | None, str]:
-    name, data, hints = args
+def read_file(path: Path) -> bytes:
+    """A file's bytes, its size checked on disk before anything is read.  Raises ReadError."""
+    import errno
+    import stat
+
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("cannot open: not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ReadError(_too_large(st.st_size))
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        why = "a symbolic link loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+        raise ReadError(f"cannot open: {why}") from exc
+    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
+        raise ReadError(_too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return f"file too large ({size // 1024 // 1024} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB)"
+
+
+def _parse_job(args: tuple[str, bytes, dict | None, str]) -> tuple[str, ParsedReport | None, str]:
+    name, data, hints, _ = args
     try:
         return name, parse_bytes(data, name, hints), ""
     except ReadError as exc:
         return name, None, str(exc)
+    except RecursionError:
+        return name, None, "could not parse: nested too deeply"
+    except MemoryError:
+        return name, None, "could not parse: out of memory"
     except Exception as exc:  # a parser bug must not stop the batch
         return name, None, f"could not parse: {type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------------- worker processes
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _watch_parent(parent: int, adopted_from: int) -> None:
+    import time
+
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != adopted_from or _gone(parent):  # orphaned: re-parented, or the ingest is gone
+            os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: exit when the process that started the pool dies (killed, crashed), so
+    no orphan goes on parsing.  (Whatever the start method: the worker's parent at start may be
+    the ingest itself, or a fork server.)"""
+    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True, name="parent-watch").start()
+
+
+class _Pool:
+    """A process pool that can be restarted after a worker died."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(self, job):
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_init,
+                                                initargs=(os.getpid(),))
+        return self.executor.submit(_parse_job, job)
+
+    def restart(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
 
 # ---------------------------------------------------------------------- the job
 
 def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manifest: str | Path | None = None,
-           progress: Callable[[FileResult], None] | None = None) -> IngestSummary:
+           progress: Callable[[FileResult], None] | None = None,
+           supersede: str | Path | None = None) -> IngestSummary:
+    """Ingest files, folders and globs.  ``workers > 1`` parses in that many processes.
+    ``supersede``: a folder (the bot's inbox) whose files replaced by another file's report are
+    renamed ``….superseded``."""
     files = expand_paths(paths)
     hints = _manifests_for(files, manifest)
+    folder = Path(resolved(Path(supersede))) if supersede else None
+    before = _files_in(store, folder) if folder else {}
     summary = IngestSummary(store.start_run())
 
     def record(result: FileResult):
         summary.files.append(result)
-        store.log_file(summary.run_id, result.path, result.outcome, result.message, result.report_id)
+        try:
+            store.log_file(summary.run_id, result.path, result.outcome, result.message, result.report_id)
+        except Exception as exc:  # recording is bookkeeping: never worth the batch
+            log.warning("could not record the outcome of %s (%s): %s", result.path, result.outcome, exc)
         if progress:
             progress(result)
 
-    def jobs() -> Iterator[tuple[str, bytes, dict | None] | FileResult]:
+    def jobs() -> Iterator[tuple[str, bytes, dict | None, str] | FileResult]:
         for f in files:
             try:
-                data = f.read_bytes()
-            except OSError as exc:
-                yield FileResult(str(f), "skipped", f"cannot open: {exc.strerror or exc}")
+                data = read_file(f)
+            except ReadError as exc:
+                yield FileResult(str(f), "skipped", str(exc))
                 continue
             sha = sha256_of(data)
-            known = store.find_by_sha(sha)
-            hint = hints.get(str(f.resolve()))
-            if known and not _hints_change(store, known, hint):
-                yield FileResult(str(f), "unchanged", "already stored", known["id"])
+            hint = hints.get(resolved(f))
+            try:
+                known = store.find_by_sha(sha)
+                if known and not _hints_change(store, known, hint):
+                    yield FileResult(str(f), "unchanged", "already stored", known["id"])
+                    continue
+            except Exception as exc:
+                yield FileResult(str(f), "skipped", f"could not look it up: {type(exc).__name__}: {exc}")
                 continue
-            yield (str(f), data, hint)
+            yield (str(f), data, hint, sha)
 
     def save(name: str, report: ParsedReport | None, error: str, sha: str):
         if report is None:
@@ -217,24 +382,105 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
         for job in jobs():
             if isinstance(job, FileResult):
                 record(job)
-                continue
-            name, data, h = job
-            save(*_parse_job(job), sha256_of(data))
+            else:
+                save(*_parse_job(job), job[3])
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending = []
-            for job in jobs():
-                if isinstance(job, FileResult):
-                    record(job)
-                    continue
-                pending.append((pool.submit(_parse_job, job), sha256_of(job[1])))
-                if len(pending) >= workers * 4:
-                    fut, sha = pending.pop(0)
-                    save(*fut.result(), sha)
-            for fut, sha in pending:
-                save(*fut.result(), sha)
-    store.finish_run(summary.run_id, summary.counts)
+        _parallel(jobs(), workers, record, save)
+    try:
+        store.finish_run(summary.run_id, summary.counts)
+    except Exception as exc:  # the next ingest closes the run
+        log.warning("could not record the end of ingest run %s: %s", summary.run_id, exc)
+    if folder and any(f.outcome in ("added", "replaced") for f in summary.files):
+        summary.superseded = _supersede(store, folder, before, summary)
     return summary
+
+
+def _parallel(jobs: Iterator, workers: int, record, save) -> None:
+    """Parse in ``workers`` processes, saving results in order.  When a worker dies, every file
+    the pool had in hand is parsed again alone in a new pool: only the file that kills a worker
+    on its own is skipped."""
+    from collections import deque
+
+    pool = _Pool(workers)
+    pending: deque = deque()  # (job, future)
+
+    def alone(job) -> None:
+        try:
+            result = pool.submit(job).result()
+        except BrokenProcessPool:
+            pool.restart()
+            record(FileResult(job[0], "skipped", WORKER_DIED))
+            return
+        save(*result, job[3])
+
+    def settle_first() -> None:
+        job, fut = pending.popleft()
+        try:
+            result = fut.result()
+        except BrokenProcessPool:
+            suspects = [job] + [j for j, _ in pending]
+            done = {j[0]: f.result() for j, f in pending if f.done() and not f.cancelled() and f.exception() is None}
+            pending.clear()
+            pool.restart()
+            log.warning("a worker process died: parsing again, one at a time, the %d files it had in hand",
+                        len(suspects))
+            for j in suspects:
+                if j[0] in done:
+                    save(*done[j[0]], j[3])
+                else:
+                    alone(j)
+            return
+        save(*result, job[3])
+
+    try:
+        for job in jobs:
+            if isinstance(job, FileResult):
+                record(job)
+                continue
+            try:
+                pending.append((job, pool.submit(job)))
+            except BrokenProcessPool:  # it broke since the last result: start afresh
+                pool.restart()
+                pending.append((job, pool.submit(job)))
+            while len(pending) >= workers * 4:
+                settle_first()
+        while pending:
+            settle_first()
+    finally:
+        pool.close()
+
+
+# ---------------------------------------------------------------------- superseded files
+
+def _files_in(store: Store, folder: Path) -> dict[str, str]:
+    """file -> sha256 of the stored reports read from a file in ``folder``."""
+    return {r["file"]: r["sha256"] for r in store.db.query("select file, sha256 from reports")
+            if _inside(r["file"], folder)}
+
+
+def _inside(path: str | None, folder: Path) -> bool:
+    return bool(path) and Path(resolved(Path(path))).is_relative_to(folder)
+
+
+def _supersede(store: Store, folder: Path, before: dict[str, str], summary: IngestSummary) -> list[str]:
+    live_shas = {r["sha256"] for r in store.db.query("select sha256 from reports")}
+    live_ids = {r["id"] for r in store.db.query("select id from reports")}
+    gone = [(path, sha) for path, sha in before.items() if sha not in live_shas]
+    gone += [(f.path, None) for f in summary.files
+             if f.outcome in ("added", "replaced") and f.report_id not in live_ids and f.path not in before
+             and _inside(f.path, folder)]
+    done = []
+    for path, sha in gone:
+        p = Path(path)
+        try:
+            if not p.is_file() or (sha is not None and sha256_of(read_file(p)) != sha):
+                continue  # gone, or rewritten with new content since: leave it
+            p.rename(p.with_name(p.name + SUPERSEDED))
+            done.append(p.name)
+            log.info("superseded: %s (its report was replaced)", p.name)
+        except (OSError, ReadError) as exc:
+            log.warning("could not mark %s as superseded: %s", p.name, exc)
+    return done
 
 
 def default_workers() -> int:

@@ -235,6 +235,9 @@ def search_passages(store, text: str, report_id: int | None = None, limit: int =
 
 
 def problems_for(store, report_id: int) -> list[dict]:
+    """The audit's findings on one report (the report's own first, by severity)."""
+    if hasattr(store, "findings"):
+        return store.findings(report_id)
     return store.problems(report_id)
 
 

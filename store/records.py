@@ -36,10 +36,22 @@ class Passage:
 
 @dataclass
 class Problem:
+    """A finding of the audit (``store.audit``): the rule it breaks, what is wrong, and where.
+
+    ``scope`` is ``report`` for what the agency printed, ``extraction`` for what concerns our copy
+    or our reading of it; ``line``/``page``, ``section`` and ``evidence`` (the passage as printed)
+    show it.  The rules, their severity and scope are data: ``store.template.audit_rules``.
+    """
+
     rule: str
     message: str  # in Chinese
     keys: list[str] = field(default_factory=list)
-    severity: Literal["error", "warning", "info"] = "error"
+    severity: Literal["error", "warning", "note", "info"] = "error"
+    scope: Literal["report", "extraction"] = "report"
+    section: str | None = None
+    page: int | None = None
+    line: int | None = None
+    evidence: str | None = None
 
 
 @dataclass
@@ -54,6 +66,7 @@ class ReportMeta:
     title: str | None = None
     report_date: str | None = None  # ISO date
     source_url: str | None = None
+    agency_note: str | None = None  # why no agency could be read (e.g. the report says only 我局)
 
 
 @dataclass

@@ -3,14 +3,17 @@
 * ``/reload`` – ingest what is new or changed in the inbox folder (``store.inbox``) and refresh
   the answering core, replying with what was added, replaced and skipped;
 * a report sent to the bot as a document (PDF, docx, HTML, text) – size-checked
-  (``telegram.max_upload_mb``), saved into the inbox, ingested; the reply says what was read
-  (agency, year) and the problems found;
-* ``/stats`` – reports, agencies, years, problems, questions asked and unanswered;
+  (``telegram.max_upload_mb``), saved into the inbox under a safe name, ingested; the reply says
+  what was read (agency, year) and the problems found.  An upload that cannot be read is moved
+  to the quarantine folder (``store.quarantine``), which is never scanned;
+* ``/stats`` – reports, agencies, years, problems, questions asked and unanswered (in the bot
+  and on the command line), files in quarantine;
 * ``/unanswered`` – the latest questions the bot could not answer;
 * ``/digest`` – send the digest now.
 
 Everyone else gets a clear refusal and nothing happens.  The inbox is also scanned on a
-schedule (see :func:`bot.telegram.digest.start_scheduler`).
+schedule (see :func:`bot.telegram.digest.start_scheduler`).  Why a file was skipped is said in
+Chinese first, the technical reason after it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 import time
 from pathlib import Path
 
@@ -30,7 +32,8 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from bot.telegram.handlers import esc, reply_html, services
 from bot.telegram.state import Services
 from store.db import Store
-from store.ingest import MANIFEST_NAMES, FileResult, IngestSummary, expand_paths, ingest
+from store.inbox import make_private_dir, quarantine, quarantined, safe_filename, save_upload, write_private
+from store.ingest import MANIFEST_NAMES, SUPERSEDED, FileResult, IngestSummary, expand_paths, ingest, printable
 from store.readers import SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -60,86 +63,79 @@ def admin_only(func):
 
 # ---------------------------------------------------------------------- ingesting
 
-def _ingest_blocking(store: Store, paths: list[Path]) -> IngestSummary:
+def _ingest_blocking(store: Store, paths: list[Path], inbox: Path) -> IngestSummary:
     """Ingest on a connection of its own (WAL lets the bot keep reading meanwhile)."""
     if store.path == ":memory:":
-        return ingest(store, paths)
+        return ingest(store, paths, supersede=inbox)
     own = Store(store.path)
     try:
-        return ingest(own, paths)
+        return ingest(own, paths, supersede=inbox)
     finally:
         own.close()
 
 
-SUPERSEDED = ".superseded"
-
-
 async def run_ingest(sv: Services, paths: list[Path]) -> IngestSummary:
     """Ingest ``paths`` (one ingest at a time, off the event loop), then refresh the answerer.
-
-    A file in the inbox whose report was replaced by another file (a corrected report for the
-    same agency and year) is renamed ``….superseded``: left as it was, the next scan would read
-    it again and put the old version back."""
+    Files of the inbox whose report another file replaced are set aside (``….superseded``)."""
     async with sv.ingest_lock:
-        inbox = inbox_dir(sv).resolve()
-        before = {r["file"]: r["sha256"] for r in sv.store.db.query("select file, sha256 from reports")
-                  if _inside(r["file"], inbox)}
+        inbox = inbox_dir(sv)
         if sv.store.path == ":memory:":
-            summary = _ingest_blocking(sv.store, paths)
+            summary = _ingest_blocking(sv.store, paths, inbox)
         else:
-            summary = await asyncio.to_thread(_ingest_blocking, sv.store, paths)
+            summary = await asyncio.to_thread(_ingest_blocking, sv.store, paths, inbox)
         if any(f.outcome in ("added", "replaced") for f in summary.files):
             sv.answerer.refresh()
-            summary.superseded = _supersede(sv.store, before, summary)  # type: ignore[attr-defined]
     c = summary.counts
     log.info("ingest: added %d, replaced %d, unchanged %d, skipped %d", c["added"], c["replaced"],
              c["unchanged"], c["skipped"])
     return summary
 
 
-def _inside(path: str | None, folder: Path) -> bool:
-    try:
-        return bool(path) and Path(path).resolve().is_relative_to(folder)
-    except (OSError, ValueError):
-        return False
-
-
-def _supersede(store: Store, before: dict[str, str], summary: IngestSummary) -> list[str]:
-    from store.ingest import sha256_of
-
-    live_shas = {r["sha256"] for r in store.db.query("select sha256 from reports")}
-    live_ids = {r["id"] for r in store.db.query("select id from reports")}
-    gone = [(path, sha) for path, sha in before.items() if sha not in live_shas]
-    gone += [(f.path, None) for f in summary.files
-             if f.outcome in ("added", "replaced") and f.report_id not in live_ids and f.path not in before]
-    done = []
-    for path, sha in gone:
-        p = Path(path)
-        try:
-            if not p.is_file() or (sha is not None and sha256_of(p.read_bytes()) != sha):
-                continue  # gone, or rewritten with new content since: leave it
-            p.rename(p.with_name(p.name + SUPERSEDED))
-            done.append(p.name)
-            log.info("superseded: %s (its report was replaced)", p.name)
-        except OSError as exc:
-            log.warning("could not mark %s as superseded: %s", p.name, exc)
-    return done
-
-
 def inbox_dir(sv: Services) -> Path:
-    path = Path(sv.setting("store", "inbox", "data/inbox"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return make_private_dir(Path(sv.setting("store", "inbox", "data/inbox")))
+
+
+def quarantine_dir(sv: Services) -> Path:
+    return Path(sv.setting("store", "quarantine", "data/quarantine"))
+
+
+#: Why a file was skipped, in Chinese, by the start of the technical reason (which follows it).
+REASONS_ZH = (
+    ("too large", "文件超出可读取的上限（大小、解压后大小、嵌套层数或页数），已跳过"),
+    ("file too large", "文件太大，已跳过"),
+    ("empty file", "文件是空的"),
+    ("encrypted PDF", "PDF 加密了，需要密码才能打开"),
+    ("corrupt", "文件已损坏，无法打开"),
+    ("old binary Office", "这是旧版 Word/WPS 格式，请另存为 .docx 或 PDF 后再上传"),
+    ("binary", "这不是文本文件，无法读取"),
+    ("no recognisable report", "没有认出这是一份年度报告（找不到机关名称或年份；可以用清单文件补充）"),
+    ("cannot open", "无法打开这个文件"),
+    ("the worker process", "读取这个文件时处理进程中断（可能是内存不足），已跳过"),
+    ("could not store", "保存到数据库时出错，请稍后再试"),
+    ("could not parse", "读取这个文件时出错"),
+    ("not readable as HTML", "无法按网页（HTML）读取"),
+)
+
+
+#: Reasons a file was skipped that say nothing against the file (it stays in the inbox).
+TRANSIENT = ("could not store", "could not look it up")
+
+
+def reason_zh(message: str) -> str:
+    """A skipped file's reason: a Chinese sentence first, the technical reason after it."""
+    lowered = (message or "").lower()
+    sentence = next((zh for prefix, zh in REASONS_ZH if prefix.lower() in lowered[:60]), "无法读取这个文件")
+    return f"{sentence}。（技术原因：{message}）" if message else sentence + "。"
 
 
 def _name(path: str) -> str:
-    return esc(Path(path).name)
+    return esc(printable(Path(path).name))
 
 
 def describe_file(store: Store, f: FileResult) -> str:
     """What was read from one file (HTML)."""
     if f.outcome == "skipped":
-        return f"❌ 跳过 {_name(f.path)}：{esc(f.message)}"
+        return f"❌ 跳过 {_name(f.path)}：{esc(reason_zh(f.message))}"
     if f.outcome == "unchanged":
         rep = store.report(f.report_id) if f.report_id else None
         what = f"（{esc(rep['agency'])} {rep['year']}年）" if rep else ""
@@ -162,7 +158,7 @@ def describe_file(store: Store, f: FileResult) -> str:
 
 
 def describe_superseded(summary: IngestSummary) -> str:
-    names = getattr(summary, "superseded", None) or []
+    names = summary.superseded
     if not names:
         return ""
     return ("\n被替换的旧文件已改名为 *" + SUPERSEDED + "（不再读取）：" + "、".join(esc(n) for n in names[:10])
@@ -176,7 +172,7 @@ def describe_summary(store: Store, summary: IngestSummary) -> str:
     lines = [head]
     for f in shown[:MAX_LISTED]:
         if f.outcome == "skipped":
-            lines.append(f"• 跳过 {_name(f.path)}：{esc(f.message)}")
+            lines.append(f"• 跳过 {_name(f.path)}：{esc(reason_zh(f.message))}")
         else:
             rep = store.report(f.report_id) if f.report_id else None
             agency = rep["agency"] if rep else f.agency
@@ -236,11 +232,12 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sv = services(context)
     st = sv.store.stats()
-    q = sv.state.question_counts()
+    q = sv.store.question_counts()
     years = st["years"]
     span = (f"{years[0]}–{years[-1]}（{len(years)} 个年份）" if len(years) > 1 else
             (str(years[0]) if years else "无"))
-    subs = len(sv.state.subscribers())
+    subs = len(sv.chats.subscribers())
+    held = quarantined(quarantine_dir(sv))
     lines = [
         "<b>统计</b>",
         f"报告：{st['reports']} 份",
@@ -249,7 +246,12 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"发现问题：{st['problems']} 项",
         f"提问：{q['asked']} 次，未能回答：{q['unanswered']} 次",
         f"订阅摘要的会话：{subs} 个",
+        f"隔离的文件（无法读取的上传）：{len(held)} 个"
+        + (f"，在 {esc(quarantine_dir(sv))}" if held else ""),
     ]
+    lines += [f"• {esc(p.name)}" for p in held[:10]]
+    if len(held) > 10:
+        lines.append(f"…… 另有 {len(held) - 10} 个")
     await reply_html(update, context, "\n".join(lines))
 
 
@@ -259,7 +261,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     n = 20
     if context.args and context.args[0].isdigit():
         n = max(1, min(100, int(context.args[0])))
-    rows = sv.state.unanswered(n)
+    rows = sv.store.unanswered(n)
     if not rows:
         await reply_html(update, context, "还没有未能回答的问题。")
         return
@@ -274,7 +276,8 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             when = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%m-%d %H:%M")
         except (TypeError, ValueError):
             when = str(r["at"])[:16]
-        lines.append(f"• {esc(when)} [{esc(r['status'])}] {esc(r['question'][:200])}")
+        where = "（命令行）" if r.get("channel") in ("cli", "chat") else ""
+        lines.append(f"• {esc(when)} [{esc(r['status'])}] {esc(r['question'][:200])}{where}")
     await reply_html(update, context, "\n".join(lines))
 
 
@@ -296,27 +299,6 @@ async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 # ---------------------------------------------------------------------- uploads
 
-def _safe_filename(name: str, fallback: str) -> str:
-    name = Path((name or "").replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", name).strip(" .")
-    return name or fallback
-
-
-def _destination(inbox: Path, name: str, data: bytes) -> Path:
-    """Where an upload goes: its own name, or name-2, -3… when a different file has that name."""
-    dest = inbox / name
-    n = 2
-    while dest.exists():
-        try:
-            if dest.read_bytes() == data:
-                return dest
-        except OSError:
-            pass
-        dest = inbox / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
-    return dest
-
-
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sv = services(context)
     msg = update.effective_message
@@ -328,7 +310,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply_html(update, context, UPLOAD_REFUSAL)
         return
     mime_suffix = MIME_SUFFIX.get((doc.mime_type or "").split(";")[0].strip().lower(), ".txt")
-    name = _safe_filename(doc.file_name or "", f"{doc.file_unique_id}{mime_suffix}")
+    name = safe_filename(doc.file_name or "", f"{doc.file_unique_id}{mime_suffix}")
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         await reply_html(update, context, f"不支持的文件类型“{esc(suffix or name)}”。请上传 PDF、Word（.docx）、"
@@ -353,18 +335,26 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     inbox = inbox_dir(sv)
     if name.lower() in MANIFEST_NAMES:  # metadata for the files in the inbox, not a report
-        (inbox / name.lower()).write_bytes(data)
+        write_private(inbox / name.lower(), data)
         await reply_html(update, context, f"已保存清单 {esc(name.lower())}。发送 /reload 按清单重新读取收件箱"
                                           "（清单只用于新文件或有变化的文件）。")
         return
-    dest = _destination(inbox, name, data)
-    dest.write_bytes(data)
-    log.info("upload saved to %s (%d bytes)", dest, len(data))
+    dest = save_upload(inbox, name, data)
+    log.info("upload saved to %s (%d bytes)", dest.name, len(data))
     summary = await run_ingest(sv, [dest])
     if not summary.files:
         await reply_html(update, context, f"已保存 {esc(dest.name)}，但没有读到内容。")
         return
-    await reply_html(update, context, describe_file(sv.store, summary.files[0]) + describe_superseded(summary))
+    result = summary.files[0]
+    note = ""
+    transient = result.message.startswith(TRANSIENT)  # the database, not the file: the next scan retries
+    if result.outcome == "skipped" and not transient and dest.exists():  # junk does not stay in the inbox
+        try:
+            moved = quarantine(dest, quarantine_dir(sv), result.message)
+            note = f"\n文件已移到隔离文件夹（{esc(moved.name)}），不会再被读取；/stats 可查看。"
+        except OSError as exc:
+            log.warning("could not move %s to quarantine: %s", dest.name, exc)
+    await reply_html(update, context, describe_file(sv.store, result) + note + describe_superseded(summary))
 
 
 def register(app: Application) -> None:

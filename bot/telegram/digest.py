@@ -6,9 +6,16 @@
   ``digest.timezone`` (default ``0 9 * * *`` Asia/Shanghai) and scans the inbox every
   ``digest.inbox_scan_minutes``.
 * Each chat has a high-water mark (report id and ingest time); a digest covers the reports
-  past it and moves it only once the chat has been sent them.  A restart never sends a report
-  twice nor skips one.  When the bot starts after a scheduled time passed while it was down,
-  the digest is sent once, straight away.
+  past it.  Before its first message goes out, the digest's messages and the mark it moves to
+  are saved in the chat's outbox (``tg_digest_outbox``); each message sent is recorded as it
+  goes, and the mark moves when the last has gone.  So a crash or restart neither skips a
+  digest (the outbox is finished first) nor sends again what went out: at most the one
+  message Telegram accepted in the instant before the crash.  When the bot starts after a
+  scheduled time passed while it was down, the digest is sent once, straight away.
+* Figures are computed by the answering core's code (:func:`bot.figures.compute`); a figure
+  that could not be read says so (未能读出), never "未填写", which only a cell the report left
+  empty gets.
+* The schedule is told in words (每天9点（北京时间）), never as cron text.
 * Nothing new → nothing sent.  Chats are paced (``digest.pace_seconds`` apart, within
   Telegram's ~30 messages/s); a chat that blocked the bot is unsubscribed.
 """
@@ -25,9 +32,12 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.telegram.handlers import esc, reply_html, send_html, services
-from bot.telegram.state import Services, utcnow
-from store.template import HEADLINE_FIGURES
+from bot.figures import compute
+from bot.metrics import MetricQuery
+from bot.telegram.handlers import esc, message_parts, reply_html, send_part, services
+from bot.telegram.state import Services
+from store.db import now as utcnow
+from store.template import DERIVED_SUMS, HEADLINE_FIGURES
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +100,57 @@ def cron_trigger(services_: Services):
                        timezone=timezone_of(services_))
 
 
+CHINA_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC")
+WEEKDAY_ZH = "一二三四五六日"
+
+
+def _clock(hour: str, minute: str) -> str:
+    h, m = int(hour), int(minute)
+    return f"{h}点" + (f"{m}分" if m else "")
+
+
+def _weekdays_zh(field: str) -> str | None:
+    """A crontab day-of-week field in words: 每天, 每个工作日, 每周一, 每周一、三、五, 每个周末."""
+    field = field.lower()
+    if field in ("*", "?"):
+        return "每天"
+    names = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+    days: set[int] = set()
+    try:
+        for part in _crontab_weekdays(field).split(","):
+            a, _, b = part.partition("-")
+            first, last = names.index(a[:3]), names.index((b or a)[:3])
+            days.update(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
+    except (ValueError, IndexError):
+        return None
+    days = sorted({d or 7 for d in days})  # 1 = Monday … 7 = Sunday
+    if days == [1, 2, 3, 4, 5]:
+        return "每个工作日"
+    if days == [6, 7]:
+        return "每个周末"
+    return "每周" + "、".join(WEEKDAY_ZH[d - 1] for d in days)
+
+
 def describe_schedule(services_: Services) -> str:
+    """The digest schedule in words: 每天9点（北京时间）, 每周一8点30分, 每月1日9点 …"""
     cron = str(services_.setting("digest", "cron", "0 9 * * *")).split()
     tz = services_.setting("digest", "timezone", "Asia/Shanghai")
-    if len(cron) == 5 and cron[0].isdigit() and cron[1].isdigit() and cron[2:4] == ["*", "*"]:
-        at = f"{int(cron[1]):02d}:{int(cron[0]):02d}（{tz}）"
-        days = {"*": "每天", "1-5": "每个工作日", "mon-fri": "每个工作日"}
-        week = "一二三四五六日"
-        if cron[4].lower() in days:
-            return f"{days[cron[4].lower()]} {at}"
-        if cron[4].isdigit() and int(cron[4]) <= 7:
-            return f"每周{week[(int(cron[4]) - 1) % 7]} {at}"
-    return f"按计划（cron “{' '.join(cron)}”，{tz}）"
+    zone = "（北京时间）" if tz in CHINA_ZONES else f"（{tz}时间）"
+    if len(cron) == 5 and cron[0].isdigit() and cron[1].isdigit() and cron[3] == "*":
+        at = _clock(cron[1], cron[0])
+        if cron[2] == "*":
+            days = _weekdays_zh(cron[4])
+            if days:
+                return f"{days}{at}{zone}"
+        elif cron[2].isdigit() and cron[4] == "*":
+            return f"每月{int(cron[2])}日{at}{zone}"
+    try:
+        nxt = cron_trigger(services_).get_next_fire_time(None, datetime.now(timezone_of(services_)))
+    except Exception:
+        nxt = None
+    if nxt is None:
+        return "按设定的时间"
+    return f"按设定的时间（下一次：{nxt.month}月{nxt.day}日{_clock(str(nxt.hour), str(nxt.minute))}{zone}）"
 
 
 def start_scheduler(app: Application) -> Any:
@@ -135,10 +184,15 @@ async def catch_up(app: Application) -> bool:
     """On startup: when a scheduled digest time passed since the last digest ran (the bot was
     down), send the digest now, once.  Returns True when it did."""
     sv: Services = app.bot_data["services"]
-    last = sv.state.get_meta("digest_last_run")
+    last = sv.chats.get_meta("digest_last_run")
     now = datetime.now(timezone.utc)
+    if sv.chats.outboxes():  # a digest a crash or restart interrupted: finish it
+        log.info("finishing a digest that was interrupted")
+        await send_digest(app)
+        return True
     if last is None:  # first start: nothing was missed
-        sv.state.set_meta("digest_last_run", now.isoformat(timespec="seconds"))
+        stamp = now.isoformat(timespec="seconds")
+        await sv.write(lambda store, chats: chats.set_meta("digest_last_run", stamp))
         return False
     try:
         last_dt = datetime.fromisoformat(last)
@@ -165,29 +219,60 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def headline_query(keys: tuple[str, ...]) -> MetricQuery | None:
+    """The figure a digest headline shows, as the answering core asks for it: one cell, or a
+    derived sum whose parts are these cells."""
+    col = keys[0].rsplit(".", 1)[1]
+    if len(keys) == 1:
+        prefix = keys[0].rsplit(".", 1)[0]
+        family = "active" if prefix.startswith("active.") else ("applicant" if prefix.startswith("apply.") else "result")
+        return MetricQuery(prefix, col, family, "cell")
+    for d in DERIVED_SUMS:
+        if tuple(f"{p}.{col}" for p in d.parts) == tuple(keys):
+            return MetricQuery(d.key, col, "result" if d.key.startswith("suit") else "applicant", "sum")
+    return None
+
+
+def headline_figure(cells: dict[str, dict], version: str, label: str, unit: str, keys: tuple[str, ...]) -> str:
+    """One headline figure of a report: its value; “未填写” only when the report left it empty;
+    “未能读出” when it could not be read."""
+    query = headline_query(keys)
+    if query is None:
+        return f"{label} 未能读出"
+    fig = compute(query, version, cells)
+    if fig.has_value:
+        return f"{label} {_fmt(fig.value)} {unit}"
+    if fig.status == "blank":
+        return f"{label} 报告未填写"
+    if fig.status == "na":
+        raws = [c.get("raw") for c in fig.cells if c.get("raw")]
+        return f"{label} {raws[0]}" if raws else f"{label} 未能读出"
+    return f"{label} 未能读出"
+
+
 def report_summary(store, report: dict, compact: bool = False) -> str:
     """One report in a digest (HTML): agency, year, headline figures, problems found, source."""
-    values = store.values(report["id"])
-    figures = []
-    for label, unit, keys in HEADLINE:
-        present = [values[k] for k in keys if values.get(k) is not None]
-        figures.append(f"{label} {_fmt(sum(present))} {unit}" if present else f"{label} 未填写")
-    problems = store.problems(report["id"])
+    cells = store.cells(report["id"])
+    version = report.get("template") or "2021"
+    figures = [headline_figure(cells, version, label, unit, keys) for label, unit, keys in HEADLINE]
+    findings = store.findings(report["id"])  # the audit: the report's own errors and warnings are counted
+    problems = [p for p in findings if (p.get("scope") or "report") == "report" and p["severity"] in ("error", "warning")]
+    errors = sum(p["severity"] == "error" for p in problems)
+    counted = f"错误 {errors} 处，警告 {len(problems) - errors} 处"
     region = report.get("district") or report.get("city") or report.get("province") or ""
     name = esc(report["agency"]) + (f"（{esc(region)}）" if region and region not in report["agency"] else "")
-    replaced = next(store.db.query("select outcome from ingest_files where report_id = ? order by id desc limit 1",
-                                   [report["id"]]), {}).get("outcome") == "replaced"
+    replaced = store.ingest_outcome(report["id"]) == "replaced"
     updated = "（新版本，替换了此前收录的报告）" if replaced else ""
     if compact:
         return (f"• <b>{name}</b> {report['year']}年{'（新版本）' if replaced else ''}：{esc(figures[0])}"
-                + (f"；问题 {len(problems)} 项" if problems else ""))
+                + (f"；{counted}" if problems else ""))
     lines = [f"<b>{name}</b> {report['year']}年{updated}", "；".join(esc(f) for f in figures)]
     if problems:
         shown = "；".join(esc(p["message"]) for p in problems[:3])
-        more = f" 等 {len(problems)} 项" if len(problems) > 3 else ""
-        lines.append(f"⚠️ 发现问题：{shown}{more}")
+        more = " 等" if len(problems) > 3 else ""
+        lines.append(f"⚠️ 审查发现{counted}：{shown}{more}")
     else:
-        lines.append("未发现勾稽问题")
+        lines.append("审查未发现错误或警告")
     source = report.get("title") or ""
     file = (report.get("file") or "").replace("\\", "/").rsplit("/", 1)[-1]
     lines.append("来源：" + esc(source) + (f"（{esc(file)}）" if file else ""))
@@ -214,56 +299,74 @@ async def send_digest(app: Application, only_chat: int | None = None) -> dict[st
 
 
 async def _send_digest(app: Application, sv: Services, only_chat: int | None) -> dict[str, int]:
-    state = sv.state
+    chats, write = sv.chats, sv.write
     pace = float(sv.setting("digest", "pace_seconds", 0.05) or 0)
     out = {"chats": 0, "reports": 0, "unsubscribed": 0, "failed": 0}
-    subscribers = state.subscribers()
+    subscribers = chats.subscribers()
     if only_chat is not None:
         subscribers = {k: v for k, v in subscribers.items() if k == only_chat}
     for chat_id, scopes in subscribers.items():
-        mark = state.mark(chat_id)
-        if mark is None:  # subscribed before marks existed: start from now
-            state.set_mark(chat_id, *state.latest_mark())
+        box = chats.outbox(chat_id)  # a digest interrupted by a crash: finish it first
+        count = 0
+        if box is None:
+            mark = chats.mark(chat_id)
+            if mark is None:  # subscribed before marks existed: start from now
+                await write(lambda store, c, cid=chat_id: c.set_mark(cid, *c.latest_mark()))
+                continue
+            new = chats.new_reports(mark)
+            if not new:
+                continue
+            top = (max([mark[0]] + [r["id"] for r in new]), max([mark[1]] + [r["ingested_at"] or "" for r in new]))
+            relevant = [r for r in new if matches(r, scopes)]
+            if not relevant:
+                await write(lambda store, c, cid=chat_id, t=top: c.scopes(cid) and c.set_mark(cid, *t))
+                continue
+            parts = message_parts(digest_text(sv.store, relevant))
+            await write(lambda store, c, cid=chat_id, p=parts, t=top: c.put_outbox(cid, p, t))
+            box = {"parts": parts, "next_part": 0, "mark": top}
+            count = len(relevant)
+        try:
+            await _send_outbox(app, sv, chat_id, box)
+        except Forbidden as exc:
+            log.info("digest: chat blocked the bot (%s): unsubscribed", exc.message)
+            await write(lambda store, c, cid=chat_id: c.unsubscribe(cid))
+            out["unsubscribed"] += 1
             continue
-        new = state.new_reports(mark)
-        if not new:
-            continue
-        top = (max([mark[0]] + [r["id"] for r in new]), max([mark[1]] + [r["ingested_at"] or "" for r in new]))
-        relevant = [r for r in new if matches(r, scopes)]
-        if relevant:
-            try:
-                await send_html(app.bot, chat_id, digest_text(sv.store, relevant), pace=1.0)
-            except Forbidden as exc:
-                log.info("digest: chat blocked the bot (%s): unsubscribed", exc.message)
-                state.unsubscribe(chat_id)
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower() or "deactivated" in exc.message.lower():
+                log.info("digest: chat is gone (%s): unsubscribed", exc.message)
+                await write(lambda store, c, cid=chat_id: c.unsubscribe(cid))
                 out["unsubscribed"] += 1
-                continue
-            except BadRequest as exc:
-                if "chat not found" in exc.message.lower() or "deactivated" in exc.message.lower():
-                    log.info("digest: chat is gone (%s): unsubscribed", exc.message)
-                    state.unsubscribe(chat_id)
-                    out["unsubscribed"] += 1
-                else:
-                    log.warning("digest: could not send to a chat: %s", exc.message)
-                    out["failed"] += 1
-                continue
-            except TelegramError as exc:  # network, flood control beyond the retries: next time
-                log.warning("digest: sending failed, will retry at the next digest: %s", exc)
+            else:
+                log.warning("digest: could not send to a chat: %s", exc.message)
                 out["failed"] += 1
-                continue
-            out["chats"] += 1
-            out["reports"] += len(relevant)
-            state.set_mark(chat_id, *top)
-            if pace:
-                await asyncio.sleep(pace)
             continue
-        if state.scopes(chat_id):  # (it may have unsubscribed meanwhile)
-            state.set_mark(chat_id, *top)
+        except TelegramError as exc:  # network, flood control beyond the retries: next time
+            log.warning("digest: sending failed, will go on at the next digest: %s", exc)
+            out["failed"] += 1
+            continue
+        out["chats"] += 1
+        out["reports"] += count
+        if pace:
+            await asyncio.sleep(pace)
     if only_chat is None:
-        state.set_meta("digest_last_run", utcnow())
+        stamp = utcnow()
+        await write(lambda store, c: c.set_meta("digest_last_run", stamp))
     log.info("digest: %d chats, %d reports, %d unsubscribed, %d failed", out["chats"], out["reports"],
              out["unsubscribed"], out["failed"])
     return out
+
+
+async def _send_outbox(app: Application, sv: Services, chat_id: int, box: dict) -> None:
+    """Send a chat's digest from where it stopped, recording each message as it goes; when the
+    last has gone, the chat's mark moves and its outbox empties (one transaction)."""
+    parts = box["parts"]
+    for i in range(box["next_part"], len(parts)):
+        if i > box["next_part"]:
+            await asyncio.sleep(1.0)  # about one message a second per chat
+        await send_part(app.bot, chat_id, parts[i])
+        await sv.write(lambda store, c, n=i + 1: c.part_sent(chat_id, n))
+    await sv.write(lambda store, c: c.outbox_done(chat_id))
 
 
 # ---------------------------------------------------------------------- commands
@@ -273,7 +376,13 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     scope = " ".join(context.args or []).strip()
     chat_id = update.effective_chat.id
     what = f"“{esc(scope)}”的新报告" if scope else "所有新报告"
-    if not sv.state.subscribe(chat_id, scope):
+    try:
+        added = await sv.write(lambda store, chats: chats.subscribe(chat_id, scope))
+    except Exception as exc:
+        log.warning("could not save a subscription: %s", exc)
+        await reply_html(update, context, "抱歉，暂时无法保存订阅，请稍后再试。")
+        return
+    if not added:
         await reply_html(update, context, f"已经订阅过{what}了。/subscriptions 查看订阅。")
         return
     note = ""
@@ -286,7 +395,13 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sv = services(context)
     scope = " ".join(context.args or []).strip() or None
-    n = sv.state.unsubscribe(update.effective_chat.id, scope)
+    chat_id = update.effective_chat.id
+    try:
+        n = await sv.write(lambda store, chats: chats.unsubscribe(chat_id, scope))
+    except Exception as exc:
+        log.warning("could not remove a subscription: %s", exc)
+        await reply_html(update, context, "抱歉，暂时无法取消订阅，请稍后再试。")
+        return
     if n:
         await reply_html(update, context, "已取消订阅" + (f"“{esc(scope)}”" if scope else "") + "。")
     else:
@@ -296,7 +411,7 @@ async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def cmd_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sv = services(context)
-    scopes = sv.state.scopes(update.effective_chat.id)
+    scopes = sv.chats.scopes(update.effective_chat.id)
     if not scopes:
         await reply_html(update, context, "这个会话还没有订阅。/subscribe [地区或机构] 订阅新报告摘要。")
         return
@@ -306,6 +421,7 @@ async def cmd_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("subscribe", cmd_subscribe))
-    app.add_handler(CommandHandler("unsubscribe", cmd_unsubscribe))
+    # they write: block=False, so a write waiting for the lock holds up no other chat
+    app.add_handler(CommandHandler("subscribe", cmd_subscribe, block=False))
+    app.add_handler(CommandHandler("unsubscribe", cmd_unsubscribe, block=False))
     app.add_handler(CommandHandler("subscriptions", cmd_subscriptions))

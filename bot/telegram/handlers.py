@@ -36,6 +36,7 @@ from bot.metrics import find_hits
 from bot.telegram.state import Services
 
 log = logging.getLogger(__name__)
+qlog = logging.getLogger("bot.telegram.questions")
 
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096
 PENDING_KEEP = 20  # ambiguous questions remembered per chat, waiting for a tap
@@ -102,33 +103,43 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     return [c for c in chunks if c.strip()] or ["…"]
 
 
+def message_parts(text: str, max_parts: int = MAX_PARTS) -> list[str]:
+    """``text`` (HTML) as the messages it takes: at most ``max_parts``, the rest cut with a note."""
+    parts = split_message(text)
+    if len(parts) > max_parts:
+        note = "\n……（内容太长，只显示了前一部分；请把问题问得具体些，例如加上地区或年份。）"
+        parts = parts[:max_parts - 1] + split_message(parts[max_parts - 1], MAX_MESSAGE - len(note))[:1]
+        parts[-1] += note
+    return parts
+
+
+async def send_part(bot, chat_id: int, part: str, **kwargs) -> Message:
+    """Send one message of HTML; when Telegram refuses its markup, the same words as plain text."""
+    try:
+        return await bot.send_message(chat_id, part, **kwargs)
+    except BadRequest as exc:
+        if "entit" not in exc.message.lower():
+            raise
+        log.warning("Telegram refused the HTML of a reply (%s): sending it as plain text", exc.message)
+        return await bot.send_message(chat_id, html.unescape(re.sub(r"<[^>]*>", "", part)),
+                                      parse_mode=None, **kwargs)
+
+
 async def send_html(bot, chat_id: int, text: str, *, reply_markup: InlineKeyboardMarkup | None = None,
                     reply_to: int | None = None, thread_id: int | None = None, pace: float = PART_PACE,
                     max_parts: int = MAX_PARTS) -> Message | None:
     """Send ``text`` (already HTML) in as many messages as it takes (at most ``max_parts``: the
     rest is cut with a note); buttons on the last one.  ``pace``: seconds between the parts
     (Telegram allows about one message a second per chat, with short bursts)."""
-    parts = split_message(text)
-    if len(parts) > max_parts:
-        note = "\n……（内容太长，只显示了前一部分；请把问题问得具体些，例如加上地区或年份。）"
-        parts = parts[:max_parts - 1] + split_message(parts[max_parts - 1], MAX_MESSAGE - len(note))[:1]
-        parts[-1] += note
+    parts = message_parts(text, max_parts)
     last = None
     for i, part in enumerate(parts):
         if i and pace:
             await asyncio.sleep(pace)
-        kwargs = dict(reply_markup=reply_markup if i == len(parts) - 1 else None,
-                      reply_to_message_id=reply_to if i == 0 else None, message_thread_id=thread_id,
-                      allow_sending_without_reply=True)
-        try:
-            last = await bot.send_message(chat_id, part, **kwargs)
-        except BadRequest as exc:
-            if "entit" not in exc.message.lower():
-                raise
-            # the markup is broken somewhere: the same words as plain text rather than nothing
-            log.warning("Telegram refused the HTML of a reply (%s): sending it as plain text", exc.message)
-            last = await bot.send_message(chat_id, html.unescape(re.sub(r"<[^>]*>", "", part)),
-                                          parse_mode=None, **kwargs)
+        last = await send_part(bot, chat_id, part,
+                               reply_markup=reply_markup if i == len(parts) - 1 else None,
+                               reply_to_message_id=reply_to if i == 0 else None, message_thread_id=thread_id,
+                               allow_sending_without_reply=True)
     return last
 
 
@@ -238,19 +249,82 @@ def chart_caption(answer: Answer) -> str:
     return esc(f"📊 {agency} {metric}{unit}".strip())[:1000]
 
 
+async def log_question(sv: Services, question: str, answer: Answer, chat_type: str, ms: int,
+                       update_id: int | None = None) -> int | None:
+    """One log line, and a row of the question log written off the event loop (``update_id``: the
+    row of an ambiguous question a tap completed; -1: the log line only).  A failure to write is
+    logged and costs nothing else."""
+    qlog.info("question chat=%s status=%s kind=%s ms=%d%s text=%r", chat_type or "-", answer.status, answer.kind,
+              ms, " (button)" if update_id else "", question[:200])
+    if update_id == -1:
+        return -1
+    try:
+        return await sv.write(lambda store, chats: store.log_question(
+            question, answer.status, answer.kind, "telegram", chat_type, ms, update_id=update_id))
+    except Exception as exc:
+        log.warning("could not log a question: %s", exc)
+        return None
+
+
+async def save_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Save the chats' context now (not at the next persistence interval): the choices just
+    offered must survive a crash."""
+    try:
+        await context.application.update_persistence()
+    except Exception as exc:
+        log.warning("could not save the chats' context: %s", exc)
+
+
+_BACKGROUND: set[asyncio.Task] = set()
+
+
+def in_background(coro) -> asyncio.Task:
+    """Run ``coro`` without holding up the handler (updates are handled one at a time: a handler
+    waiting for the write lock would hold up every chat)."""
+    task = asyncio.get_running_loop().create_task(coro)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+    return task
+
+
+async def drain_background(timeout: float = 30) -> None:
+    """Wait for the background writes (at shutdown)."""
+    pending = [t for t in _BACKGROUND if not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+async def _log_and_remember(context: ContextTypes.DEFAULT_TYPE, sv: Services, question: str, answer: Answer,
+                            chat_type: str, ms: int, update_id: int | None, token: int | None) -> None:
+    log_id = await log_question(sv, question, answer, chat_type, ms, update_id)
+    if token is not None:
+        pending = context.chat_data.get("pending", {}).get(token)
+        if pending is not None and log_id is not None:
+            pending["log_id"] = log_id
+
+
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
                   forced: dict[str, Any] | None = None, started: float | None = None) -> None:
-    """Log the question, and send its answer (with buttons when it is ambiguous)."""
+    """Send an answer (with buttons when it is ambiguous); the question is logged in the
+    background: the answer never waits for the log, and goes out even when the log cannot be
+    written."""
     sv = services(context)
+    forced = forced or {}
     ms = int((time.monotonic() - started) * 1000) if started else 0
-    log_id = sv.state.log_question(question, answer.status, answer.kind, update.effective_chat.type, ms,
-                                   log_id=(forced or {}).get("log_id"))
+    token = None
     markup = None
     if answer.status in ("ambiguous", "not_found") and answer.candidates:
-        keep = {k: v for k, v in (forced or {}).items() if k in ("agency_id", "year", "command")}
-        markup = keyboard_for(answer, _remember_pending(context, question, {**keep, "log_id": log_id,
-                                                                            "origin": answer.status}))
-    await reply_html(update, context, answer.html(), markup)
+        keep = {k: v for k, v in forced.items() if k in ("agency_id", "year", "command")}
+        token = _remember_pending(context, question, {**keep, "log_id": forced.get("log_id"),
+                                                      "origin": answer.status})
+        markup = keyboard_for(answer, token)
+    try:
+        await reply_html(update, context, answer.html(), markup)
+    finally:
+        in_background(_log_and_remember(context, sv, question, answer, update.effective_chat.type, ms,
+                                         forced.get("log_id"), token))
+        if token is not None:  # the choices offered must survive a crash
+            in_background(save_chats(context))
     if sv.setting("chat", "trend_charts", True) not in (False, "false", "0", 0):
         chart = trend_chart(answer)
         if chart:
@@ -583,7 +657,8 @@ async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     now = change.new_chat_member.status
     gone = (ChatMember.LEFT, ChatMember.BANNED)
     if now in gone:
-        if services(context).state.unsubscribe(change.chat.id):
+        chat_id = change.chat.id
+        if await services(context).write(lambda store, chats: chats.unsubscribe(chat_id)):
             log.info("removed from a chat: its subscriptions were dropped")
         return
     if was in gone and change.chat.type != ChatType.PRIVATE and now in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
@@ -615,7 +690,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("compare", cmd_compare))
     app.add_handler(CommandHandler("rank", cmd_rank))
     app.add_handler(CallbackQueryHandler(on_pick, pattern=r"^pick:"))
-    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER, block=False))
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, on_private_text), group=1)
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & text, on_group_text), group=1)

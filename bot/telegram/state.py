@@ -1,180 +1,84 @@
-"""The bot's own tables, kept in the report database (``store.db``).
+"""What the handlers share, and how the bot's state outlives a restart.
 
-* ``tg_subscriptions`` – one row per (chat, scope): which chats get the digest, and of what
-  (an empty scope: every report; otherwise a region or agency name that must occur in the
-  report's agency name or region);
-* ``tg_digest_marks`` – per chat, the high-water mark of what its digests have covered: the
-  largest report id and the latest ``ingested_at`` sent.  A report is new to a chat when its id
-  is above the mark, or it was ingested after the mark (a replaced report may reuse an id);
-* ``tg_meta`` – key/value: when the digest last ran (to catch up after downtime);
-* ``tg_questions`` – the question log: the text, the answer status and kind, the chat type
-  and the time.  No user ids, names or chat ids: only what improving the answers needs.
+* :class:`Services` – the config, the store (read on the event loop), the answering core,
+  the bot's tables (:class:`store.chats.ChatStore`), the admins, the locks;
+* :class:`Writer` – the bot's own writes (question log, subscriptions, digest marks, chat
+  context) run one at a time on a thread with a database connection of its own: a write
+  waiting for the lock (an ingest is saving a file) never holds up the event loop, and the
+  answer goes out before its question is logged;
+* :class:`ChatPersistence` – python-telegram-bot's persistence interface over the store: each
+  chat's follow-up context and the choices its buttons offer are saved (``tg_chat_data``), so a
+  button tapped after a restart still works.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
 import logging
-from datetime import datetime, timezone
-from typing import Any
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
 
+from telegram.ext import BasePersistence, PersistenceInput
+
+from bot.answers import ChatSession
+from store.chats import ChatStore
 from store.db import Store
 
-log = logging.getLogger("bot.telegram.questions")
-QUESTIONS_KEPT = 100_000  # rows of the question log kept
+log = logging.getLogger(__name__)
 
 
-def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+class Writer:
+    """Runs ``fn(store, chats, *args)`` on the writer thread, with the writer's own connection."""
 
-
-class BotState:
     def __init__(self, store: Store):
-        self.store = store
-        self.db = store.db
-        self.ensure_schema()
+        self._main = store
+        self._store: Store | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
 
-    def ensure_schema(self) -> None:
-        db = self.db
-        names = set(db.table_names())
-        if "tg_subscriptions" not in names:
-            db["tg_subscriptions"].create({"chat_id": int, "scope": str, "created_at": str},
-                                          pk=("chat_id", "scope"))
-        if "tg_digest_marks" not in names:
-            db["tg_digest_marks"].create({"chat_id": int, "report_id": int, "ingested_at": str,
-                                          "sent_at": str}, pk="chat_id")
-        if "tg_meta" not in names:
-            db["tg_meta"].create({"key": str, "value": str}, pk="key")
-        if "tg_questions" not in names:
-            db["tg_questions"].create({"id": int, "at": str, "question": str, "status": str, "kind": str,
-                                       "chat_type": str, "ms": int}, pk="id")
-            db["tg_questions"].create_index(["status", "id"])
+    def _open(self) -> Store:
+        if self._store is None:
+            self._store = self._main if self._main.path == ":memory:" else Store(self._main.path)
+        return self._store
 
-    # ------------------------------------------------------------------ meta
-    def get_meta(self, key: str) -> str | None:
-        row = next(self.db.query("select value from tg_meta where key = ?", [key]), None)
-        return row["value"] if row else None
+    def _run(self, fn: Callable, args: tuple) -> Any:
+        store = self._open()
+        return fn(store, ChatStore(store.db), *args)
 
-    def set_meta(self, key: str, value: str) -> None:
-        self.db["tg_meta"].upsert({"key": key, "value": value}, pk="key")
+    async def __call__(self, fn: Callable, *args) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, fn, args)
 
-    # ------------------------------------------------------------------ subscriptions
-    def latest_mark(self) -> tuple[int, str]:
-        row = next(self.db.query("select coalesce(max(id), 0) as id, coalesce(max(ingested_at), '') as at "
-                                 "from reports"))
-        return row["id"], row["at"]
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        if self._store is not None and self._store is not self._main:
+            self._store.close()
+        self._store = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
 
-    def subscribe(self, chat_id: int, scope: str = "") -> bool:
-        """Subscribe a chat (to a scope).  Returns False when it already was.  A new subscriber's
-        digests start with the reports ingested after it subscribed."""
-        scope = (scope or "").strip()
-        if next(self.db.query("select 1 from tg_subscriptions where chat_id = ? and scope = ?",
-                              [chat_id, scope]), None):
-            return False
-        first = not self.scopes(chat_id)
-        self.db["tg_subscriptions"].insert({"chat_id": chat_id, "scope": scope, "created_at": utcnow()})
-        if first or self.mark(chat_id) is None:
-            rid, at = self.latest_mark()
-            self.db["tg_digest_marks"].upsert({"chat_id": chat_id, "report_id": rid, "ingested_at": at,
-                                               "sent_at": None}, pk="chat_id")
-        return True
-
-    def unsubscribe(self, chat_id: int, scope: str | None = None) -> int:
-        """Remove a chat's subscriptions (one scope, or all).  Returns how many were removed."""
-        if scope is None:
-            n = self.db.execute("delete from tg_subscriptions where chat_id = ?", [chat_id]).rowcount
-        else:
-            n = self.db.execute("delete from tg_subscriptions where chat_id = ? and scope = ?",
-                                [chat_id, scope.strip()]).rowcount
-        if not self.scopes(chat_id):
-            self.db.execute("delete from tg_digest_marks where chat_id = ?", [chat_id])
-        return n
-
-    def scopes(self, chat_id: int) -> list[str]:
-        return [r["scope"] for r in self.db.query(
-            "select scope from tg_subscriptions where chat_id = ? order by scope", [chat_id])]
-
-    def subscribers(self) -> dict[int, list[str]]:
-        out: dict[int, list[str]] = {}
-        for r in self.db.query("select chat_id, scope from tg_subscriptions order by chat_id, scope"):
-            out.setdefault(r["chat_id"], []).append(r["scope"])
-        return out
-
-    def mark(self, chat_id: int) -> tuple[int, str] | None:
-        row = next(self.db.query("select report_id, ingested_at from tg_digest_marks where chat_id = ?",
-                                 [chat_id]), None)
-        return (row["report_id"] or 0, row["ingested_at"] or "") if row else None
-
-    def set_mark(self, chat_id: int, report_id: int, ingested_at: str) -> None:
-        self.db["tg_digest_marks"].upsert({"chat_id": chat_id, "report_id": report_id,
-                                           "ingested_at": ingested_at, "sent_at": utcnow()}, pk="chat_id")
-
-    def new_reports(self, mark: tuple[int, str]) -> list[dict[str, Any]]:
-        """Reports ingested after ``mark``, oldest first."""
-        rid, at = mark
-        return list(self.db.query(
-            "select r.*, a.name as agency, a.short_name, a.district, a.city, a.province "
-            "from reports r join agencies a on a.id = r.agency_id "
-            "where r.id > ? or r.ingested_at > ? order by r.ingested_at, r.id", [rid, at]))
-
-    # ------------------------------------------------------------------ the question log
-    def log_question(self, question: str, status: str, kind: str, chat_type: str = "", ms: int = 0,
-                     log_id: int | None = None) -> int:
-        """Log a question and how it was answered; returns the log row id.  With ``log_id``
-        (a choice tapped after an ambiguous answer) that row is updated: one question, one row;
-        with ``log_id=-1`` only the log line is written."""
-        log.info("question chat=%s status=%s kind=%s ms=%d%s text=%r", chat_type or "-", status, kind, ms,
-                 " (button)" if log_id else "", question[:200])
-        if log_id == -1:
-            return -1
-        if log_id is not None and next(self.db.query("select 1 from tg_questions where id = ?", [log_id]), None):
-            self.db["tg_questions"].update(log_id, {"status": status, "kind": kind})
-            return log_id
-        row_id = self.db["tg_questions"].insert({"at": utcnow(), "question": question[:1000], "status": status,
-                                                 "kind": kind, "chat_type": str(chat_type), "ms": ms}).last_pk
-        if row_id % 1000 == 0:  # keep the log bounded: the latest QUESTIONS_KEPT questions
-            self.db.execute("delete from tg_questions where id <= ?", [row_id - QUESTIONS_KEPT])
-        return row_id
-
-    UNANSWERED = ("not_found", "unsupported")
-
-    def question_counts(self) -> dict[str, int]:
-        row = next(self.db.query(
-            "select count(*) as asked, coalesce(sum(status in ('not_found', 'unsupported')), 0) as unanswered "
-            "from tg_questions"))
-        return {"asked": row["asked"], "unanswered": row["unanswered"]}
-
-    def unanswered(self, limit: int = 20) -> list[dict[str, Any]]:
-        """The latest questions the bot could not answer (an ambiguous question left without a
-        tap is not among them: the bot offered the choices)."""
-        return list(self.db.query(
-            "select at, question, status, kind from tg_questions where status in ('not_found', 'unsupported') "
-            "order by id desc limit ?", [limit]))
-
-
-# ---------------------------------------------------------------------- what the handlers share
 
 class Services:
     """What every handler and job needs: the config, the store, the answering core, the bot's
-    tables, the set of admins and a lock that serialises ingests.  Kept in
+    tables, the writer, the set of admins and the locks.  Kept in
     ``application.bot_data["services"]``."""
 
     def __init__(self, config: dict, store: Store, answerer: Any):
         self.config = config
         self.store = store
         self.answerer = answerer
-        self.state = BotState(store)
+        self.chats = ChatStore(store.db)  # reads, on the event loop
+        self.write = Writer(store)
         self.admin_ids: set[int] = set()
         for x in config.get("telegram", {}).get("admin_ids") or []:
             try:
                 self.admin_ids.add(int(x))
             except (TypeError, ValueError):
-                logging.getLogger(__name__).warning("ignoring admin id %r: not a number", x)
+                log.warning("ignoring admin id %r: not a number", x)
         self.scheduler: Any = None
         self._locks: dict[str, Any] = {}
 
     def _lock(self, name: str):
-        import asyncio
-
         if name not in self._locks:
             self._locks[name] = asyncio.Lock()
         return self._locks[name]
@@ -197,61 +101,117 @@ class Services:
         return default if value in (None, "") else value
 
 
-# ---------------------------------------------------------------------- backup (a CLI command)
+# ---------------------------------------------------------------------- chat context across restarts
 
-def backup_database(source: str, destination: str) -> dict[str, Any]:
-    """Copy a SQLite database with SQLite's online backup API: safe while the bot is running
-    (readers and the writer carry on; the copy is a consistent snapshot).  The copy is written
-    next to ``destination`` and renamed into place once complete and checked."""
-    import os
-    import sqlite3
-    from pathlib import Path
+def encode_chat_data(data: dict) -> str:
+    """A chat's data as JSON: its follow-up context (how long idle, not a clock reading that a
+    restart would make meaningless) and its pending choices."""
+    out: dict[str, Any] = {}
+    session = data.get("session")
+    if isinstance(session, ChatSession):
+        fields: dict[str, Any] = {}
+        for f in dataclasses.fields(session):
+            value = getattr(session, f.name)
+            if f.name == "updated":
+                continue
+            try:
+                json.dumps(value)
+            except (TypeError, ValueError):
+                continue
+            fields[f.name] = value
+        out["session"] = {"fields": fields, "idle": max(0.0, time.monotonic() - session.updated),
+                          "saved": time.time()}
+    if isinstance(data.get("pending"), dict):
+        out["pending"] = {str(k): v for k, v in data["pending"].items()}
+    for key, value in data.items():
+        if key not in ("session", "pending"):
+            try:
+                json.dumps(value)
+                out[key] = value
+            except (TypeError, ValueError):
+                pass
+    return json.dumps(out, ensure_ascii=False)
 
-    dest = Path(destination)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
-    try:
-        out = sqlite3.connect(tmp)
+
+def decode_chat_data(text: str) -> dict:
+    raw = json.loads(text or "{}")
+    data: dict[str, Any] = {k: v for k, v in raw.items() if k not in ("session", "pending")}
+    if isinstance(raw.get("session"), dict):
+        s = raw["session"]
+        known = {f.name for f in dataclasses.fields(ChatSession)} - {"updated"}
+        session = ChatSession(**{k: v for k, v in (s.get("fields") or {}).items() if k in known})
+        idle = float(s.get("idle") or 0) + max(0.0, time.time() - float(s.get("saved") or time.time()))
+        session.updated = time.monotonic() - idle
+        data["session"] = session
+    if isinstance(raw.get("pending"), dict):
+        data["pending"] = {int(k): v for k, v in raw["pending"].items() if str(k).lstrip("-").isdigit()}
+    return data
+
+
+class ChatPersistence(BasePersistence):
+    """python-telegram-bot's persistence for chat data only, kept in the store."""
+
+    def __init__(self, services: Services, update_interval: float = 5):
+        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=True, user_data=False,
+                                                     callback_data=False), update_interval=update_interval)
+        self.services = services
+
+    async def get_chat_data(self) -> dict[int, dict]:
+        rows = await self.services.write(lambda store, chats: chats.chat_data())
+        out = {}
+        for chat_id, text in rows.items():
+            try:
+                out[chat_id] = decode_chat_data(text)
+            except (ValueError, TypeError) as exc:  # one unreadable row costs that chat its context only
+                log.warning("ignoring the saved context of one chat: %s", exc)
+        return out
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        text = encode_chat_data(data)
         try:
-            src.backup(out, pages=4096, sleep=0.01)
-            check = out.execute("PRAGMA integrity_check").fetchone()[0]
-            reports = out.execute("select count(*) from reports").fetchone()[0] \
-                if out.execute("select 1 from sqlite_master where name = 'reports'").fetchone() else 0
-        finally:
-            out.close()
-    finally:
-        src.close()
-    if check != "ok":
-        raise RuntimeError(f"the copy failed its integrity check: {check}")
-    os.replace(tmp, dest)
-    return {"path": str(dest), "bytes": dest.stat().st_size, "reports": reports, "integrity": check}
+            await self.services.write(lambda store, chats: chats.save_chat_data(chat_id, text))
+        except Exception as exc:
+            log.warning("could not save a chat's context: %s", exc)
 
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self.services.write(lambda store, chats: chats.drop_chat_data(chat_id))
 
-def _backup_command():
-    import click
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        pass
 
-    @click.command("backup")
-    @click.argument("destination", required=False)
-    @click.pass_obj
-    def backup(ctx, destination):
-        """Copy the database safely while the bot runs (SQLite online backup).
+    # not kept: user data, bot data, callback data, conversations
+    async def get_user_data(self) -> dict:
+        return {}
 
-        DESTINATION defaults to <database>.backup-YYYYMMDD-HHMMSS next to the database."""
-        source = ctx.config["store"]["database"]
-        from pathlib import Path
+    async def get_bot_data(self) -> dict:
+        return {}
 
-        if not Path(source).exists():
-            raise click.ClickException(f"no database at {source}")
-        if not destination:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            destination = f"{source}.backup-{stamp}"
-        result = backup_database(source, destination)
-        click.echo(f"backed up {source} to {result['path']}: {result['bytes']} bytes, {result['reports']} reports, "
-                   f"integrity {result['integrity']}")
+    async def get_callback_data(self):
+        return None
 
-    return backup
+    async def get_conversations(self, name: str) -> dict:
+        return {}
 
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        pass
 
-backup_command = _backup_command()
+    async def update_bot_data(self, data: dict) -> None:
+        pass
+
+    async def update_callback_data(self, data) -> None:
+        pass
+
+    async def update_conversation(self, name: str, key, new_state) -> None:
+        pass
+
+    async def drop_user_data(self, user_id: int) -> None:
+        pass
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        pass
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass

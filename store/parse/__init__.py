@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from store.checks import check_report
 from store.document import Document
 from store.parse import metadata, sections, tables
 from store.parse.lines import Line, document_lines, fold
@@ -46,8 +45,8 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
     """
     lines = document_lines(doc)
     text = doc.text
-    meta = metadata.extract(lines, text)
-    _apply_hints(meta, hints or {})
+    meta = metadata.extract(lines, text, doc.meta)
+    _apply_hints(meta, hints or {}, text)
     version = meta.template or "2021"
     spans = sections.find_sections(lines)
     regions = _regions(lines, spans)
@@ -82,7 +81,9 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
         problems.append(Problem("table_missing", "未找到表格：" + "、".join(absent), [], "warning"))
     passages = sections.passages(lines, spans, table_lines, metadata.find_title(lines)[1])
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages)
-    report.problems += check_report(report)
+    from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
+
+    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
     return report
 
 
@@ -92,7 +93,14 @@ def _missing(key: str):
     return CellRecord(key, None, None, "missing")
 
 
-def _apply_hints(meta: ReportMeta, hints: dict) -> None:
+def _apply_hints(meta: ReportMeta, hints: dict, text: str = "") -> None:
+    """A manifest's metadata over what the text gave.  A hinted agency gets its own short name and,
+    unless the manifest gives the region, its region from its name and the text; a hinted region is
+    completed from the gazetteer (合江县 → 泸州市, 四川省) where the manifest leaves levels open."""
+    from store import regions
+    from store.parse import script
+
+    text_agency = meta.agency
     for field in ("agency", "short_name", "district", "city", "province", "source_url", "template"):
         if hints.get(field):
             setattr(meta, field, str(hints[field]))
@@ -101,8 +109,20 @@ def _apply_hints(meta: ReportMeta, hints: dict) -> None:
         if not hints.get("template"):
             from store.template import version_for_year
             meta.template = meta.template or version_for_year(meta.year)
-    if hints.get("agency") and not hints.get("short_name"):
-        meta.short_name = metadata.short_name(str(hints["agency"]))
+    region_given = any(hints.get(f) for f in ("district", "city", "province"))
+    if hints.get("agency"):
+        meta.agency_note = None
+        name = script.to_simplified(str(hints["agency"]))
+        if not hints.get("short_name"):
+            meta.short_name = metadata.short_name(name)
+        if not region_given and str(hints["agency"]) != text_agency:
+            meta.district, meta.city, meta.province = metadata.region_of(name, script.matching(text).text)
+    if region_given:
+        given = tuple(str(hints[f]) if hints.get(f) else None for f in ("district", "city", "province"))
+        if not regions.consistent(meta.district, meta.city, meta.province):  # the text's levels disagree
+            meta.district, meta.city, meta.province = given
+        if regions.consistent(meta.district, meta.city, meta.province):
+            meta.district, meta.city, meta.province = regions.complete(meta.district, meta.city, meta.province)
 
 
 __all__ = ["parse_document", "cell_key"]

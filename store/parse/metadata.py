@@ -1,26 +1,33 @@
-"""Report metadata from the text: agency, short name, region, year, date, template."""
+"""Report metadata: agency, short name, region, year, date, template.
+
+``extract`` runs small pure steps over a matching copy of the text (simplified characters, pinyin
+debris removed: ``store.parse.script``): the title (``find_title``), the agency
+(``store.parse.agency``), the year (``store.parse.years``), the region (``region_of``, completed from
+the gazetteer in ``store.regions``).  The agency name and the title are stored as the original
+prints them (traditional characters included); the short name is simplified, for matching.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
+from store import regions
+from store.parse import agency as agency_rules
+from store.parse import script, years
 from store.parse.lines import Line, fold
 from store.records import ReportMeta
 from store.template import VERSIONS, normalise_label, version_for_year, version_marks
+from store.template.agency_names import REPORT_TITLE, SITE_WORDS
 
-_TITLE_END = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_TITLE_END = re.compile(REPORT_TITLE)
 _YEAR_IN_TITLE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*度?")
 _DATE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = re.compile(r"[二][〇零○Ｏ][一二三四五六七八九〇零○][〇零○一二三四五六七八九]")
+_NAV = re.compile(r"首页|当前位置|所在位置|您的位置|[>＞/／|｜].*[>＞/／|｜]")
 
 # Suffixes of the agency name that are not part of its short name.
 _AGENCY_SUFFIX = re.compile(r"(?:办事处|人民政府|政府)$")
-_REGION_PREFIX = re.compile(
-    r"^(?P<region>(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|自治县|旗|市))?)(?:人民政府)?(?P<rest>.+)$")
 _LOCAL = ("街道", "镇", "乡", "苏木", "社区", "村")
 # A place named in the text: after a boundary (start, punctuation, 《, 地址) and before what follows a
 # place name (区, 县, 人民政府, 政府信息公开规定 …), so that 城市 or 应市里 are not taken for cities.
@@ -32,81 +39,105 @@ _NOT_PLACES = {"城市", "都市", "超市", "上市", "门市", "集市", "全�
                "市县", "节省", "全省", "本省", "我省", "该省", "各省", "门户市", "城市市"}
 
 
-def cn_year_to_int(text: str) -> int | None:
-    m = _CN_YEAR.search(text)
-    if not m:
-        return None
-    return int("".join(_CN_DIGITS[c] for c in m.group(0)))
+cn_year_to_int = years.cn_year_to_int
+
+
+def _title_lines(lines: list[Line]) -> list[tuple[int, str]]:
+    out = []
+    for i, ln in enumerate(lines[:60]):
+        t = script.matching(fold(ln.text)).text.replace(" ", "").replace("\t", "")
+        if not t:
+            continue
+        out.append((i, t))
+        if len(out) > 16:
+            break
+    return out
 
 
 def find_title(lines: list[Line]) -> tuple[str | None, int]:
-    """The report title (which may be wrapped over up to three lines) and the line index after it.
+    """The report title (which may be wrapped over up to three lines) and the line index after it,
+    in the matching copy (simplified characters).
 
-    The title is the shortest run of lines ending in "…信息公开工作年度报告"; lines before it
-    (a web page's navigation, a 文号) are not part of it unless the run names no agency and the
-    line before looks like one ("江岸区人民政府后湖街道办事处" above "2021年政府信息公开工作年度报告").
+    The title is the shortest run of lines ending in "…信息公开工作年度报告" (or 年度工作报告, 年报);
+    a title that names an agency wins over one that does not (a breadcrumb "首页>…>政府信息公开年报"
+    above the real title).  Lines before the run (navigation, a 文号) are not part of it unless the
+    run names no agency and the line before is an agency name ("江岸区人民政府后湖街道办事处" above
+    "2021年政府信息公开工作年度报告").  A sentence (，。；) is not a title.
     """
-    texts = []
-    for i, ln in enumerate(lines[:60]):
-        t = fold(ln.text).replace(" ", "").replace("\t", "")
-        if not t:
-            continue
-        texts.append((i, t))
-        if len(texts) > 16:
-            break
+    texts = _title_lines(lines)
+    found: list[tuple[str, int, bool]] = []
     for j in range(len(texts)):
         for start in range(j, max(-1, j - 3), -1):
             joined = "".join(t for _, t in texts[start:j + 1])
-            if len(joined) > 70:
+            if len(joined) > 70 or re.search(r"[，。；;]|,.*,", joined):
                 break
             if _TITLE_END.search(joined):
-                head, _ = agency_from_title(joined)
+                if _NAV.search(joined):  # a breadcrumb: only its last part can be the title
+                    joined = re.split(r"[>＞/／|｜]", joined)[-1]
+                    if not _TITLE_END.search(joined):
+                        break
+                head = agency_rules.from_title(joined)
                 if not head and start > 0:
                     prev = texts[start - 1][1]
-                    if len(prev) <= 30 and _AGENCY_LINE.search(prev) and not re.search(r"[，。；：:>＞|]", prev):
+                    if len(prev) <= 30 and agency_rules.is_agency_name(prev) and not _NAV.search(prev):
                         joined = prev + joined
-                return joined, texts[j][0] + 1
-    return None, 0
+                        head = prev
+                if head or title_year(joined):
+                    found.append((joined, texts[j][0] + 1, bool(head)))
+                break
+        if found and found[-1][2]:
+            break
+    if not found:
+        return None, 0
+    named = [f for f in found if f[2]]
+    title, after, _ = (named or found)[0]
+    return title, after
 
 
-_AGENCY_LINE = re.compile(r"(?:办事处|人民政府|政府|街道|镇|乡|局|委员会|委|办公室|办|厅|中心|院|署)$")
 
 
 def agency_from_title(title: str) -> tuple[str | None, int | None]:
-    t = re.sub(r"^关于", "", title)
-    t = re.sub(r"[（(].*?[)）]", "", t)
-    m = _TITLE_END.search(t)
-    head = t[: m.start()] if m else t
-    year = None
+    """The agency and the year a title names."""
+    return agency_rules.from_title(title), title_year(title)
+
+
+def title_year(title: str) -> int | None:
+    head = title
+    m = _TITLE_END.search(head)
+    if m:
+        head = head[: m.end()]
     ym = _YEAR_IN_TITLE.search(head)
-    if ym:
-        year = int(ym.group("y"))
-        head = (head[: ym.start()] + head[ym.end():]).strip()
-    else:
-        year = cn_year_to_int(head)
-        head = re.sub(r"[二][〇零○Ｏ][〇零○一二三四五六七八九]{2}年度?", "", head)
-    head = re.sub(r"(?:关于|年度|年)$", "", head).strip("“”\"")
-    # what a web page puts before the name: "首页>政务公开>", "【2022-01-20】", "标题："
-    head = re.split(r"[>＞|｜】\]：:]", head)[-1]
-    head = re.sub(r"^[^\u4e00-\u9fff]+", "", head)
-    head = re.sub(r"^关于", "", head)
-    return (head or None), year
+    return int(ym.group("y")) if ym else years.cn_year_to_int(head)
+
+
+_REGION_PARTS = re.compile(r"[^省市区县旗盟州\s]{1,8}?(?:省|自治区|市|自治州|地区|盟|区|县|自治县|旗)")
+_REGION_HEAD = re.compile(
+    r"^(?P<region>(?:[^省市区县旗\s]{2,8}?(?:省|自治区))?(?:[^省市区县旗\s]{1,8}?(?:市|自治州|地区|盟))?"
+    r"(?:[^省市区县旗\s]{1,8}?(?:区|县|自治县|旗|市))?)(?P<rest>.*)$")
 
 
 def short_name(full: str) -> str:
-    """后湖街道 from 江岸区人民政府后湖街道办事处; departments keep their region."""
+    """The name people use: 后湖街道 for 江岸区人民政府后湖街道办事处, 勉县 for 勉县人民政府,
+    龙游县政府办公室 for 龙游县人民政府办公室; departments keep their nearest region (江岸区教育局)."""
     name = full.strip()
-    m = _REGION_PREFIX.match(name)
-    rest = m.group("rest") if m else name
-    region = m.group("region") if m else ""
-    rest = _AGENCY_SUFFIX.sub("", rest) or rest
-    if any(rest.endswith(x) for x in _LOCAL) and len(rest) >= 2:
-        return rest
-    if not rest or len(rest) < 2:
-        return _AGENCY_SUFFIX.sub("", name) or name
-    # a department: keep the nearest region level ("江岸区教育局")
-    last_region = re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|区|县|旗)", region)
-    return (last_region[-1] if last_region else "") + rest
+    places, end = regions.leading_places(name)
+    if places:
+        region, rest = name[:end], name[end:]
+    else:
+        m = _REGION_HEAD.match(name)
+        region, rest = m.group("region"), m.group("rest")
+    parts = _REGION_PARTS.findall(region)
+    last = (places or parts or [region])[-1] if region else ""
+    if rest in ("", "人民政府", "政府"):
+        return last or name
+    office = re.match(r"^(?:人民)?政府(办公室|办公厅)$", rest)
+    if office:
+        return last + "政府" + office.group(1)
+    rest = re.sub(r"^(?:人民)?政府(?=[\u4e00-\u9fff]{2,})", "", rest)  # the host: 江岸区人民政府 + 后湖街道办事处
+    core = _AGENCY_SUFFIX.sub("", rest) or rest
+    if core.endswith(_LOCAL) and len(core) >= 2:
+        return core
+    return last + rest
 
 
 #: The province-level divisions whose names end in 省 or 自治区 (municipalities are cities here).
@@ -143,39 +174,160 @@ def split_region(region: str) -> tuple[str | None, str | None, str | None]:
     return district, city, province
 
 
-def region_of(full: str, text: str) -> tuple[str | None, str | None, str | None]:
-    """district, city, province from the agency name and the report's text."""
+def levels_of(places: list[str]) -> tuple[str | None, str | None, str | None]:
+    """district, city, province of a chain of division names the gazetteer knows
+    (["天津市", "河北区"] → 河北区, 天津市, 天津市: a municipality is both province and city)."""
     district = city = province = None
-    m = _REGION_PREFIX.match(full)
-    region = m.group("region") if m else ""
-    for part in re.findall(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|区|县|旗|地区|盟)", region):
-        if part.endswith(("省", "自治区")):
-            province = known_province(part) or province
-        elif part.endswith(("市", "自治州", "地区", "盟")) and not city:
-            city = part
-        else:
-            district = part
-    if district is None:
-        m2 = re.search(r"([\u4e00-\u9fff]{1,4}(?:区|县|旗))(?:人民政府)?$", region)
-        if m2:
-            district = m2.group(1)
+    for name in places:
+        found = {pl.level for pl in regions.lookup(name)}
+        if "province" in found:
+            province = name
+            if name.endswith("市"):  # a municipality
+                city = name
+        elif "city" in found:
+            city = name
+        elif found:
+            district = name
+    return district, city, province
+
+
+def _places_before(name: str, text: str) -> list[str]:
+    """The longest chain of known divisions printed right before ``name`` in the text
+    ("地址:宣城市宣州区杨柳镇…" → 宣城市, 宣州区 for 杨柳镇)."""
+    best: list[str] = []
+    if len(name) < 2:
+        return best
+    for m in itertools.islice(re.finditer(re.escape(name), text), 30):
+        s = m.start()
+        while s > 0 and m.start() - s < 24 and "\u4e00" <= text[s - 1] <= "\u9fff":
+            s -= 1
+        prefix = re.sub(r"(?:人民政府|政府)$", "", text[s:m.start()])
+        for i in range(len(prefix)):
+            places, end = regions.leading_places(prefix[i:])
+            if places and end == len(prefix) - i:
+                if len(places) > len(best):
+                    best = places
+                break
+    return best
+
+
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:综合实验区|开发区|实验区|示范区|试验区|新区|园区)")
+
+
+def _known(name: str | None, *levels: str) -> bool:
+    """A place name the text offers is used only when the gazetteer knows it (at those levels);
+    without the gazetteer installed, as before: when it is not a common word."""
+    if not name or name in _NOT_PLACES:
+        return False
+    if not regions.available():
+        return True
+    return any(pl.level in levels for pl in regions.lookup(name))
+
+
+def _places_in_name(full: str) -> list[str]:
+    """The known divisions an agency name begins with, or holds after a national body's name
+    (国家税务总局广州市白云区税务局 → 广州市, 白云区)."""
+    places, _ = regions.leading_places(full)
+    if places:
+        return places
+    for i in range(1, len(full) - 2):
+        places, _ = regions.leading_places(full[i:])
+        if places and len(places[0]) >= 3:
+            return places
+    return []
+
+
+def _district_named_in(text: str, city: str | None, province: str | None
+                       ) -> tuple[str | None, str | None, str | None]:
+    """The one county-level division the opening of the text names (越秀区门户网站; 通过广昌县人民
+    政府…公开), with the city or province named beside it when they tell apart places of one name."""
+    head = text[:4000]
+    named = regions.places_in(head)
+    # a short name before the site's name: "本报告全文在松阳政府网…公布" (松阳县)
+    for m in re.finditer("|".join(SITE_WORDS), head):
+        for k in (2, 3, 4):
+            places = [pl for pl in regions.current(regions.lookup(head[max(0, m.start() - k):m.start()], short=True))
+                      if pl.level == "district"]
+            if len({(pl.name, pl.city, pl.province) for pl in places}) == 1:
+                named[places[0].name] += 1
+                break
+    districts = [n for n in named if any(pl.level == "district" for pl in regions.lookup(n))]
+    if not districts:
+        return None, None, None
+    ranked = sorted(districts, key=lambda n: -named[n])
+    if len(ranked) > 1 and named[ranked[0]] < 2 * named[ranked[1]]:
+        return None, None, None
+    d = ranked[0]
+    cities = [n for n in named if any(pl.level == "city" for pl in regions.lookup(n))]
+    provinces = [n for n in named if any(pl.level == "province" for pl in regions.lookup(n))]
+    for c in [city] + cities:
+        for p in [province] + provinces:
+            if regions.consistent(d, c, p) and (c or p):
+                return regions.complete(d, c, p)
+    return (d, None, None) if regions.consistent(d, city, province) else (None, None, None)
+
+
+def region_of(full: str, text: str, host: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """district, city, province from the agency name, the text and the government hosting the page,
+    completed and checked with the gazetteer (``store.regions``)."""
+    district, city, province = levels_of(_places_in_name(full))
+    if not (district or city or province):
+        zone = _ZONE.match(full)  # a zone the gazetteer does not list (平潭综合实验区)
+        if zone:
+            district = zone.group(0)
+        else:  # a district the gazetteer does not list yet: short parts before a body's name
+            m = _REGION_HEAD.match(full)
+            rest = m.group("rest")
+            if m.group("region") and len(rest) >= 2 and rest not in _LOCAL:
+                for part in _REGION_PARTS.findall(m.group("region")):
+                    if len(part) > 5 or part in _NOT_PLACES:
+                        break
+                    if part.endswith(("省", "自治区")):
+                        province = known_province(part) or province
+                    elif part.endswith(("市", "自治州", "地区", "盟")) and not city:
+                        city = part
+                    else:
+                        district = part
+    if not district:
+        d, c, p = levels_of(_places_before(short_name(full), text))
+        if d and regions.consistent(d, city, province):
+            district, city, province = d, city or c, province or p
+        elif c and not city and regions.consistent(None, c, province):
+            city, province = c, province or p
+    if not district and not regions.leading_places(full)[0]:
+        d, c, p = _district_named_in(text, city, province)
+        if d:
+            district, city, province = d, city or c, province or p
+    if host and not (district or city):
+        d, c, p = levels_of(regions.leading_places(host)[0])
+        district, city, province = d, c, province or p
     if district and not city:
         m3 = re.search(r"(?:省|^|[^\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}?市)" + re.escape(district), text)
-        if m3 and m3.group(1) not in _NOT_PLACES:
+        if m3 and _known(m3.group(1), "city", "province") and regions.consistent(district, m3.group(1), province):
             city = m3.group(1)
-    if not city:
-        counts = Counter(c for c in _CITY.findall(text) if c not in _NOT_PLACES and not c.endswith("城市"))
-        if counts:
-            city = counts.most_common(1)[0][0]
+    district, city, province = regions.complete(district, city, province)
+    if not city and not (district and regions.parents(district)):
+        counts = Counter(c for c in _CITY.findall(text) if not c.endswith("城市")
+                         and _known(c, "city", "district", "province") and regions.consistent(district, c, province))
+        for c, _ in counts.most_common():
+            if _known(c, "city", "province"):
+                city = c
+            elif not district:
+                district = c  # a county-level city (大冶市)
+            else:
+                continue
+            break
+        district, city, province = regions.complete(district, city, province)
     if city and not province:
         m4 = re.search("(" + _KNOWN_PROVINCE.pattern + ")" + re.escape(city), text)
         if m4:
             province = m4.group(1)
-    if not province:
-        counts = Counter(filter(None, (known_province(p) for p in _PROVINCE.findall(text))))
+    if not province and not (district and regions.parents(district)):
+        counts = Counter(p for p in filter(None, (known_province(p) for p in _PROVINCE.findall(text)))
+                         if regions.consistent(district, city, p))
         if counts:
             province = counts.most_common(1)[0][0]
-    return district, city, province
+    return regions.complete(district, city, province)
 
 
 def report_date(lines: list[Line]) -> str | None:
@@ -189,16 +341,6 @@ def report_date(lines: list[Line]) -> str | None:
     return None
 
 
-def signature(lines: list[Line]) -> str | None:
-    """The agency name signed at the end of the report, if any."""
-    for ln in reversed(lines[-15:]):
-        t = fold(ln.text).replace(" ", "")
-        if 4 <= len(t) <= 40 and re.search(r"(?:办事处|人民政府|街道|镇|乡|局|委员会|办公室|政府)$", t) \
-                and not re.search(r"[，。；：:]", t):
-            return t
-    return None
-
-
 def detect_template(text: str, year: int | None) -> str:
     """The template version the printed tables follow; the year decides when they don't tell."""
     folded = normalise_label(text)
@@ -208,44 +350,27 @@ def detect_template(text: str, year: int | None) -> str:
     return winners[0] if best and len(winners) == 1 else version_for_year(year)
 
 
-_BODY_AGENCY = re.compile(
-    r"(?:19|20)\d{2}\s*年度?\s*[，,、]?\s*(?P<a>[\u4e00-\u9fff]{2,24}?(?:街道办事处|街道|镇人民政府|乡人民政府|"
-    r"人民政府办公室|人民政府|镇|乡|局|委员会|办公室))(?=[\u4e00-\u9fff]{0,2}(?:坚持|认真|严格|深入|以|按照|根据|全面|"
-    r"紧紧|始终|进一步|围绕|持续|不断|高度|继续|扎实|积极|切实|在))")
-
-
-def agency_in_body(text: str) -> str | None:
-    """A report whose title names no agency: the agency the first paragraphs are about
-    ("2021年，后湖街道办事处认真贯彻……")."""
-    m = _BODY_AGENCY.search(text[:2000])
-    if not m or m.group("a").startswith(("在", "按照", "根据", "全", "本", "我")):
-        return None
-    return m.group("a")
-
-
-def extract(lines: list[Line], text: str) -> ReportMeta:
+def extract(lines: list[Line], text: str, page: dict | None = None) -> ReportMeta:
+    """The metadata of a report: ``lines`` and ``text`` of its document, ``page`` what the reader
+    knew of the page (``Document.meta``: an HTML page's title and meta tags)."""
+    page = page or {}
+    copy = script.matching(text)
     title, _ = find_title(lines)
-    agency, year = agency_from_title(title) if title else (None, None)
+    kept = [ln.text for ln in lines if ln.text.strip()]
+    head = [script.matching(fold(t)).text for t in kept[:8]]
+    tail = [script.matching(fold(t)).text for t in kept[max(8, len(kept) - 15):]]  # a signature is not the page head
+    page_titles = [script.matching(t).text for t in page.get("titles", []) if t]
+    publishers = [script.matching(t).text for t in page.get("publishers", []) if t]
+    found = agency_rules.find_agency(title, page_titles, copy.text, head, tail, publishers)
+    year = years.year_of(title_year(title) if title else None, copy.text)
     if year is None:
-        years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", text[:3000]))
-        year = years.most_common(1)[0][0] if years else None
-    sign = signature(lines)
-    full = agency
-    if sign and (not agency or (agency in sign or short_name(agency) in sign) and len(sign) > len(agency)):
-        full = sign
-    if full and agency and full != agency:
-        # a fuller name printed elsewhere ("淮北市相山区西街道办事处")
-        pass
-    elif agency:
-        m = re.search(r"([\u4e00-\u9fff]{2,12}" + re.escape(agency) + r")", text)
-        if m and re.match(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县)", m.group(1)) and len(m.group(1)) <= len(agency) + 8:
-            full = m.group(1)
-    if not full:
-        full = agency_in_body(text)
-    meta = ReportMeta(agency=full, title=title, year=year)
-    if full:
-        meta.short_name = short_name(full)
-        meta.district, meta.city, meta.province = region_of(full, text)
+        year = next(filter(None, (title_year(t) for t in page_titles)), None)
+    meta = ReportMeta(agency=copy.find_original(found.name) if found.name else None,
+                      title=copy.find_original(title) if title else None, year=year)
+    meta.agency_note = found.reason
+    if found.name:
+        meta.short_name = short_name(found.name)
+        meta.district, meta.city, meta.province = region_of(found.name, copy.text, found.host)
     meta.report_date = report_date(lines)
-    meta.template = detect_template(text, year)
+    meta.template = detect_template(copy.text, year)
     return meta

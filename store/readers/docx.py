@@ -197,6 +197,9 @@ def _cells(tr):
 def read_docx(data: bytes) -> Document:
     if not data:
         raise ReadError("empty file")
+    from store.readers import check_zip
+
+    check_zip(data)  # a zip bomb is refused before python-docx inflates anything
     try:
         import docx
 

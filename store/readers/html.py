@@ -73,13 +73,41 @@ def _grid(table) -> list[list[Cell]]:
     return [[taken.get((r, c)) or Cell("", merged=True) for c in range(width)] for r in range(nrows)]
 
 
+def page_meta(root) -> dict:
+    """The page's <title>, its title meta tags (ArticleTitle …) and the tags naming its publisher
+    (ContentSource, Author …), as ``Document.meta`` holds them.  Site names after a separator
+    ("报告标题_政府信息公开年报_某某网") stay: the parser reads the part that is a title."""
+    from store.template.agency_names import META_PUBLISHER_TAGS, META_TITLE_TAGS
+
+    tags: dict[str, str] = {}
+    for el in root.iter("meta"):
+        name = (el.get("name") or el.get("property") or "").strip().lower()
+        content = _clean(el.get("content") or "")
+        if name and content and name not in tags:
+            tags[name] = content[:500]
+    titles = [tags[t] for t in META_TITLE_TAGS if tags.get(t)]
+    title_el = root.find(".//title")
+    if title_el is not None:
+        text = _clean(title_el.text_content())[:500]
+        if text:
+            titles.append(text)
+    publishers = [tags[t] for t in META_PUBLISHER_TAGS if tags.get(t)]
+    return {"titles": list(dict.fromkeys(titles)), "publishers": publishers, "tags": tags}
+
+
 def read_html(data: bytes | str) -> Document:
+    from store.readers import HTML_MAX_BYTES, check_depth
+
+    if len(data) > HTML_MAX_BYTES:
+        raise ReadError(f"too large: the HTML page has {len(data) // 1024 // 1024} MB "
+                        f"(the limit is {HTML_MAX_BYTES // 1024 // 1024} MB)")
     text = data if isinstance(data, str) else decode(data, _declared_charset(data))
     text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"not readable as HTML: {exc}") from exc
+    check_depth(root)  # before the recursive walk below
     blocks: list[Block] = []
     buf: list[str] = []
     buf_line: list[int | None] = [None]
@@ -137,4 +165,4 @@ def read_html(data: bytes | str) -> Document:
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
-    return Document(blocks, format="html")
+    return Document(blocks, format="html", meta=page_meta(root))

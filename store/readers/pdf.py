@@ -431,7 +431,12 @@ def _join_split_row(before: list[list[Cell]], before_xs: list[float], after: lis
 
 
 def read_pdf(data: bytes) -> Document:
+    from store.readers import PDF_MAX_PAGES
+
     pdf = _open(data)
+    if (n := len(pdf.pages)) > PDF_MAX_PAGES:
+        pdf.close()
+        raise ReadError(f"too large: the PDF has {n} pages (the limit is {PDF_MAX_PAGES})")
     problems: list[str] = []
     pages: list[list[tuple[float, str, object]]] = []
     try:
