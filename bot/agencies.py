@@ -132,8 +132,9 @@ def region_forms(name: str) -> frozenset[str]:
     short = region_short(name)
     out.add(short)
     if short != name:
-        if re.search(r"自治州$", name):
-            out.add(short + "州")
+        auto = re.search(r"自治(州|县|旗)$", name)
+        if auto:  # 临夏回族自治州 -> 临夏州, 互助土族自治县 -> 互助县
+            out.add(short + auto.group(1))
         if name.endswith(SHORTENED_TO_DISTRICT):
             out.add(short + "区")
     for abbr, parts in REGION_ABBREVIATIONS.items():
@@ -605,7 +606,7 @@ class AgencyIndex:
     def fuzzy(self, text: str, limit: int = 5, regions: list[set[int]] | None = None) -> Match:
         """A name that is not on file: read as a homophone or look-alike of exactly one agency's name
         (后胡街道 for 后湖街道), else the nearest names as suggestions, never taken."""
-        phrase = self.candidate_phrase(fold(text))
+        phrase = self.candidate_phrase(text)  # folded by the caller; blanks mark word ends
         if not phrase or not self.alias_list:
             return Match([], "", False, [])
         near: list[Agency] = []
