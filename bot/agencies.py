@@ -28,7 +28,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from bot.textnorm import fold
-from store.template.abbreviations import (ABBREVIATIONS, GOVERNMENT_PREFIXES, GOVERNMENT_WORDS, LEVEL_CHARACTERS, NOT_LEVEL_WORDS,
+from store.template.abbreviations import (ABBREVIATIONS, DEPARTMENT_ENDINGS, GOVERNMENT_PREFIXES, PLACE_ENDINGS, GOVERNMENT_WORDS, LEVEL_CHARACTERS, NOT_LEVEL_WORDS,
                                           LOOKALIKE_CHARACTERS, NEEDS_REGION, REGION_ABBREVIATIONS,
                                           REGION_SUFFIX_PATTERN, REGION_TOKEN_SUFFIXES, SHORTENED_TO_DISTRICT)
 
@@ -37,7 +37,7 @@ try:  # the gazetteer of divisions (regions above a stored region), when ingest 
 except Exception:  # pragma: no cover - optional until it is on main
     _gazetteer = None
 
-_SUFFIXES = ("街道办事处", "办事处", "人民政府", "街道", "镇", "乡", "苏木")
+_SUFFIXES = ("街道办事处", "办事处", "人民政府") + PLACE_ENDINGS  # longest first: 街道办事处 before 街道
 _REGION_SPLIT = re.compile(r"^(.{2,}?)" + REGION_SUFFIX_PATTERN)
 _REGION_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:%s))" % "|".join(REGION_TOKEN_SUFFIXES))
 #: Words that end the agency part of a question.
@@ -145,7 +145,7 @@ def region_forms(name: str) -> frozenset[str]:
     return frozenset(f for f in out if len(f) >= 2)
 
 
-_NOT_A_REGION_AFTER = ("街道", "镇", "乡", "村", "社区", "办事处", "苏木")
+_NOT_A_REGION_AFTER = PLACE_ENDINGS + ("村", "社区", "办事处")
 
 
 def peel_regions(name: str, known: list[str] | tuple[str, ...] = ()) -> tuple[list[str], str]:
@@ -186,7 +186,7 @@ def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
             rest = after
             continue
         if token in ("自治区", "自治州", "自治县", "自治旗", "特别行政区") or \
-                any(w in token for w in GOVERNMENT_PREFIXES + ("局", "委", "办", "厅", "中心")):
+                any(w in token for w in GOVERNMENT_PREFIXES + DEPARTMENT_ENDINGS):
             break  # 管委会城市管理局: no region
         if len(token) < 2 or (regions and len(token) - 1 < 2) or after.startswith(_NOT_A_REGION_AFTER) \
                 or len(after) == 1:

@@ -18,6 +18,7 @@ from store.template.english import FIGURE_PHRASES, FILLER_WORDS, PLACE_WORDS, QU
 
 _TOKEN = re.compile(r"[\u4e00-\u9fff]+|\d{4}|\d+|[A-Za-z][A-Za-z'’\-]*")
 _PHRASES: dict[tuple[str, ...], str] = {}
+_FIGURES: set[tuple[str, ...]] = {tuple(p.lower().split()) for p in FIGURE_PHRASES}
 for table in (QUESTION_PHRASES, PLACE_WORDS, FIGURE_PHRASES):
     for phrase, chinese in table.items():
         _PHRASES.setdefault(tuple(phrase.lower().split()), chinese)
@@ -48,12 +49,15 @@ def _pinyin_names(index) -> dict[str, str]:
 
 
 def to_chinese(question: str, index) -> str | None:
-    """The Chinese question an English one asks, or None when nothing in it was understood."""
+    """The Chinese question an English one asks, or None when it names no figure the template has
+    (or little else was understood): such a question is not guessed at."""
     text = _YEAR_LIST.sub(lambda m: f" {m.group(1)}到{m.group(2)}年 ", question)
     tokens = _TOKEN.findall(text)
     names = _pinyin_names(index)
     out: list[str] = []
     understood = 0
+    figure = False
+    unknown: list[str] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -77,11 +81,12 @@ def to_chinese(question: str, index) -> str | None:
             if words in _PHRASES:
                 out.append(_PHRASES[words])
                 understood += 1
+                figure = figure or words in _FIGURES
                 i += n
                 taken = True
                 break
             k = _key(words)
-            if n <= 3 and k in names:
+            if n <= 3 and k in names and all(w.replace("'", "").replace("-", "").isalpha() for w in words):
                 out.append(names[k])
                 understood += 2
                 i += n
@@ -89,7 +94,10 @@ def to_chinese(question: str, index) -> str | None:
                 break
         if taken:
             continue
-        i += 1  # a filler word, or one not understood
-    if understood < 2:
+        if tok.lower() not in _FILLER:
+            unknown.append(tok)
+        i += 1
+    listing = "有哪些单位" in out or "概况" in out
+    if not (figure or listing) or (figure and understood < 2) or len(unknown) > understood:
         return None
     return "".join(out)

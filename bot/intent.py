@@ -44,7 +44,7 @@ from bot.agencies import Agency, AgencyIndex, Match
 from bot.metrics import MetricQuery, find_hits, parse_metrics
 from bot.textnorm import fold
 from bot.years import YearSpec, parse_years
-from store.template.abbreviations import WHOLE_REGION_WORDS
+from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS, WHOLE_REGION_WORDS
 
 MAX_QUESTION_CHARS = 500
 
@@ -66,7 +66,10 @@ _LIST_AGENCIES = re.compile(r"(?:有|收录了?|包括)哪些(?:单位|机构|�
 _LIST_YEARS = re.compile(r"哪些年|哪几年|几年的|有哪些年份|什么年份|哪一年的报告|年份")
 _HELP = re.compile(r"^(?:帮助|help|怎么用|使用说明|你能做什么|能问什么|/help|/start)$", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_NAME_LIKE = re.compile(r"(?:街道|镇|乡|局|办|区|县|市|委|政府|中心|处|所|院|厅|署)$")
+_AGENCY_END = "|".join(DEPARTMENT_ENDINGS + PLACE_ENDINGS)
+_ANY_NAME_END = "|".join(DEPARTMENT_ENDINGS + PLACE_ENDINGS + REGION_ENDINGS)
+#: A phrase that ends like an agency's or a region's name (火星街道, 某某局, 汉阳区).
+_NAME_LIKE = re.compile(rf"(?:{_ANY_NAME_END})$")
 _FEWEST = re.compile(r"最少|最低|最小|倒数|少的|fewest|least", re.I)
 _TOP_N = re.compile(r"前\s*(\d+|[一二三四五六七八九十]+)|(\d+|[一二三四五六七八九十])\s*(?:个|家|名)(?:单位|街道|乡镇|镇|部门)?")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -81,12 +84,12 @@ _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家�
                              r"[，,。？?！!、：:\s\d]")
 _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几|合计|加起来|一共|总共|之和")
 _COMPARE_WORD = re.compile(r"比")
-_NAME_END = re.compile(r"(?:区|县|市|省|州|旗|镇|乡|街道|局|委|办|厅|政府|中心)$")
+_NAME_END = _NAME_LIKE
 #: The question names the table's own wording: a figure only the text states does not answer it.
 _STRICT = re.compile(r"新收|表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 #: A phrase that names an agency (when it was not found on file): 城东街道, 吴起县, 某某局.
-_NAME_CHUNK = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:街道|镇|乡|苏木|局|委员会|委|办公室|办|中心|厅|署|县|区|市|政府)")
+_NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
 _FROM_TO = re.compile(r"从.*?(?:到|变成|变为|至)")
 
 
@@ -419,7 +422,7 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
     tail = blank_figure_words(tail).split(" ")[0]
-    if not _NAME_CHUNK.fullmatch(tail or "") or not re.search(r"(?:局|委员会|委|办公室|办|中心|厅|署|街道|镇|乡)$", tail):
+    if not _NAME_CHUNK.fullmatch(tail or "") or not re.search(rf"(?:{_AGENCY_END})$", tail):
         return m
     region = index.regions.get(m.matched) or set()
     read = index.fuzzy(tail, regions=[region] if region else None)

@@ -152,10 +152,13 @@ REGION_TOKEN_SUFFIXES: tuple[str, ...] = (
 SHORTENED_TO_DISTRICT: tuple[str, ...] = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "经济开发区", "开发区",
                                           "高新区", "新区", "实验区")
 
-#: Words that end a department's name (教育局, 卫生健康委员会): a name part before which a
-#: region may stand.
-DEPARTMENT_ENDINGS: tuple[str, ...] = ("局", "委员会", "委", "办公室", "办公厅", "办", "中心", "厅", "署", "院", "所",
-                                       "部", "会", "处", "站", "队")
+#: Words that end a department's name (教育局, 卫生健康委员会): a phrase ending so names an agency.
+DEPARTMENT_ENDINGS: tuple[str, ...] = ("委员会", "办公室", "办公厅", "局", "委", "办", "中心", "厅", "署", "院", "所",
+                                       "处", "政府")
+#: Words that end the name of a street, town or township (后湖街道, 新铺镇).
+PLACE_ENDINGS: tuple[str, ...] = ("街道", "镇", "乡", "苏木")
+#: Characters that end a region's name (江岸区, 垫江县, 武汉市).
+REGION_ENDINGS: tuple[str, ...] = ("省", "市", "区", "县", "州", "旗")
 
 #: Characters that OCR or a hurried reader confuses (未/末, 己/已): read as one another only when
 #: the rest of a name matches exactly.
