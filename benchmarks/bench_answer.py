@@ -156,6 +156,17 @@ def main() -> None:
         results[label] = ms
         print(f"{label:>10}: n={len(ms):5d}  p50={pct(ms, 50):7.2f} ms  p99={pct(ms, 99):7.2f} ms  "
               f"max={max(ms):7.2f} ms  mean={statistics.mean(ms):6.2f} ms  statuses={statuses}")
+    # reference, measured in the same run: the same rankings read from the cells table of every report of
+    # the year (what answering did before the figures table): the ratio is what the index buys
+    ref = []
+    for y, key in [(y, k) for y in (2021, 2022, 2023) for k in ("apply.new.total", "active.punishment.decisions")]:
+        t = time.perf_counter()
+        list(store.db.query("select c.report_id, c.value from cells c join reports r on r.id = c.report_id "
+                            "where c.key = ? and r.year = ? and c.status in ('number', 'inferred') "
+                            "order by c.value desc limit 10", [key, y]))
+        ref.append((time.perf_counter() - t) * 1000)
+    print(f"reference: a ranking read from the cells table: p50={pct(ref, 50):7.2f} ms  max={max(ref):7.2f} ms  "
+          f"(rank p50 is {pct(ref, 50) / max(pct(results['rank'], 50), 1e-6):.0f}× faster)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
     ok = pct(results["cell"], 99) < 20
