@@ -73,9 +73,10 @@ def cell(ans, intent: Intent) -> Answer:
     text = replies.cells_text(agency, rep, figs, note, sources, warnings)
     first = figs[0]
     status = "answered" if any(f.status in ANSWERED for f in figs) else "not_found"
+    # several figures asked together: each is in ``values``; no one of them is "the" answer
     return Answer(status, text, agency=agency_dict(agency), year=rep["year"],
-                  metric={"key": first.key, "label": first.label}, value=first.value, unit=first.unit,
-                  values=[value_row(agency, rep["year"], f) for f in figs],
+                  metric={"key": first.key, "label": first.label}, value=first.value if len(figs) == 1 else None,
+                  unit=first.unit, values=[value_row(agency, rep["year"], f) for f in figs],
                   sources=sources, warnings=warnings, kind="cell" if len(figs) == 1 else "multi")
 
 

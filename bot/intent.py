@@ -44,7 +44,7 @@ from bot.agencies import Agency, AgencyIndex, Match
 from bot.metrics import MetricQuery, find_hits, parse_metrics
 from bot.textnorm import fold
 from bot.years import YearSpec, parse_years
-from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS, WHOLE_REGION_WORDS
+from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS
 
 MAX_QUESTION_CHARS = 500
 
@@ -54,10 +54,9 @@ _WHICH_YEAR = re.compile(r"哪一?年|哪个年份|哪年度|哪一年度")
 _TREND = re.compile(r"趋势|历年|每年|逐年|各年|这几年|近几年|走势|变化情况|历史|怎么变|如何变化|变化趋势")
 _COMPARE = re.compile(r"比去年|比上年|同比|相比|对比|比较|较上年|较去年|增加了|减少了|多了|少了|增长|下降|变化|变成|差多少|差别|相差|"
                       r"增减|多几|少几|多多少|少多少|[^\d]比\d|比[二〇零\d]|增加|减少")
-_SUM = re.compile(r"一共|合计|总共|加起来|总和|之和|加在一起|共计|相加|汇总")
+_SUM = re.compile(r"一共|合计|总共|加起来|总和|之和|加在一起|共计|相加|汇总|(?<!公)共(?=多少|几|有多少|有几|是多少)")
 _EACH = re.compile(r"所有|全部|各个?(?:街道|单位|机构|部门|乡镇|镇|县|区|市)|各(?=[\u4e00-\u9fff]{0,3}(?:街道|单位|乡镇))|"
                    r"每个(?:街道|单位|部门|乡镇)")
-_WHOLE = re.compile("|".join(WHOLE_REGION_WORDS))
 _SEPARATELY = re.compile(r"分别|各是多少|各多少|各几|各有多少|每一年|每年")
 _DIFFERENCE = re.compile(r"相差|差多少|差几|差距|差别|多几|少几|多多少|少多少|多了|少了|增减|增加了|减少了|增加|减少|变化|变成")
 _WHO = re.compile(r"谁|哪个|哪家|哪一家|哪一个|哪些")
@@ -268,7 +267,6 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
     matches: list[Match] = index.resolve_all(rest, mentions)
     forced = index.agencies.get(ctx.agency_id) if ctx.agency_id is not None else None
     each = bool(_EACH.search(q))
-    whole = bool(_WHOLE.search(q))
     region = None
     if each:  # 江岸区各街道: a region, not its government
         region = index.in_region(rest)
@@ -349,7 +347,9 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
     if wants_rank and metrics:
         return replace(base, kind="rank", region=region if not one else None, figures=metrics[:1])
     if not agencies and not unsettled:
-        if metrics and (region or each) and (_SUM.search(q) or each or whole):
+        if metrics and each:
+            # 各街道一共 / 所有单位合计: the agencies on file added up (never for a region named alone, whose
+            # whole figure is its own report's, not a sum of the reports that happen to be on file)
             return replace(base, kind="total", region=region, figures=metrics[:1])
         if region and metrics:
             return replace(base, kind="choose_agency", region=region)

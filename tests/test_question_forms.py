@@ -112,6 +112,21 @@ def test_a_region_without_its_own_report_is_asked_back(qa):
     assert ans.status == "ambiguous" and ans.value is None and "没有它本级的报告" in ans.text
 
 
+def test_a_region_named_alone_is_never_summed(qa):
+    """江岸区一共: the district's own figure is its own report's; the reports on file are not all of it."""
+    a, _ = qa
+    ans = a.answer("江岸区2021年一共收到多少申请")
+    assert ans.status == "ambiguous" and ans.value is None
+    ans = a.answer("江岸区各街道2021年一共收到多少申请")  # its agencies, named as such: their sum
+    assert ans.kind == "total" and ans.value is not None
+
+
+def test_several_figures_give_no_single_value(qa):
+    a, figures = qa
+    ans = answered(a.answer("二七街道2021年收到和办结各多少"))
+    assert ans.value is None and len(ans.values) == 2
+
+
 def test_a_department_in_two_regions_is_asked_back(dept):
     ans = dept[0].answer("交通运输局2022年收到几件申请")
     assert ans.status == "ambiguous" and ans.value is None and len(ans.candidates) == 2

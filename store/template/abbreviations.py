@@ -128,10 +128,6 @@ GOVERNMENT_WORDS: tuple[str, ...] = (
     "人民政府办公室", "政府办公室", "人民政府办公厅", "政府办公厅", "管委会办公室", "管理委员会办公室",
 )
 
-#: Words that make a region's name mean the region as a whole (平潭全区, 全市): the region's
-#: own report when there is one.
-WHOLE_REGION_WORDS: tuple[str, ...] = ("全区", "全市", "全县", "全省", "全州", "全旗", "全盟", "全镇", "全乡")
-
 #: Suffixes of a region's name, longest first; the name without one is what people say
 #: (宁夏回族自治区 -> 宁夏, 平潭综合实验区 -> 平潭).  A regex, so that the nationality words of
 #: autonomous regions go too.
