@@ -200,7 +200,8 @@ def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]
         (y0, v0), (y1, v1) = nums[0], nums[-1]
         d = v1 - v0
         trend = "增加" if d > 0 else ("减少" if d < 0 else "持平")
-        lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(abs(d))}" if d else ""))
+        unit = rows[-1][1].unit if rows[-1][1].unit != "%" else "个百分点"
+        lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(number(abs(d)))}{unit}" if d else ""))
     if missing:
         lines.append(f"（没有{'、'.join(map(str, missing))}年的报告）")
     lines.append("来源：各年度报告的同一表格行")
@@ -234,7 +235,11 @@ def compare_agencies_text(rows: list[tuple], sources: list[Source], leader: bool
     lines = [f"{rows[0][1]}年 {label}：" if len(years) == 1 else f"{label}："]
     if leader and first is not None:
         a, y, _, f = rows[0]
-        lines.insert(0, f"{'最少' if fewest else '最多'}的是{a.display}：{value_text(f)}")
+        most = "最少" if fewest else "最多"
+        if f is not None and f.value is None and f.alternatives:  # it leads whichever of its two figures is right
+            lines.insert(0, f"{most}的是{a.display}（报告前后不一致：{f.note}；两个数都{'少' if fewest else '多'}于其他单位）")
+        else:
+            lines.insert(0, f"{most}的是{a.display}：{value_text(f)}")
     for a, y, rep, f in rows:
         when = "" if len(years) == 1 else f"{y}年"
         lines.append(f"• {a.display}{when}：" + (value_text(f) if f is not None else f"没有{y}年的报告"))
