@@ -3,7 +3,15 @@
     .venv/bin/python benchmarks/bench_ingest.py [-n 300] [--workers 1] [--keep DIR]
 
 Prints, per format: reports per second (read + parse + check + store, one SQLite database per
-format), database bytes per report, and the peak memory of the process.  The reports come from
+format) and per core, database bytes per report, and the peak memory of the process.
+
+The reference, measured in the same run: the **floor** — reading the same files (bytes and SHA-256)
+plus inserting the same rows (every row the project stored for each report, in every table keyed
+by report, plus its agency) with sqlite-utils into a database with the project's schema and
+settings, one transaction per report, each table's rows by one ``executemany`` as ``Store.save``
+inserts them.  A parser costing nothing would ingest at the floor's rate: each format's reports/s
+per core is printed as a ratio to it.  The same insert through sqlite-utils' ``insert_all`` (slower:
+it looks at every row in Python) is printed beside it.  The reports come from
 ``tests/synth.py``, the renderer the property tests use: every layout the real samples show, both
 template versions, consistent figures and some that break the 勾稽关系, a few rows that lost a cell.
 """
@@ -24,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from store.db import Store  # noqa: E402
-from store.ingest import ingest  # noqa: E402
+from store.ingest import ingest, read_file, sha256_of  # noqa: E402
 from store.template import version_for_year  # noqa: E402
 from synth import TEXT_LAYOUTS, arbitrary_figures, consistent_figures, render, template_keys  # noqa: E402
 
@@ -63,6 +71,62 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def stored_rows(store: Store) -> tuple[dict[str, dict], dict[int, dict]]:
+    """What the project stored, to be inserted again by the floor: file -> {table: rows} for every
+    table with a ``report_id`` column (and the ``reports`` row itself), and the agencies by id."""
+    db = store.db
+    fts = {t.name for t in db.tables if t.name.endswith("_fts")}
+    keyed = [t.name for t in db.tables if "report_id" in t.columns_dict and t.name != "reports"
+             and not any(t.name.startswith(f + "_") for f in fts)]
+    by_id: dict[int, dict] = {r["id"]: {"reports": [r]} for r in db["reports"].rows}
+    for table in keyed:
+        for row in db[table].rows:
+            if row["report_id"] in by_id:
+                by_id[row["report_id"]].setdefault(table, []).append(row)
+    agencies = {r["id"]: r for r in db["agencies"].rows}
+    return {rows["reports"][0]["file"]: rows for rows in by_id.values()}, agencies
+
+
+def floor(files: list[Path], rows: dict[str, dict], agencies: dict[int, dict], db_path: Path,
+          how: str = "executemany") -> tuple[float, int]:
+    """Seconds to read ``files`` and insert ``rows``; the rows inserted.  ``how``: ``executemany``
+    (one prepared statement per table, as ``Store.save`` inserts) or ``insert_all`` (sqlite-utils'
+    table API, which looks at every row in Python first)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    store = Store(db_path)  # the project's schema, indexes, triggers and connection settings
+    db = store.db
+    seen: set[int] = set()
+    inserted = 0
+
+    def insert(table: str, table_rows: list[dict]) -> None:
+        if how == "insert_all":
+            db[table].insert_all(table_rows)
+            return
+        cols = list(table_rows[0])
+        db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                            f"values ({', '.join('?' for _ in cols)})", [[r[c] for c in cols] for r in table_rows])
+
+    t = time.perf_counter()
+    for f in files:
+        sha256_of(read_file(f))
+        report = rows.get(str(f))
+        if report is None:  # the project skipped it: nothing to insert
+            continue
+        with db.atomic():  # one transaction per report, as the project
+            agency_id = report["reports"][0]["agency_id"]
+            if agency_id not in seen:
+                seen.add(agency_id)
+                insert("agencies", [agencies[agency_id]])
+                inserted += 1
+            for table, table_rows in report.items():
+                insert(table, table_rows)
+                inserted += len(table_rows)
+    secs = time.perf_counter() - t
+    store.close()
+    return secs, inserted
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=300, help="reports to generate (default 300; one in three HTML)")
@@ -78,11 +142,14 @@ def main(argv=None) -> None:
         work = Path(tmp.name)
     t0 = time.perf_counter()
     files = make_reports(args.n, work / "reports")
+    cores = max(1, args.workers)
     print(f"generated {args.n} reports in {time.perf_counter() - t0:.1f} s "
-          f"({len(files['text'])} text, {len(files['html'])} HTML) under {work}")
-    print(f"{'format':<6} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'KB/report':>10} {'added':>6} "
-          f"{'skipped':>7} {'inferred':>8} {'uncertain':>9}")
+          f"({len(files['text'])} text, {len(files['html'])} HTML) under {work}; {cores} worker(s)")
+    print(f"{'format':<6} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'per core':>9} {'floor/s':>8} "
+          f"{'÷ floor':>8} {'KB/report':>10} {'added':>6} {'skipped':>7} {'inferred':>8} {'uncertain':>9}")
     total_reports = total_bytes = 0
+    figures = {}
+    notes = []
     for fmt in ("text", "html"):
         db_path = work / f"bench_{fmt}.db"
         for suffix in ("", "-wal", "-shm"):
@@ -93,21 +160,41 @@ def main(argv=None) -> None:
         secs = time.perf_counter() - t
         status = Counter(r["status"] for r in store.db.query("select status from cells"))
         reports = store.stats()["reports"]
+        rows, agencies = stored_rows(store)
+        project_rows = sum(len(v) for r in rows.values() for v in r.values()) + len(agencies)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.db.execute("VACUUM")
         store.close()
         size = db_path.stat().st_size
+        floor_secs, floor_rows = floor(files[fmt], rows, agencies, work / f"floor_{fmt}.db")
+        all_secs, _ = floor(files[fmt], rows, agencies, work / f"floor_{fmt}.db", how="insert_all")
         total_reports += reports
         total_bytes += size
         c = summary.counts
-        print(f"{fmt:<6} {len(files[fmt]):>7} {secs:>8.2f} {len(files[fmt]) / secs:>10.1f} "
-              f"{size / max(reports, 1) / 1024:>10.1f} {c['added'] + c['replaced']:>6} {c['skipped']:>7} "
-              f"{status['inferred']:>8} {status['uncertain']:>9}")
+        rate = len(files[fmt]) / secs
+        floor_rate = len(files[fmt]) / floor_secs
+        figures[fmt] = (rate / cores, floor_rate, rate / cores / floor_rate)
+        print(f"{fmt:<6} {len(files[fmt]):>7} {secs:>8.2f} {rate:>10.1f} {rate / cores:>9.1f} {floor_rate:>8.0f} "
+              f"{rate / cores / floor_rate:>8.3f} {size / max(reports, 1) / 1024:>10.1f} "
+              f"{c['added'] + c['replaced']:>6} {c['skipped']:>7} {status['inferred']:>8} {status['uncertain']:>9}")
+        tables = ", ".join(sorted({t for r in rows.values() for t in r} | {"agencies"}))
+        notes.append(f"  floor {fmt}: read {len(files[fmt])} files + inserted {floor_rows} rows "
+                     f"({floor_rows / max(reports, 1):.0f} per report; the project stored {project_rows}; tables: "
+                     f"{tables}) in {floor_secs:.2f} s with executemany, {all_secs:.2f} s with sqlite-utils "
+                     f"insert_all ({len(files[fmt]) / all_secs:.0f} reports/s)")
         for f in summary.files:
             if f.outcome == "skipped":
                 print(f"  skipped {f.path}: {f.message}")
-    print(f"database bytes per report (both formats): {total_bytes / max(total_reports, 1):,.0f}")
+    print("\n".join(notes))
+    per_report = total_bytes / max(total_reports, 1)
+    print(f"database bytes per report (both formats): {per_report:,.0f}")
     print(f"peak memory (max RSS of this process): {peak_mb():.0f} MB")
+    print("\nthe issue's figures (goal in brackets):")
+    for fmt, label in (("text", "text"), ("html", "HTML")):
+        per_core, floor_rate, ratio = figures[fmt]
+        print(f"  {label} reports per second per core: {per_core:.1f} [≥ 200]; the floor {floor_rate:.0f}/s; "
+              f"ratio to the floor {ratio:.3f}")
+    print(f"  database bytes per report: {per_report:,.0f} [≤ 12 000]")
     if tmp:
         tmp.cleanup()
 

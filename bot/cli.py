@@ -80,27 +80,53 @@ def cli(ctx, config_file, db):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--workers", "-w", type=int, default=1, show_default=True,
-              help="Parse in N parallel processes (one process writes the database).")
+              help="Parse in N parallel local processes (one process writes the database).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV or JSON with path, agency, region, year, source_url for the batch.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are parsed: local processes, or a Dask cluster (needs the 'cluster' extra); "
+                   "this process writes the database either way.")
+@click.option("--scheduler", metavar="ADDRESS", default=None, envvar="DASK_SCHEDULER_ADDRESS",
+              help="With --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+                   "(default: $DASK_SCHEDULER_ADDRESS).")
+@click.option("--in-flight", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --executor dask: files on the cluster at most (default: 8 per worker thread).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
-def ingest(ctx: Context, paths, workers, manifest, quiet):
+def ingest(ctx: Context, paths, workers, manifest, executor, scheduler, in_flight, quiet):
     """Load reports (PDF, docx, HTML, text in any Chinese encoding) into the database."""
+    from store.executors import ExecutorError, make_executor
     from store.ingest import expand_paths, ingest as run
 
+    if executor != "dask" and (ctx_param_given("scheduler") or in_flight):
+        raise click.UsageError("--scheduler and --in-flight go with --executor dask")
+    if executor == "dask" and ctx_param_given("workers"):
+        raise click.UsageError("--workers is for the local executor: a Dask cluster has the workers you started")
     store = ctx.store(samples=False)
     files = expand_paths(paths)
     if not files:
         raise click.ClickException("no files found")
+    try:
+        ex = make_executor(executor, workers=workers, scheduler=scheduler, slots=in_flight)
+    except ExecutorError as exc:
+        raise click.ClickException(str(exc))
+    if executor == "dask":
+        click.echo(f"parsing on the {ex.describe()}; writing {ctx.config['store']['database']}", err=True)
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
-                           show_pos=True) if show_bar else _NoBar() as bar:
-        summary = run(store, files, workers=workers, manifest=manifest, progress=lambda r: bar.update(1))
+    with ex, click.progressbar(length=len(files), label="ingesting", file=sys.stderr,
+                               show_pos=True) if show_bar else _NoBar() as bar:
+        summary = run(store, files, manifest=manifest, executor=ex, progress=lambda r: bar.update(1))
     for line in summary.lines():
         click.echo(line)
     if not summary.ok:
         sys.exit(1)
+
+
+def ctx_param_given(name: str) -> bool:
+    """Whether an option was given on the command line."""
+    from click.core import ParameterSource
+
+    return click.get_current_context().get_parameter_source(name) == ParameterSource.COMMANDLINE
 
 
 class _NoBar:

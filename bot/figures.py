@@ -1,16 +1,19 @@
-"""Compute an asked-for figure from stored cells: a cell, a sum over rows, a ratio, a narrative fact.
+"""Compute an asked-for figure from stored cells: a cell, a sum over rows, a ratio, a stated fact.
 
 Nothing here invents a number: a blank cell stays "报告未填写", a printed "/" stays "/", a
 cell that could not be read reliably gives no figure, and a sum or ratio needs every part.
+A figure the narrative states comes from the report's facts (:mod:`bot.facts`) with the sentence
+that states it; a fact about something else is never given as the figure asked for.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot import facts as stated
 from bot.metrics import MetricQuery, metric_label, metric_unit, sum_parts
-from store.template import DERIVED_RATIOS, DERIVED_SUMS, NARRATIVE_FACTS
+from store.template import DERIVED_RATIOS, DERIVED_SUMS
 
 FIGURE_STATUSES = ("number", "inferred")
 
@@ -23,8 +26,10 @@ class Figure:
     label: str
     unit: str
     cells: list[dict] = field(default_factory=list)  # the cells it came from
-    passage: dict | None = None  # narrative facts: the passage it was read from
+    passage: dict | None = None  # stated facts: where it was read (section, page or line, the sentence)
     approx: bool = False  # "186余条"
+    closest: dict | None = None  # no fact states it: the nearest one, which is not the figure asked for
+    warning: str = ""  # said with the figure (a table figure answered from the text)
     note: str = ""
     formula: str = ""  # derived figures: how it is computed
     alternatives: tuple = ()  # contradicted: the figures the report gives for it (table, text)
@@ -50,13 +55,34 @@ def _number(v):
     return v
 
 
-def compute(query: MetricQuery, version: str, cells: dict[str, dict], passages: list[dict] | None = None) -> Figure:
-    """The figure ``query`` asks for in one report (``cells``: key -> stored cell row)."""
+def compute(query: MetricQuery, version: str, cells: dict[str, dict],
+            facts: list[dict] | Callable[[], list[dict]] | None = None) -> Figure:
+    """The figure ``query`` asks for in one report (``cells``: key -> stored cell row; ``facts``: the
+    figures its narrative states, or a function that reads them when they are needed — for narrative
+    queries, and for table queries that carry the question's words)."""
+    def stated_facts() -> list[dict]:
+        return (facts() if callable(facts) else facts) or []
+
+    if query.kind == "narrative":
+        return stated_figure(query.prefix, stated_facts())
+    table = table_figure(query, version, cells)
+    if not query.narrative or facts is None:
+        return table
+    if query.order == "table" and table.has_value:
+        return table
+    fact = stated_figure(query.narrative, stated_facts())
+    if fact.has_value and query.order == "table":
+        fact.warning = f"表格中没有读到“{table.label}”，以上数字是报告正文的说法"
+    if fact.has_value or query.order == "facts_only":
+        return fact
+    return table
+
+
+def table_figure(query: MetricQuery, version: str, cells: dict[str, dict]) -> Figure:
+    """The figure a table query asks for, from the stored cells."""
     key = query.key(version)
     label = metric_label(query, version)
     unit = metric_unit(query, version)
-    if query.kind == "narrative":
-        return narrative_fact(query.prefix, passages or [], label, unit)
     needed = keys_needed(query, version)
     got = [cells.get(k) for k in needed]
     fig = Figure(None, "missing", key, label, unit, [c for c in got if c], formula=_formula(query, version))
@@ -102,15 +128,32 @@ def _formula(query: MetricQuery, version: str) -> str:
     return ""
 
 
-def narrative_fact(name: str, passages: list[dict], label: str, unit: str) -> Figure:
-    """A figure that lives only in the text (主动公开信息89条), with the passage it came from."""
-    pattern = next(p for n, _, p, _ in NARRATIVE_FACTS if n == name)
-    rx = re.compile(pattern)
-    for p in passages:
-        m = rx.search(p["text"])
-        if m:
-            fig = Figure(_number(int(m.group("n").replace(",", ""))), "number", f"narrative:{name}", label, unit, passage=p)
-            fig.approx = bool(m.groupdict().get("approx"))
-            fig.note = m.group(0)
-            return fig
-    return Figure(None, "not_stated", f"narrative:{name}", label, unit)
+def stated_figure(question: str, facts: list[dict]) -> Figure:
+    """The figure the narrative states for ``question`` (its words without agency and years), with the
+    sentence; when no fact states it, no figure — and the closest fact, said to be something else."""
+    found = stated.match(question, facts)
+    if found.fact is not None:
+        f = found.fact
+        unit = f["unit"] or stated.counting_unit(question)  # "未收到…申请" asked in 件: 0件
+        return Figure(_number(stated.value_of(f, question)), "number", f"narrative:{stated.label_of(f)}",
+                      stated.label_of(f), unit, passage=_passage(f), approx=bool(f["approx"]), note=f["raw"])
+    fig = Figure(None, "not_stated", f"narrative:{question.strip()}", question.strip(), "")
+    if found.closest is not None:
+        fig.closest = found.closest
+        fig.passage = _passage(found.closest)
+        fig.note = found.reason
+    return fig
+
+
+QUOTE_CHARS = 140  # a longer sentence is quoted around its figure
+
+
+def _passage(fact: dict) -> dict:
+    """A fact's place in the report, shaped as a stored passage (the sentence, around the figure, as its text)."""
+    text = fact.get("sentence") or fact.get("raw") or ""
+    at = text.find(fact.get("raw") or "\0")
+    if len(text) > QUOTE_CHARS and at >= 0:
+        start = max(0, min(at - QUOTE_CHARS // 2, len(text) - QUOTE_CHARS))
+        text = ("…" if start else "") + text[start:start + QUOTE_CHARS] + ("…" if start + QUOTE_CHARS < len(text) else "")
+    return {"section": fact.get("section"), "page": fact.get("page"), "line": fact.get("line"),
+            "seq": fact.get("seq"), "text": text}

@@ -148,8 +148,13 @@ def _figure_of(row: dict, query) -> Figure:
     return Figure(value, row["status"], row["key"], metric_label(query, version), metric_unit(query, version))
 
 
+_STATED_ONLY = "这是报告正文中的说法，各报告说法不一，不做排名或合计。请指明是哪个单位的报告。"
+
+
 def rank(ans, intent: Intent) -> Answer:
     query = intent.figures[0]
+    if query.kind == "narrative":  # what each report's text says is no column of figures to order
+        return Answer("not_found", _STATED_ONLY, kind="rank")
     year = _year(ans, intent)
     if year is None:
         return Answer("not_found", "数据库中还没有报告。", kind="rank")
@@ -174,6 +179,8 @@ def rank(ans, intent: Intent) -> Answer:
 
 def total(ans, intent: Intent) -> Answer:
     query = intent.figures[0]
+    if query.kind == "narrative":  # what each report's text says is no column of figures to add up
+        return Answer("not_found", _STATED_ONLY, kind="total")
     year = _year(ans, intent)
     if year is None:
         return Answer("not_found", "数据库中还没有报告。", kind="total")

@@ -7,13 +7,13 @@ Each handler is ``handler(answerer, intent) -> Answer``; :mod:`bot.engine` holds
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
 from bot import replies
 from bot.agencies import Agency
 from bot.answers import Answer, Candidate, Source
 from bot.figures import Figure
-from bot.intent import Intent
+from bot.intent import Intent, content_words
 from bot.lookup import ANSWERED
 from bot.metrics import MetricQuery
 from store import queries
@@ -69,6 +69,11 @@ def cell(ans, intent: Intent) -> Answer:
     if problem:
         return problem
     figs = [ans.lookup.figure(rep, m, strict=intent.strict) for m in intent.figures[:6]]
+    if len(figs) == 1 and figs[0].status == "not_stated" and figs[0].closest is None:
+        # the text says nothing near it: what it does say about the question's words
+        m = intent.figures[0]
+        words = m.prefix if m.kind == "narrative" else m.narrative
+        return free_text(ans, replace(intent, words=content_words(words) or [words.strip()]))
     sources, warnings = _collect(ans, rep, figs)
     text = replies.cells_text(agency, rep, figs, note, sources, warnings)
     first = figs[0]
@@ -80,52 +85,9 @@ def cell(ans, intent: Intent) -> Answer:
                   sources=sources, warnings=warnings, kind="cell" if len(figs) == 1 else "multi")
 
 
-_PERCENT = re.compile(r"占比|比例|百分|比率|比重")
-
-
-def _spoken_of(word: str, text: str) -> bool:
-    """``text`` speaks of ``word``: it holds the word, or at least half of its two-character pieces
-    (政府网站 in 政府门户网站)."""
-    if word in text:
-        return True
-    pieces = [word[k:k + 2] for k in range(len(word) - 1)]
-    return bool(pieces) and sum(p in text for p in pieces) * 2 >= len(pieces)
-
-
-def _clause(fig: Figure) -> str:
-    """The clause of the passage that states ``fig`` (通过门户网站主动公开信息11583条)."""
-    phrase = fig.note or ""
-    text = (fig.passage or {}).get("text") or ""
-    at = text.find(phrase) if phrase else -1
-    if at < 0:
-        return phrase
-    start = max(text.rfind(ch, 0, at) for ch in "，,；;。：:") + 1
-    return text[start:at + len(phrase)]
-
-
 def narrative(ans, intent: Intent) -> Answer:
-    """A figure the narrative states (主动公开信息89条): the stated facts plug in through
-    :meth:`bot.lookup.Lookup.narrative`.  A statement that does not speak of what the question adds
-    (微信公众号, 解读, 政务) or gives a count where a share is asked (占比) is quoted, never given as the
-    answer: a figure of another subject is worse than none."""
-    agency = intent.agency
-    rep, problem, note = report_for(ans, agency, intent)
-    if problem:
-        return problem
-    fig = ans.lookup.figure(rep, intent.figures[0], strict=intent.strict)
-    if fig.has_value:
-        said = _clause(fig)
-        unmatched = [w for w in intent.words if not _spoken_of(w, said)]
-        if _PERCENT.search(intent.question) and fig.unit != "%":
-            unmatched.append("占比")
-        if unmatched:
-            topic = "、".join(unmatched)
-            sources = ans.lookup.sources(rep, fig)
-            text = (f"{agency.display} {rep['year']}年{note}：报告正文中没有找到关于“{topic}”的数字。"
-                    f"最接近的表述是“{said}”，说的不是同一件事，不作为答案。\n"
-                    + "\n".join(replies.sources_text(sources)))
-            return Answer("not_found", text, agency=agency_dict(agency), year=rep["year"], sources=sources,
-                          kind="cell", metric={"key": fig.key, "label": fig.label})
+    """A figure the narrative states (微信公众号发了几条): :mod:`bot.facts` picks the fact that states what
+    was asked, or none — then the closest fact is quoted as what the report does say."""
     return cell(ans, intent)
 
 
@@ -184,7 +146,7 @@ def _figures_over_years(ans, agency: Agency, query: MetricQuery, years: list[int
         if fig.cells or fig.passage:
             sources.extend(ans.lookup.sources(rep, fig)[:1])
         for w in ans.lookup.warnings(rep, fig):
-            if fig.status in ("contradicted", "stated", "inferred") and f"{y}年：{w}" not in warnings:
+            if (fig.status in ("contradicted", "inferred") or fig.warning) and f"{y}年：{w}" not in warnings:
                 warnings.append(f"{y}年：{w}")
     return rows, sources, warnings
 

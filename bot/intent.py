@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from bot import facts as stated
 from bot.agencies import Agency, AgencyIndex, Match
 from bot.metrics import MetricQuery, find_hits, parse_metrics
 from bot.textnorm import fold
@@ -290,10 +291,14 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
         if m.matched:
             named_text = named_text.replace(m.matched, " ")
     named_text = _QUOTES.sub("", named_text)
+    if len(agencies) == 1 and not unsettled:  # what is left of its name beside the cut (实验区 of 平潭综合实验区经济发展局)
+        a = agencies[0]
+        named_text = stated.without_names(named_text, [a.name, a.short_name, a.district, a.city, a.province],
+                                          bool(a.district or a.city or a.province))
 
     # ---------------------------------------------------------------- what figure
     mp = parse_metrics(named_text)
-    metrics = drop_context_rows(list(mp.metrics), named_text)
+    metrics = [_plain_words(m) for m in drop_context_rows(list(mp.metrics), named_text)]
 
     followup = session is not None and not session.expired() and (
         getattr(session, "agency_id", None) is not None or getattr(session, "metric", None) is not None)
@@ -430,6 +435,24 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
         read.span = (m.span[0], m.span[1] + len(tail))
         return read
     return Match([], m.matched + tail, False, read.suggestions or index.suggest(tail), span=m.span)
+
+
+#: The words that shape a question (two years, who leads, a difference, a sum) and say nothing of what is
+#: counted: the facts of the narrative are matched without them.
+_SHAPE_WORDS = re.compile(
+    r"分别|各是|各有|各(?=多少|几)|[两二三四五六七八九十]+个?年|\d+个?年|相比|对比|比较|相差|差多少|差几|多了|少了|多多少|少多少|"
+    r"增减|变化|变成了?|从|谁的|谁|哪一年|哪年|哪个|哪家|哪一家|最多|最少|最高|最低|最大|最小|加起来|合计|总共|一共|"
+    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|[、，,]")
+
+
+def _plain_words(m: MetricQuery) -> MetricQuery:
+    """``m`` with the words it carries for the narrative's facts freed of the question's shape."""
+    if m.kind == "narrative":
+        words = re.sub(r"\s+", " ", _SHAPE_WORDS.sub(" ", m.prefix)).strip()
+        return replace(m, prefix=words) if words else m
+    if m.narrative:
+        return replace(m, narrative=re.sub(r"\s+", " ", _SHAPE_WORDS.sub(" ", m.narrative)).strip())
+    return m
 
 
 def _several_named(q: str) -> bool:

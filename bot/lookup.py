@@ -8,9 +8,9 @@ Two rules keep an answer from being worse than silence:
 
 * a figure the narrative restates with another number (正文称“共受理公开申请34件”，表格为32) is
   ``contradicted``: both are quoted, neither is given as the answer;
-* a figure whose table was not found (``missing``) is looked for in the text
-  (:meth:`Lookup.stated`): the sentence that states it is quoted and the figure marked as read
-  from the text (``stated``).  This is where the stored facts of :mod:`bot.facts` plug in.
+* a figure the table does not hold, or that the narrative alone states (微信公众号发了几条), comes
+  from the facts the report states (:mod:`bot.facts`, through :func:`bot.figures.compute`) with the
+  sentence that states it, and only when the fact is about what was asked.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from store.checks import narrative_figures
 NO_VALUE = ("blank", "na", "uncertain", "missing", "partial", "zero_division", "not_stated", "contradicted",
             "unread")
 #: Statuses of a figure that count as an answer.
-ANSWERED = ("number", "inferred", "stated", "blank", "na", "partial", "zero_division", "contradicted")
+ANSWERED = ("number", "inferred", "blank", "na", "partial", "zero_division", "contradicted")
 
 
 class Lookup:
@@ -41,14 +41,18 @@ class Lookup:
 
     # ------------------------------------------------------------------ figures
     def figure(self, rep: dict, query: MetricQuery, cells: dict | None = None, strict: bool = False) -> Figure:
-        """The figure ``query`` names in ``rep``.  ``strict``: the question named the table's own row
-        (本年新收, 表格里): a figure the text states is no answer to it."""
+        """The figure ``query`` names in ``rep``: the table's cells, and the figures the narrative states
+        (:mod:`bot.facts`) for a narrative query, or for a table query the table does not answer.
+        ``strict``: the question named the table's own row (本年新收, 表格里): a figure only the text
+        states is no answer to it."""
         version = rep["template"] or "2021"
-        if query.kind == "narrative":
-            return self.narrative(rep, query)
         if cells is None:
             cells = queries.cells_for(self.store, rep["id"], keys_needed(query, version))
-        fig = compute(query, version, cells)
+        use_facts = query.kind == "narrative" or (bool(query.narrative) and not strict)
+        facts = (lambda: queries.facts_for(self.store, rep["id"])) if use_facts else None
+        fig = compute(query, version, cells, facts)
+        if fig.key.startswith("narrative:") or (fig.passage is not None and not fig.cells):
+            return fig  # stated in the text, with its sentence
         if fig.status in ("number", "inferred"):
             said = self._restated(rep, fig.key)
             other = [(n, s) for n, s, _ in said if abs(n - fig.value) > 1e-9]
@@ -60,31 +64,7 @@ class Lookup:
                 fig.status = "contradicted"
         elif fig.status == "blank" and not queries.table_read(self.store, rep["id"], fig.key):
             fig.status = "unread"  # every cell of its table blank: the table was not read, not left empty
-        elif fig.status == "missing" and not strict:
-            stated = self.stated(rep, query, fig)
-            if stated is not None:
-                return stated
         return fig
-
-    def narrative(self, rep: dict, query: MetricQuery) -> Figure:
-        """A figure only the text states (主动公开信息89条).  :mod:`bot.facts` plugs in here."""
-        from bot.metrics import metric_label, metric_unit
-        from bot.figures import narrative_fact
-
-        version = rep["template"] or "2021"
-        return narrative_fact(query.prefix, queries.passages_for(self.store, rep["id"]),
-                              metric_label(query, version), metric_unit(query, version))
-
-    def stated(self, rep: dict, query: MetricQuery, fig: Figure) -> Figure | None:
-        """A table figure the report's table does not hold, as the text states it (an excerpt of a
-        report that has only its narrative): the figure, marked as read from the text."""
-        said = self._restated(rep, fig.key)
-        values = {n for n, _, _ in said}
-        if len(values) != 1:
-            return None
-        n, sentence, passage = said[0]
-        out = Figure(n, "stated", fig.key, fig.label, fig.unit, passage=passage, note=sentence)
-        return out
 
     def _restated(self, rep: dict, key: str) -> list[tuple[float, str, dict]]:
         """Sentences of the report that restate the figure ``key``: (figure, sentence, passage)."""
@@ -137,8 +117,8 @@ class Lookup:
             out.append(f"报告原文为约数：“{fig.note}”")
         if fig is not None and fig.status == "contradicted":
             out.append(f"报告前后不一致：{fig.note}，无法确定哪个是对的")
-        if fig is not None and fig.status == "stated":
-            out.append("报告中没有找到这一项的表格，此数取自正文的表述")
+        if fig is not None and fig.warning:
+            out.append(fig.warning)
         return out
 
     def problems(self, rep: dict) -> list[dict]:

@@ -3,9 +3,14 @@
 A question is scanned for the words people use for rows (收到 → ``apply.new``,
 行政许可 → ``active.license``, 行政诉讼 → ``suit.all``, 不予公开 → the sum of its
 eight reasons), for columns (企业 → ``business``, 纠正 → ``corrected``,
-现行有效 → ``in_force``), ratios (公开率) and facts that live only in the
-narrative (主动公开信息89条).  Overlapping hits keep the longest; a reason
+现行有效 → ``in_force``) and ratios (公开率).  Overlapping hits keep the longest; a reason
 (保护第三方合法权益) beats its group (不予公开).
+
+Anything else a question asks a figure about (微信公众号发了几条, 召开新闻发布会几场) is asked of
+the narrative: a ``narrative`` query carrying the question's words, answered from the facts the
+report states (:mod:`bot.facts`).  A table query carries the question's words too: answered from
+the facts when the table has no figure, or first when the question says more than the row
+(网上申请 is not every 申请; 微博投诉 is not every 投诉).
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot import facts as stated
 from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLICANT_COLUMNS, APPLY, DERIVED_RATIOS, DERIVED_SUMS,
-                            NARRATIVE_FACTS, RESULT_COLUMNS, REVIEW, cell_spec, row_key)
+                            RESULT_COLUMNS, REVIEW, TABLE_HEADINGS, cell_spec, row_key)
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,10 @@ class MetricQuery:
     prefix: str
     column: str | None
     family: str
-    kind: str = "cell"  # cell | sum | ratio | narrative
+    kind: str = "cell"  # cell | sum | ratio | narrative (prefix: the question's words)
+    narrative: str = ""  # a table query: the question's words, for the facts the narrative states
+    order: str = "table"  # table: the facts only where the table has no figure | facts: the facts first |
+    # facts_only: the question says more than the row, the table figure would answer something else
 
     def key(self, version: str) -> str:
         if self.kind in ("ratio", "narrative"):
@@ -47,7 +56,7 @@ class MetricQuery:
         return f"{self.prefix}.{col}"
 
     def with_column(self, column: str) -> "MetricQuery":
-        return MetricQuery(self.prefix, column, self.family, self.kind)
+        return MetricQuery(self.prefix, column, self.family, self.kind, self.narrative, self.order)
 
 
 _WEAK_APPLY = ("申请数", "申请量", "申请件数", "申请情况", "几件申请", "多少申请", "多少件申请", "申请")
@@ -77,9 +86,6 @@ def synonym_index() -> tuple[tuple[str, Target], ...]:
     for d in DERIVED_RATIOS:
         for w in d.synonyms:
             add(w, Target("ratio", "", d.key))
-    for name, triggers, _, _ in NARRATIVE_FACTS:
-        for w in triggers:
-            add(w, Target("narrative", "", name))
     for col in APPLICANT_COLUMNS:
         for w in col.synonyms:
             add(w, Target("col", "applicant", col.key))
@@ -161,15 +167,59 @@ def parse_metrics(text: str) -> MetricParse:
     for _, _, t in hits:
         if t.kind == "ratio":
             metrics.append(MetricQuery(t.ref, None, "", "ratio"))
-    if not metrics:
-        for _, _, t in hits:
-            if t.kind == "narrative":
-                metrics.append(MetricQuery(t.ref, None, "", "narrative"))
-                break
     metrics = list(dict.fromkeys(metrics))
     loose_cols = [(c.family, c.ref) for c in cols] if not rows else []
     weak_only = bool(rows) and all(t.weak for t in rows)
-    return MetricParse(metrics, loose_cols, hits, weak_only)
+    metrics, narrative = _with_narrative(text, hits, metrics, weak_only)
+    return MetricParse(metrics, loose_cols, hits, weak_only and not narrative)
+
+
+def _with_narrative(text: str, hits, metrics: list[MetricQuery], weak_only: bool) -> tuple[list[MetricQuery], bool]:
+    """The queries with the question's words for the narrative's facts (see the module docstring).
+
+    Returns the queries and whether the question is asked of the narrative alone.
+    """
+    if not stated.asks_figure(text):
+        return metrics, False
+    words = re.sub(r"\s+", " ", text).strip()
+    said = stated.unexplained(words, [(s, e, _target_labels(t)) for s, e, t in hits])
+    table_words = any(t.kind == "col" for _, _, t in hits)  # 个人申请: a column of the table
+    if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not table_words)):
+        if stated.significant(words) and not any(m.kind == "ratio" for m in metrics):
+            return [MetricQuery(words, None, "", "narrative")], True
+        return [MetricQuery(m.prefix, m.column, m.family, m.kind, words, "table") for m in metrics], False
+    order = "facts_only" if said == "concept" else "facts" if said else "table"
+    return [m if m.kind == "ratio" else MetricQuery(m.prefix, m.column, m.family, m.kind, words, order)
+            for m in metrics], False
+
+
+@lru_cache(maxsize=512)
+def _target_labels(target: Target) -> str:
+    """The words of a row or column a question hit: its labels and synonyms (they explain the question)."""
+    words: list[str] = []
+    rows = ([(f"apply.{r.key}", r) for r in APPLY.rows] + [(row_key(r), r) for r in REVIEW.rows]
+            + [(f"active.{row_key(r)}", r) for r in ACTIVE.rows])
+    for ref, row in rows:
+        if target.kind == "row" and (ref == target.ref or ref.startswith(target.ref + ".")):
+            words += [row.label, *row.variants, *row.synonyms]
+        for col in row.columns:
+            if target.kind == "col" and col.key == target.ref:
+                words += [col.label, *col.synonyms]
+    for d in DERIVED_SUMS + DERIVED_RATIOS:
+        if d.key == target.ref:
+            words += [d.label, *d.synonyms]
+    for col in APPLICANT_COLUMNS + RESULT_COLUMNS:
+        if target.kind == "col" and col.key == target.ref:
+            words += [col.label, *col.synonyms]
+    # the table's own subject explains a question too (收到和处理政府信息公开申请情况: 申请)
+    table = {"applicant": APPLY, "result": REVIEW, "active": ACTIVE}.get(target.family)
+    if target.kind == "row":
+        table = APPLY if target.ref.startswith("apply") else ACTIVE if target.ref.startswith("active") else REVIEW
+    if table is not None:
+        words.append(table.title)
+    if table is APPLY:
+        words += TABLE_HEADINGS  # 申请人情况
+    return " ".join(words)
 
 
 @lru_cache(maxsize=4096)
@@ -196,7 +246,7 @@ def metric_unit(query: MetricQuery, version: str) -> str:
     if query.kind == "ratio":
         return "%"
     if query.kind == "narrative":
-        return next(u for n, _, _, u in NARRATIVE_FACTS if n == query.prefix)
+        return ""
     if query.kind == "sum":
         return "件"
     spec = cell_spec(query.key(version), version)

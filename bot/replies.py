@@ -38,12 +38,15 @@ def number(v):
 
 
 def value_text(f: Figure) -> str:
-    if f.status in ("number", "inferred", "stated") and f.value is not None:
+    if f.status in ("number", "inferred") and f.value is not None:
         unit = f.unit if f.unit != "%" else "%"
         s = ("约" if f.approx else "") + fmt_number(f.value) + unit
-        if f.status == "stated":
-            return s + f"（表格未读到，取自正文：“{f.note}”）"
         return s + ("（按勾稽关系推定）" if f.status == "inferred" else "")
+    if f.status == "not_stated" and f.closest:
+        from bot.facts import label_of
+
+        return (f"报告没有写明这一数字。原文最接近的是“{label_of(f.closest)}{f.closest['raw']}”，"
+                f"但那{f.note or '说的不是同一件事'}，不是所问的数字")
     return {
         "blank": "报告未填写",
         "na": "报告填写为“{}”（不是数字）".format(next((c.get("raw") for c in f.cells if c.get("raw")), "/")),

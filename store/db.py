@@ -10,6 +10,8 @@ Tables:
 * ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
   (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
   (section, page or line, the passage as printed);
+* ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
+  approximation, the sentence and where it is;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
   ran it, so a run left unfinished by a kill is closed by the next ingest);
 * ``questions`` – the question log of the bot and the command line (text, status, kind,
@@ -43,7 +45,7 @@ import sqlite_utils
 
 from store import queries
 from store.checks import Equality
-from store.records import ParsedReport, Problem
+from store.records import FACT_COLUMNS, Fact, ParsedReport, Problem
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
 QUESTIONS_KEPT = 100_000  # rows of the question log kept
@@ -188,6 +190,7 @@ class Store:
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
             self._insert_problems(report_id, report.problems)
+            self._insert_facts(report_id, report.facts)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
         except BaseException:
@@ -230,7 +233,7 @@ class Store:
             "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems"):
+        for table in ("cells", "passages", "problems", "facts"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         queries.forget_report(self.db, report_id)  # its figures for rankings and totals
         self.db.execute("delete from reports where id = ?", [report_id])
@@ -327,6 +330,24 @@ class Store:
             "cells": q("select count(*) as n from cells"),
             "passages": q("select count(*) as n from passages"),
         }
+
+    # ------------------------------------------------------------------ narrative facts
+    def _insert_facts(self, report_id: int, facts: list[Fact]) -> None:
+        cols = FACT_COLUMNS
+        self.db.conn.executemany(
+            f"insert into facts (report_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
+            ((report_id, *(getattr(f, c) for c in cols)) for f in facts))
+
+    def facts_for(self, report_id: int) -> list[dict]:
+        """The figures one report's narrative states, in reading order."""
+        out = []
+        for r in self.db.query("select * from facts where report_id = ? order by id", [report_id]):
+            v = r["value"]
+            r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
+            for flag in ("shared", "negated"):
+                r[flag] = bool(r[flag])
+            out.append(r)
+        return out
 
     # ------------------------------------------------------------------ ingest runs
     def start_run(self) -> int:

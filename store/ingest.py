@@ -1,15 +1,17 @@
 """Ingest: files, folders and globs into the store, one bad file never stopping a batch.
 
-Parsing is pure (:func:`parse_bytes` returns records); only :func:`ingest` writes,
-so ``workers > 1`` parses in parallel processes while this process writes SQLite.
+Parsing is pure (:func:`parse_bytes` returns records); only :func:`ingest` writes, so the parse
+can run elsewhere while this process writes SQLite: in ``workers`` local processes, or on a Dask
+cluster (:mod:`store.executors`: one interface, one code path here).  A file whose SHA-256 is
+stored already is never handed to a worker.
 
 What a batch survives, each costing at most the file concerned (skipped with one line):
 
 * a file over the size limit (checked on disk before it is read), a file breaking a reader's
   limit (unpacked docx size, HTML size and nesting, PDF pages: :mod:`store.readers`);
 * a path that cannot be read: missing, unreadable, a symlink loop;
-* a worker process that dies (the OOM killer): the pool is restarted and the files it had in
-  hand are parsed again one at a time, so only the file that kills a worker is lost;
+* a worker process that dies (the OOM killer): the pool is restarted (a cluster reschedules) and the
+  files it had in hand are parsed again one at a time, so only the file that kills a worker is lost;
 * a failure to record a result (the database busy): logged, the batch goes on.
 
 Each file is saved in its own transaction, so the write lock is held briefly.  Worker
@@ -29,15 +31,13 @@ import hashlib
 import json
 import logging
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from store.db import Store
 from store.document import ReadError
+from store.executors import WORKER_DIED, Executor, ExecutorError, Job, Lost, _worker_init, make_executor  # noqa: F401
 from store.parse import parse_document
 from store.readers import SUFFIXES, read_bytes
 from store.records import ParsedReport
@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 SUPERSEDED = ".superseded"
-WORKER_DIED = ("the worker process reading this file died (out of memory, or killed): "
-               "the file was skipped, the rest of the batch went on")
 
 
 @dataclass
@@ -67,6 +65,7 @@ class IngestSummary:
     run_id: int | None = None
     files: list[FileResult] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # inbox files renamed ….superseded
+    stopped: str = ""  # why the batch stopped before its end (the cluster was lost); "" when it ran through
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
@@ -77,8 +76,8 @@ class IngestSummary:
 
     @property
     def ok(self) -> bool:
-        """True unless every file failed."""
-        return not self.files or any(f.outcome != "skipped" for f in self.files)
+        """True unless every file failed or the batch stopped before its end."""
+        return not self.stopped and (not self.files or any(f.outcome != "skipped" for f in self.files))
 
     def lines(self) -> list[str]:
         """One line per file (names and messages with control characters shown as \\n, \\x1b …, so
@@ -92,6 +91,9 @@ class IngestSummary:
                 extra = f" ({f.problems} problems)" if f.problems else ""
                 note = f" — {printable(f.message)}" if f.message else ""
                 out.append(f"{f.outcome} {printable(f.path)}: {printable(f.agency)} {f.year}{extra}{note}")
+        if self.stopped:
+            out.append(f"stopped before the end: {printable(self.stopped)} — what was stored stays; "
+                       f"run the same ingest again to go on (stored files are skipped as unchanged)")
         return out
 
 
@@ -267,66 +269,19 @@ def _parse_job(args: tuple[str, bytes, dict | None, str]) -> tuple[str, ParsedRe
         return name, None, f"could not parse: {type(exc).__name__}: {exc}"
 
 
-# ---------------------------------------------------------------------- worker processes
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _watch_parent(parent: int, adopted_from: int) -> None:
-    import time
-
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != adopted_from or _gone(parent):  # orphaned: re-parented, or the ingest is gone
-            os._exit(1)
-
-
-def _worker_init(parent: int) -> None:
-    """In each worker: exit when the process that started the pool dies (killed, crashed), so
-    no orphan goes on parsing.  (Whatever the start method: the worker's parent at start may be
-    the ingest itself, or a fork server.)"""
-    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True, name="parent-watch").start()
-
-
-class _Pool:
-    """A process pool that can be restarted after a worker died."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.executor: ProcessPoolExecutor | None = None
-
-    def submit(self, job):
-        if self.executor is None:
-            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_init,
-                                                initargs=(os.getpid(),))
-        return self.executor.submit(_parse_job, job)
-
-    def restart(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
-
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
-
-
 # ---------------------------------------------------------------------- the job
 
 def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manifest: str | Path | None = None,
            progress: Callable[[FileResult], None] | None = None,
-           supersede: str | Path | None = None) -> IngestSummary:
-    """Ingest files, folders and globs.  ``workers > 1`` parses in that many processes.
-    ``supersede``: a folder (the bot's inbox) whose files replaced by another file's report are
-    renamed ``….superseded``."""
+           supersede: str | Path | None = None, executor: Executor | None = None) -> IngestSummary:
+    """Ingest files, folders and globs.  ``workers > 1`` parses in that many local processes;
+    ``executor`` (:mod:`store.executors`, owned by the caller) parses elsewhere — a Dask cluster —
+    while this process still writes every report.  ``supersede``: a folder (the bot's inbox) whose
+    files replaced by another file's report are renamed ``….superseded``.
+
+    When the executor cannot go on (the cluster was lost), the batch stops: what was stored stays,
+    ``summary.stopped`` says why, the run is left to be closed as ``interrupted``, and the same
+    ingest run again resumes (the stored files are unchanged)."""
     files = expand_paths(paths)
     hints = _manifests_for(files, manifest)
     folder = Path(resolved(Path(supersede))) if supersede else None
@@ -342,24 +297,25 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
         if progress:
             progress(result)
 
-    def jobs() -> Iterator[tuple[str, bytes, dict | None, str] | FileResult]:
+    def jobs() -> Iterator[Job]:
+        """The files to parse; the others (unreadable, unchanged) are recorded on the way."""
         for f in files:
             try:
                 data = read_file(f)
             except ReadError as exc:
-                yield FileResult(str(f), "skipped", str(exc))
+                record(FileResult(str(f), "skipped", str(exc)))
                 continue
             sha = sha256_of(data)
             hint = hints.get(resolved(f))
             try:
                 known = store.find_by_sha(sha)
                 if known and not _hints_change(store, known, hint):
-                    yield FileResult(str(f), "unchanged", "already stored", known["id"])
+                    record(FileResult(str(f), "unchanged", "already stored", known["id"]))
                     continue
             except Exception as exc:
-                yield FileResult(str(f), "skipped", f"could not look it up: {type(exc).__name__}: {exc}")
+                record(FileResult(str(f), "skipped", f"could not look it up: {type(exc).__name__}: {exc}"))
                 continue
-            yield (str(f), data, hint, sha)
+            yield Job(str(f), data, hint, sha)
 
     def save(name: str, report: ParsedReport | None, error: str, sha: str):
         if report is None:
@@ -378,76 +334,29 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
             note = next(p.message for p in report.problems if p.rule == "table_missing")
         record(FileResult(name, outcome, note, rid, report.meta.agency, report.meta.year, len(report.problems)))
 
-    if workers <= 1:
-        for job in jobs():
-            if isinstance(job, FileResult):
-                record(job)
-            else:
-                save(*_parse_job(job), job[3])
-    else:
-        _parallel(jobs(), workers, record, save)
+    own = executor is None
+    if own:
+        executor = make_executor("local", workers=workers)
     try:
-        store.finish_run(summary.run_id, summary.counts)
-    except Exception as exc:  # the next ingest closes the run
-        log.warning("could not record the end of ingest run %s: %s", summary.run_id, exc)
+        for job, result in executor.map(_parse_job, jobs()):
+            if isinstance(result, Lost):
+                record(FileResult(job.name, "skipped", result.message))
+            else:
+                save(*result, job.sha)
+    except ExecutorError as exc:
+        summary.stopped = str(exc)
+        log.warning("ingest stopped: %s", exc)
+    finally:
+        if own:
+            executor.close()
+    if not summary.stopped:
+        try:
+            store.finish_run(summary.run_id, summary.counts)
+        except Exception as exc:  # the next ingest closes the run
+            log.warning("could not record the end of ingest run %s: %s", summary.run_id, exc)
     if folder and any(f.outcome in ("added", "replaced") for f in summary.files):
         summary.superseded = _supersede(store, folder, before, summary)
     return summary
-
-
-def _parallel(jobs: Iterator, workers: int, record, save) -> None:
-    """Parse in ``workers`` processes, saving results in order.  When a worker dies, every file
-    the pool had in hand is parsed again alone in a new pool: only the file that kills a worker
-    on its own is skipped."""
-    from collections import deque
-
-    pool = _Pool(workers)
-    pending: deque = deque()  # (job, future)
-
-    def alone(job) -> None:
-        try:
-            result = pool.submit(job).result()
-        except BrokenProcessPool:
-            pool.restart()
-            record(FileResult(job[0], "skipped", WORKER_DIED))
-            return
-        save(*result, job[3])
-
-    def settle_first() -> None:
-        job, fut = pending.popleft()
-        try:
-            result = fut.result()
-        except BrokenProcessPool:
-            suspects = [job] + [j for j, _ in pending]
-            done = {j[0]: f.result() for j, f in pending if f.done() and not f.cancelled() and f.exception() is None}
-            pending.clear()
-            pool.restart()
-            log.warning("a worker process died: parsing again, one at a time, the %d files it had in hand",
-                        len(suspects))
-            for j in suspects:
-                if j[0] in done:
-                    save(*done[j[0]], j[3])
-                else:
-                    alone(j)
-            return
-        save(*result, job[3])
-
-    try:
-        for job in jobs:
-            if isinstance(job, FileResult):
-                record(job)
-                continue
-            try:
-                pending.append((job, pool.submit(job)))
-            except BrokenProcessPool:  # it broke since the last result: start afresh
-                pool.restart()
-                pending.append((job, pool.submit(job)))
-            while len(pending) >= workers * 4:
-                settle_first()
-        while pending:
-            settle_first()
-    finally:
-        pool.close()
 
 
 # ---------------------------------------------------------------------- superseded files

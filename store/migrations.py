@@ -121,7 +121,32 @@ def m004_problem_evidence(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m005_figures(db: Database) -> None:
+def m005_facts(db: Database) -> None:
+    """The figures the narrative states (:mod:`store.parse.facts`); a database that already holds
+    reports gets them from its stored passages."""
+    if "facts" in db.table_names():
+        return
+    db["facts"].create({"id": int, "report_id": int, "subject": str, "value": float, "unit": str, "raw": str,
+                        "approx": str, "tail": str, "topic": str, "sentence": str, "section": str, "page": int,
+                        "line": int, "seq": int, "shared": int, "negated": int, "change": int},
+                       pk="id", foreign_keys=[("report_id", "reports", "id")])
+    db["facts"].create_index(["report_id"])
+    from store.parse.facts import extract
+    from store.records import FACT_COLUMNS, Passage
+
+    reports = db.query("select r.id, r.year, a.name, a.short_name, a.district, a.city, a.province "
+                       "from reports r join agencies a on a.id = r.agency_id")
+    for rep in list(reports):
+        passages = [Passage(p["seq"], p["section"] or "", p["text"], p["page"], p["line"]) for p in db.query(
+            "select * from passages where report_id = ? order by seq", [rep["id"]])]
+        names = (rep["name"], rep["short_name"], rep["district"], rep["city"], rep["province"])
+        db.conn.executemany(
+            f"insert into facts (report_id, {', '.join(FACT_COLUMNS)}) values (?{', ?' * len(FACT_COLUMNS)})",
+            ((rep["id"], *(getattr(f, c) for c in FACT_COLUMNS)) for f in extract(passages, names, rep["year"])))
+
+
+@MIGRATIONS()
+def m006_figures(db: Database) -> None:
     """The figures rankings and totals read (``store.queries``): every figure of every report and
     the template's derived sums and ratios, indexed by (key, year, value); filled from the stored
     cells of a database written before the table existed."""

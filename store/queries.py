@@ -242,10 +242,8 @@ def problems_for(store, report_id: int) -> list[dict]:
 
 
 def facts_for(store, report_id: int) -> list[dict]:
-    """The figures the narrative states (the ``facts`` table, where ingest stores them)."""
-    if "facts" not in store.db.table_names():
-        return []
-    return list(store.db.query("select * from facts where report_id = ?", [report_id]))
+    """The figures one report's narrative states (the ``facts`` table ingest fills), in reading order."""
+    return store.facts_for(report_id)
 
 
 # --------------------------------------------------------------------------- rankings and totals

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 #: How a cell was read:
@@ -77,7 +77,42 @@ class ParsedReport:
     problems: list[Problem]
     format: str = "text"
     pages: int | None = None
+    facts: list["Fact"] = field(default_factory=list)  # figures the narrative states
 
     def value(self, key: str):
         c = self.cells.get(key)
         return None if c is None else c.value
+
+
+@dataclass
+class Fact:
+    """A figure the narrative states ("主动公开政府信息217条"), with what it counts and where it is.
+
+    ``subject`` is what the figure counts as the clause prints it before the figure (or after it when
+    nothing stands before: "其中9件为网上申请" -> 网上申请); ``tail`` the words that follow the figure in
+    its clause; ``topic`` the sentence's first clause when that is not the figure's own ("“元在西关”微信
+    公众号也充分发挥作用" for "全年共推送信息240条").  ``shared``: one figure of a printed list that could not
+    be paired with the things listed (never an answer on its own).  ``negated``: a sentence that says it
+    did not happen ("未收到政府信息公开申请" -> 0).  ``change``: -1/+1 where the figure is a decrease or an
+    increase ("比2019年减少3项").
+    """
+
+    subject: str
+    value: float | int
+    unit: str  # as printed after the figure: 条, 件, 万条, "" when none
+    raw: str  # the figure as printed: "6750余条", "两场", "未收到"
+    approx: str = ""  # 余, 约, 近, 超过 … when the figure is approximate
+    tail: str = ""
+    topic: str = ""
+    sentence: str = ""  # quoted as the source
+    section: str = ""
+    page: int | None = None
+    line: int | None = None
+    seq: int = 0  # the passage it was read from
+    shared: bool = False
+    negated: bool = False
+    change: int = 0
+
+
+#: The fields of a fact, as the store keeps them (table ``facts``, one column each).
+FACT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Fact))

@@ -35,8 +35,9 @@ def check(ans, status, value=..., key=None):
     assert ans.status == status, (ans.question, ans.status, ans.text)
     if value is not ...:
         assert ans.value == value, (ans.question, ans.value, ans.text)
-    if key is not None:
-        assert ans.metric and ans.metric["key"] == key, (ans.question, ans.metric)
+    if key is not None:  # "narrative:": a figure the text states (its key names the report's own words)
+        ok = ans.metric["key"].startswith(key) if ans.metric and key.endswith(":") else ans.metric and ans.metric["key"] == key
+        assert ok, (ans.question, ans.metric)
     if status == "answered" and ans.kind in ("cell", "multi", "compare"):
         assert ans.sources, ans.question
         assert all(s.file for s in ans.sources)
@@ -55,7 +56,7 @@ README = [
     ("西岗街道2022年被提起行政诉讼多少起", "answered", 15, "suit.all.total"),
     ("西岗街道2022年行政诉讼结果纠正几件", "answered", 1, "suit.all.corrected"),
     ("西岗街道2022年行政处罚多少", "answered", 24, "active.punishment.decisions"),
-    ("后湖街道2021年主动公开了多少条信息", "answered", 89, "narrative:主动公开信息"),
+    ("后湖街道2021年主动公开了多少条信息", "answered", 89, "narrative:"),
     ("西关街道2024年收到几件申请", "answered", 0, "apply.new.total"),
 ]
 
@@ -98,7 +99,7 @@ METRICS_003 = [
     ("结转下年度多少件", 0, "apply.carry_forward.total"),
     ("不予公开几件", 0, "apply.denied.total"),
     ("被申请行政复议几起", 0, "review.total"),
-    ("主动公开信息多少条", 89, "narrative:主动公开信息"),
+    ("主动公开信息多少条", 89, "narrative:"),
 ]
 
 
@@ -120,7 +121,7 @@ OTHER_SAMPLES = [
     ("天坛街道2020年予以公开几件", 0, "apply.granted.total"),
     ("天坛街道2020年办结几件", 1, "apply.total.total"),
     ("天坛街道2020年自然人申请几件", 1, "apply.new.natural"),
-    ("天坛街道2020年发布信息多少条", 1030, "narrative:主动公开信息"),
+    ("天坛街道2020年发布信息多少条", 1030, "narrative:"),
     ("西岗街道2022年行政诉讼多少件", 15, "suit.all.total"),
     ("西岗街道2022年未经复议直接起诉多少", 15, "suit.direct.total"),
     ("西岗街道2022年复议后起诉多少", 0, "suit.after_review.total"),
@@ -130,11 +131,11 @@ OTHER_SAMPLES = [
     ("西岗街道2022年行政复议多少", 0, "review.total"),
     ("西岗2022年行政许可多少", 0, "active.license.decisions"),
     ("西岗街道2022年收到几件申请", 0, "apply.new.total"),
-    ("西岗街道2022年主动公开了多少条", 186, "narrative:主动公开信息"),
+    ("西岗街道2022年主动公开了多少条", 186, "narrative:"),
     ("相山区西街道2020年收到多少申请", 0, "apply.new.total"),
-    ("淮北西街道2020年主动公开多少条信息", 565, "narrative:主动公开信息"),
+    ("淮北西街道2020年主动公开多少条信息", 565, "narrative:"),
     ("西街道2020年行政处罚处理决定数量", 0, "active.punishment.decisions"),
-    ("西关街道2024年回应公众关切多少条", 22, "narrative:回应公众关切"),
+    ("西关街道2024年回应公众关切多少条", 22, "narrative:"),
     ("老城区西关街道2024年办结几件", 0, "apply.total.total"),
     ("西关街道2024年其他处理几件", 0, "apply.other.total"),
     ("后湖街道2021年公开率是多少", 100.0, "derived.open_rate"),

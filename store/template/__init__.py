@@ -9,7 +9,8 @@ six sections and three standard tables.  Two versions are in use:
 This module is the one place that spells out the template: sections, tables,
 rows, columns, the Chinese labels as printed, label variants seen in the wild,
 the stable key of every cell, units, the synonyms people use in questions,
-derived figures and the narrative sentences that restate table figures.
+derived figures and the narrative sentences that restate table figures (the language of
+every other stated figure is in ``store.template.facts``).
 Every other module reads it from here.
 
 Cell keys:
@@ -472,19 +473,8 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
     ),
 )
 
-#: Narrative facts that live only in the text: (name, question synonyms, regex with group n, unit).
-NARRATIVE_FACTS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
-    ("主动公开信息", ("主动公开", "公开信息", "发布信息", "公开了多少条", "发布政府信息", "发布了多少"),
-     r"(?:主动公开|发布|公开)(?:了)?(?:政府)?(?:各类)?(?:公开)?(?:政府)?信息(?:数|共计|共|总计|总数)?\s*"
-     r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<approx>余|多)?\s*条", "条"),
-    ("回应公众关切", ("回应公众关切", "回应关切", "舆情回应", "回应社会关切"),
-     r"回应(?:公众|社会)?关切(?:问题)?(?:共计|共)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<approx>余|多)?\s*(?:条|次|件)", "条"),
-    ("政策解读", ("政策解读", "解读"),
-     r"(?:发布|开展)?(?:政策)?解读(?:稿件|材料|信息)?(?:共计|共)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<approx>余|多)?\s*(?:条|篇|次|件)", "条"),
-    ("活动场次", ("活动", "场次", "普法"),
-     r"活动(?:共计|共)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<approx>余|多)?\s*(?:场次|场|次)", "场次"),
-    ("培训", ("培训",), r"培训(?:会)?(?:共计|共)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<approx>余|多)?\s*(?:次|场|期)", "次"),
-)
+#: Every other figure the narrative states (主动公开信息N条, 政务微信N条, 新闻发布会N场 …) is read as a fact:
+#: the words for that are in :mod:`store.template.facts`.
 
 # --------------------------------------------------------------------------- text helpers
 
