@@ -127,6 +127,7 @@ class Intent:
     followup: bool = False
     section: str = ""
     strict: bool = False  # the question names the table's own row (本年新收, 表格里)
+    facts_words: str = ""  # what is counted, in the question's words (for the narrative's facts)
 
     @property
     def agency(self) -> Agency | None:
@@ -246,7 +247,32 @@ def _mostly_english(q: str) -> bool:
     return letters >= 12 and letters > 2 * len(_CJK.findall(q))
 
 
+#: Kinds that set figures side by side: their question asks a figure even without 多少 (谁收到的申请多).
+_SIDE_BY_SIDE = ("compare_years", "compare", "sum_agencies", "trend", "rank_years")
+_DIFFERENCE_WORDS = re.compile(r"增加了?|减少了?|增长了?|下降了?|(?<![多少])多(?![少])|(?<![多])少(?!了?多少)")
+
+
 def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
+    intent = _parse_kind(q, ctx)
+    if intent.kind in _SIDE_BY_SIDE and intent.figures:
+        intent.figures = [_side_by_side(m, intent.facts_words) for m in intent.figures]
+    return intent
+
+
+def _side_by_side(m: MetricQuery, words: str) -> MetricQuery:
+    """A figure set beside another: its words for the facts without the difference asked (多了, 增加), and a
+    table figure the table lacks asked of the facts too (谁收到的申请多 has no 多少)."""
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", " ", _DIFFERENCE_WORDS.sub(" ", text)).strip()
+
+    if m.kind == "narrative":
+        return replace(m, prefix=plain(m.prefix) or m.prefix)
+    if m.kind in ("cell", "sum") and (m.narrative or words):
+        return replace(m, narrative=plain(m.narrative or words), order=m.order if m.narrative else "table")
+    return m
+
+
+def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     index = ctx.index
     session = ctx.session
     spec = parse_years(q, ctx.today)
@@ -320,7 +346,9 @@ def _parse_chinese(q: str, ctx: ParseContext) -> Intent:
                 used_session = True
     if followup and not spec.given and session.year and metrics and not _TREND.search(q):
         spec = YearSpec(years=[session.year])
+    facts_words = re.sub(r"\s+", " ", _SHAPE_WORDS.sub(" ", named_text)).strip()
     base = replace(base, years=spec, figures=metrics, readings=readings, followup=followup and used_session,
+                   facts_words=facts_words,
                    fewest=bool(_FEWEST.search(q)), top_n=top_n(q), who=bool(_WHO.search(q)),
                    strict=bool(_STRICT.search(q)))
 
@@ -442,7 +470,8 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
 _SHAPE_WORDS = re.compile(
     r"分别|各是|各有|各(?=多少|几)|[两二三四五六七八九十]+个?年|\d+个?年|相比|对比|比较|相差|差多少|差几|多了|少了|多多少|少多少|"
     r"增减|变化|变成了?|从|谁的|谁|哪一年|哪年|哪个|哪家|哪一家|最多|最少|最高|最低|最大|最小|加起来|合计|总共|一共|"
-    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|[、，,]")
+    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|[、，,?？!！。]|"
+    r"[一二三四五六七八九十两\d]+(?:个|家|所|位)(?:县|区|市|单位|部门|街道|乡镇|镇)?(?:里|中|之中)?")
 
 
 def _plain_words(m: MetricQuery) -> MetricQuery:
