@@ -276,6 +276,9 @@ async def save_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 _BACKGROUND: set[asyncio.Task] = set()
+#: The log write of each question waiting for a tap, by (chat, token): a tap that comes before the
+#: write has finished waits for it, so that the tap completes that row rather than adding one.
+_PENDING_LOGS: dict[tuple[int, int], asyncio.Task] = {}
 
 
 def in_background(coro) -> asyncio.Task:
@@ -321,8 +324,12 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: An
     try:
         await reply_html(update, context, answer.html(), markup)
     finally:
-        in_background(_log_and_remember(context, sv, question, answer, update.effective_chat.type, ms,
-                                         forced.get("log_id"), token))
+        task = in_background(_log_and_remember(context, sv, question, answer, update.effective_chat.type, ms,
+                                                forced.get("log_id"), token))
+        if token is not None:
+            key = (update.effective_chat.id, token)
+            _PENDING_LOGS[key] = task
+            task.add_done_callback(lambda _t, key=key: _PENDING_LOGS.pop(key, None))
         if token is not None:  # the choices offered must survive a crash
             in_background(save_chats(context))
     if sv.setting("chat", "trend_charts", True) not in (False, "false", "0", 0):
@@ -600,6 +607,9 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         await _answer_query(query)
         return
+    logging_it = _PENDING_LOGS.get((update.effective_chat.id, token_i)) if update.effective_chat else None
+    if logging_it is not None:  # the question's log row is still being written
+        await asyncio.wait([logging_it], timeout=10)
     pending = context.chat_data.get("pending", {}).pop(token_i, None)
     label = value
     if query.message and getattr(query.message, "reply_markup", None):
