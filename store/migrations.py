@@ -145,6 +145,16 @@ def m005_facts(db: Database) -> None:
             ((rep["id"], *(getattr(f, c) for c in FACT_COLUMNS)) for f in extract(passages, names, rep["year"])))
 
 
+@MIGRATIONS()
+def m006_figures(db: Database) -> None:
+    """The figures rankings and totals read (``store.queries``): every figure of every report and
+    the template's derived sums and ratios, indexed by (key, year, value); filled from the stored
+    cells of a database written before the table existed."""
+    from store import queries
+
+    queries.ensure_schema(db)
+
+
 def pending(db: Database) -> list[str]:
     """The names of the steps this database has not run (reads only)."""
     return [m.name for m in MIGRATIONS.pending(db)]

@@ -152,8 +152,10 @@ def _split_trailing(piece: str) -> list[str]:
 
 
 def document_lines(doc: Document) -> list[Line]:
+    from store.parse.flattened import expand  # tables flattened into running text, cut back into lines
+
     out: list[Line] = []
-    for block in doc.blocks:
+    for block in expand(doc.blocks):
         if block.kind == "table":
             width = max((len(r) for r in block.rows), default=0)
             # a column with no text in any row is layout (an empty spacer or a ragged extra cell)

@@ -30,7 +30,7 @@ HTML_MAX_DEPTH = 200
 PDF_MAX_PAGES = 1_000
 
 SUFFIXES = {
-    ".txt": "text", ".text": "text", ".csv": "text", ".md": "text",
+    ".txt": "text", ".text": "text", ".csv": "text", ".md": "text", ".markdown": "text",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx", ".doc": "docx", ".wps": "docx",  # old binary files get a clear ReadError
