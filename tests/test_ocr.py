@@ -210,6 +210,18 @@ def test_a_table_printed_without_rules_read_by_ocr_is_checked_too():
     assert any(p.rule == "ocr" for p in got.problems)
 
 
+def test_figures_stated_in_text_read_by_ocr_are_kept_only_when_read_with_confidence(text_report):
+    data, _ = text_report
+    sure, unsure = read_pdf(data), read_pdf(data)
+    for doc, conf in ((sure, 0.99), (unsure, 0.6)):
+        for b in doc.blocks:
+            if b.kind == "paragraph" and b.page == 1:
+                b.conf = [conf] * len(b.text.split("\t"))
+    kept = [f for f in parse_document(sure).facts if f.page == 1]
+    assert kept  # the narrative on page 1 states figures
+    assert not [f for f in parse_document(unsure).facts if f.page == 1]
+
+
 # --------------------------------------------------------------------------- without the engine
 
 def test_without_the_engine_ingest_says_how_to_enable_ocr(monkeypatch, tmp_path):

@@ -11,7 +11,8 @@ the PDF reader read by OCR (its document cells carry ``conf``) stays a figure on
 * it was not letters read for digits ("O", "D", "l"), unless an equality that holds confirms it;
 * it was not inferred by the parser from OCR'd cells, unless a second equality confirms it.
 
-Everything else becomes ``uncertain`` (no value stored, what OCR read kept as ``raw``), so an OCR
+Figures the narrative states (``report.facts``) are dropped from a paragraph read by OCR unless all
+of it was read with :data:`CONFIDENT` confidence.  Everything else becomes ``uncertain`` (no value stored, what OCR read kept as ``raw``), so an OCR
 error is never a wrong figure.  A blank is kept only where the cell showed no ink.  The report gets
 an ``ocr`` note per page (severity info, scope extraction, the keys of the figures read there) so that
 an answer can say the figure was read by OCR, and an ``ocr_uncertain`` warning for the figures not
@@ -81,8 +82,29 @@ def _holds(cells, eq) -> bool | None:
     return abs(sum(left) - sum(right)) < 1e-9
 
 
+def _drop_unsure_facts(doc: Document, report: ParsedReport) -> None:
+    """Figures the narrative states are kept from text read by OCR only when all of it was read with
+    confidence (a digit misread in a sentence must not become a stated figure)."""
+    confs: dict[tuple[int, int], float] = {}
+    for b in doc.blocks:
+        if b.kind == "paragraph" and b.conf and b.page is not None:
+            confs[(b.page, b.line)] = min(b.conf)
+    if not confs or not getattr(report, "facts", None):
+        return
+    by_page: dict[int, float] = {}
+    for (page, _), c in confs.items():
+        by_page[page] = min(by_page.get(page, 1.0), c)
+    kept = []
+    for f in report.facts:
+        conf = confs.get((f.page, f.line), by_page.get(f.page)) if f.page is not None else None
+        if conf is None or conf >= CONFIDENT:
+            kept.append(f)
+    report.facts = kept
+
+
 def review(doc: Document, report: ParsedReport) -> list[Problem]:
     """Turn unsure OCR figures of ``report`` into ``uncertain`` (in place); the notes to add."""
+    _drop_unsure_facts(doc, report)
     rows = _ocr_rows(doc)
     if not rows:
         return []
