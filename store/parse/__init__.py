@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from store.document import Document
-from store.parse import facts, metadata, sections, tables
+from store.parse import facts, metadata, ocr_checks, sections, tables
 from store.parse.lines import Line, document_lines, fold
 from store.records import ParsedReport, Problem, ReportMeta
 from store.template import (ACTIVE, APPLY, TABLES, cell_key, cells as template_cells, normalise_label,
@@ -83,9 +83,10 @@ def parse_document(doc: Document, hints: dict | None = None) -> ParsedReport:
     report = ParsedReport(meta, ordered, passages, problems, doc.format, doc.pages,
                           facts.extract(passages, (meta.agency, meta.short_name, meta.district, meta.city,
                                                    meta.province), meta.year))
+    read_by_ocr = ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure (before the audit)
     from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
 
-    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
+    report.problems = audit_report(report, lines, spans) + read_by_ocr  # the parser's notes and every finding, with evidence
     return report
 
 
