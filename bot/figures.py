@@ -32,6 +32,7 @@ class Figure:
     warning: str = ""  # said with the figure (a table figure answered from the text)
     note: str = ""
     formula: str = ""  # derived figures: how it is computed
+    alternatives: tuple = ()  # contradicted: the figures the report gives for it (table, text)
 
     @property
     def has_value(self) -> bool:

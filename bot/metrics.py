@@ -125,8 +125,24 @@ class MetricParse:
     weak_only: bool = False  # only a generic word (申请) named the figure
 
 
+#: Verbs that name 收到申请 only when the question speaks of applications (收到多少封信 is not).
+_APPLY_VERBS = ("收到", "受理", "接到", "接收")
+_APPLY_NOUN = re.compile(r"申请|依申请")
+#: Words for the 总计 column that are only question words (几起, 一共): a named column beats them.
+_WEAK_TOTAL = ("一共", "总共", "多少起", "几起", "总数")
+
+
 def parse_metrics(text: str) -> MetricParse:
     hits = find_hits(text)
+    others = [t for s, e, t in hits if t.kind == "row" and text[s:e] not in _APPLY_VERBS]
+    if not _APPLY_NOUN.search(text) and not others:
+        hits = [(s, e, Target(t.kind, t.family, t.ref, True) if text[s:e] in _APPLY_VERBS else t)
+                for s, e, t in hits]
+    named_cols = {(t.family, t.ref) for s, e, t in hits if t.kind == "col" and t.ref != "total"}
+    if named_cols:  # 还有几起复议没审结: 没审结 is asked, 几起 only asks
+        hits = [(s, e, t) for s, e, t in hits
+                if not (t.kind == "col" and t.ref == "total" and text[s:e] in _WEAK_TOTAL
+                        and any(f == t.family for f, _ in named_cols))]
     rows = [t for _, _, t in hits if t.kind == "row"]
     strong = [t for t in rows if not t.weak]
     if strong:

@@ -1,4 +1,10 @@
-"""The Chinese replies: a figure with its unit, what it means, and where it came from."""
+"""The Chinese replies: a figure with its unit, what it means, and where it came from.
+
+What a figure's status says (:func:`value_text`) is the rule that keeps a reply from being worse
+than silence: ``blank`` (a matched template row printed nothing) is the only status that says
+报告未填写; a table or row not found (``missing``) or a cell not placed (``uncertain``) says the
+figure could not be read and why; a figure the text contradicts gives no number.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,17 @@ def fmt_number(v) -> str:
     return str(v)
 
 
+def number(v):
+    """A sum or difference as shown: 3.0 -> 3, 0.30000000000000004 -> 0.3."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if v.is_integer():
+            return int(v)
+        return round(v, 4)
+    return v
+
+
 def value_text(f: Figure) -> str:
     if f.status in ("number", "inferred") and f.value is not None:
         unit = f.unit if f.unit != "%" else "%"
@@ -33,8 +50,10 @@ def value_text(f: Figure) -> str:
     return {
         "blank": "报告未填写",
         "na": "报告填写为“{}”（不是数字）".format(next((c.get("raw") for c in f.cells if c.get("raw")), "/")),
-        "uncertain": "该项无法从报告中可靠读取，不给出数字",
-        "missing": "报告中没有找到这一项",
+        "uncertain": "未能可靠读出这一格（表格的这一行印得不完整或错位），不给出数字",
+        "missing": "未能从报告中读出这一项（没有找到它所在的表格或行），不给出数字",
+        "contradicted": f"报告前后不一致（{f.note}），不给出数字",
+        "unread": "未能读出这一格（这张表没有读出任何数字，多半是表格的版式未能识别），不给出数字",
         "partial": f.note or "部分组成项未填写，不能合计",
         "zero_division": f.note or "无法计算",
         "not_stated": "报告正文中没有找到这一数字",
@@ -144,7 +163,37 @@ def overview_text(agency: Agency, rep: dict, figs: list[Figure], problems: list[
     return "\n".join(lines)
 
 
-def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]]) -> str:
+def sum_text(agency: Agency, rep: dict, figs: list[Figure], total, note: str, sources: list[Source],
+             warnings: list[str]) -> str:
+    lines = [f"{agency.display} {rep['year']}年{note}"]
+    for f in figs:
+        lines.append(f"• {f.label}：{value_text(f)}")
+    if total is not None:
+        lines.append(f"合计：{fmt_number(total)}{figs[0].unit}（{' + '.join(fmt_number(f.value) for f in figs)}）")
+    else:
+        lines.append("有一项没有数字，不能合计")
+    lines.append("来源：")
+    lines += sources_text(sources)
+    lines += [f"⚠ {w}" for w in warnings]
+    return "\n".join(lines)
+
+
+def rank_years_text(agency: Agency, rows: list[tuple[int, Figure]], ranked: list[tuple[int, Figure]],
+                    fewest: bool) -> str:
+    label = rows[-1][1].label
+    if ranked:
+        y, f = ranked[0]
+        lines = [f"{agency.display} {label}{'最少' if fewest else '最多'}的是{y}年：{value_text(f)}"]
+    else:
+        lines = [f"{agency.display} 各年的{label}（有的年份没有读出数字，无法确定哪一年{'最少' if fewest else '最多'}）："]
+    for yy, ff in rows:
+        lines.append(f"• {yy}年：{value_text(ff)}")
+    lines.append("来源：各年度报告的同一表格行")
+    return "\n".join(lines)
+
+
+def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]],
+               missing: list[int] | None = None) -> str:
     label = rows[-1][1].label
     lines = [f"{agency.display} 历年{label}："]
     for y, f in rows:
@@ -154,7 +203,10 @@ def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]
         (y0, v0), (y1, v1) = nums[0], nums[-1]
         d = v1 - v0
         trend = "增加" if d > 0 else ("减少" if d < 0 else "持平")
-        lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(abs(d))}" if d else ""))
+        unit = rows[-1][1].unit if rows[-1][1].unit != "%" else "个百分点"
+        lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(number(abs(d)))}{unit}" if d else ""))
+    if missing:
+        lines.append(f"（没有{'、'.join(map(str, missing))}年的报告）")
     lines.append("来源：各年度报告的同一表格行")
     return "\n".join(lines)
 
@@ -177,20 +229,46 @@ def compare_text(agency: Agency, years: tuple[int, int], figs: list[Figure], sou
     return "\n".join(lines)
 
 
-def compare_agencies_text(year: int, rows: list[tuple[Agency, Figure | None]], sources: list[Source]) -> str:
-    first = next((f for _, f in rows if f is not None), None)
+def compare_agencies_text(rows: list[tuple], sources: list[Source], leader: bool = False,
+                          fewest: bool = False) -> str:
+    """``rows``: (agency, year, report, figure or None), in the order to show."""
+    first = next((f for *_, f in rows if f is not None), None)
     label = first.label if first else ""
-    lines = [f"{year}年 {label}："]
-    for a, f in rows:
-        lines.append(f"• {a.display}：" + (value_text(f) if f is not None else f"没有{year}年的报告"))
-    nums = [(a, f.value) for a, f in rows if f is not None and f.value is not None]
-    if len(nums) == 2:
-        (a1, v1), (a2, v2) = nums
-        d = v1 - v2
+    years = {y for _, y, _, _ in rows}
+    lines = [f"{rows[0][1]}年 {label}：" if len(years) == 1 else f"{label}："]
+    if leader and first is not None:
+        a, y, _, f = rows[0]
+        most = "最少" if fewest else "最多"
+        if f is not None and f.value is None and f.alternatives:  # it leads whichever of its two figures is right
+            lines.insert(0, f"{most}的是{a.display}（报告前后不一致：{f.note}；两个数都{'少' if fewest else '多'}于其他单位）")
+        else:
+            lines.insert(0, f"{most}的是{a.display}：{value_text(f)}")
+    for a, y, rep, f in rows:
+        when = "" if len(years) == 1 else f"{y}年"
+        lines.append(f"• {a.display}{when}：" + (value_text(f) if f is not None else f"没有{y}年的报告"))
+    nums = [(a, f) for a, _, _, f in rows if f is not None and f.value is not None]
+    if len(rows) == 2 and len(nums) == 2:
+        (a1, f1), (a2, f2) = nums
+        d = f1.value - f2.value
         if d:
             lines.append(f"{a1.short_name}比{a2.short_name}{'多' if d > 0 else '少'}{fmt_number(abs(d))}{first.unit}")
         else:
             lines.append("两者相同")
+    lines.append("来源：")
+    lines += sources_text(sources)
+    return "\n".join(lines)
+
+
+def sum_agencies_text(rows: list[tuple], total, sources: list[Source]) -> str:
+    first = next((f for *_, f in rows if f is not None), None)
+    label = first.label if first else ""
+    lines = [f"{label}："]
+    for a, y, rep, f in rows:
+        lines.append(f"• {a.display} {y}年：" + (value_text(f) if f is not None else f"没有{y}年的报告"))
+    if total is not None:
+        lines.append(f"合计：{fmt_number(total)}{first.unit}")
+    else:
+        lines.append("有一个单位没有这一数字，不能合计")
     lines.append("来源：")
     lines += sources_text(sources)
     return "\n".join(lines)

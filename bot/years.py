@@ -18,6 +18,8 @@ _NOT_A_LABEL = r"(?!新|制发|制作|废止|处理|收费|增|项目|结转|度
 _LAST_N = re.compile(r"(?:近|最近|过去)\s*(?P<n>\d+|[一二两三四五六七八九十])\s*年")
 _LATEST = re.compile(r"最新|最近一年|最近的|最近一期|最新一年|最新一期")
 _ALL_YEARS = re.compile(r"历年|每年|逐年|各年|这几年|近几年|所有年份|历史")
+#: Two-digit years listed before one 年: 23、24、25三年, 19和20年.
+_SHORT_LIST = re.compile(r"(?<!\d)\d{2}(?:\s*[、，,和及与至到-]\s*\d{2})+\s*(?:[两二三四五六七八九十]|\d)?\s*个?年")
 
 
 @dataclass
@@ -60,7 +62,15 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
+    for m in _SHORT_LIST.finditer(text):
+        if re.search(r"[至到-]", m.group(0)):
+            continue  # 19到20年: a range, read below
+        for n in re.findall(r"\d{2}", m.group(0)):
+            spec.years.append(2000 + int(n))
+        taken.append(m.span())
     for m in _RANGE.finditer(text):
+        if not free(*m.span()):
+            continue
         a, b = _to_int(m.group("a")), _to_int(m.group("b"))
         if a and b and 1990 <= a <= 2100 and 1990 <= b <= 2100:
             lo, hi = sorted((a, b))

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store import queries
 from store.checks import Equality
 from store.records import FACT_COLUMNS, Fact, ParsedReport, Problem
 
@@ -188,6 +189,7 @@ class Store:
             conn.executemany(
                 "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
+            queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
             self._insert_problems(report_id, report.problems)
             self._insert_coverage(report_id, report)
             self._insert_facts(report_id, report.facts)
@@ -240,6 +242,7 @@ class Store:
     def _delete_report(self, report_id: int) -> None:
         for table in ("cells", "passages", "problems", "coverage", "facts"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
+        queries.forget_report(self.db, report_id)  # its figures for rankings and totals
         self.db.execute("delete from reports where id = ?", [report_id])
 
     def _cross_year(self, agency_id: int) -> None:

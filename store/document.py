@@ -19,6 +19,10 @@ class Cell:
     merged: bool = False  # covered by a merged cell to the left or above
     page: int | None = None
     line: int | None = None
+    # read by OCR (a scanned page): the engine's confidence 0..1, None when the text layer gave the text;
+    # ocr_raw: what OCR read when the reader changed it (letters that look like digits)
+    conf: float | None = None
+    ocr_raw: str | None = None
 
 
 @dataclass
@@ -28,6 +32,8 @@ class Block:
     rows: list[list[Cell]] = field(default_factory=list)  # tables: a full grid
     page: int | None = None
     line: int | None = None
+    # a paragraph read by OCR: the confidence of each tab-separated piece (one for a wrapped paragraph)
+    conf: list[float] | None = None
 
 
 @dataclass

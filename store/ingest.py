@@ -332,6 +332,9 @@ def ingest(store: Store, paths: Iterable[str | Path], *, workers: int = 1, manif
             note = "no tables found: only the narrative was stored"
         elif "table_missing" in rules:
             note = next(p.message for p in report.problems if p.rule == "table_missing")
+        needs_ocr = next((p.message for p in report.problems if p.rule == "reader" and "[ocr]" in p.message), None)
+        if needs_ocr:  # a scanned page and no OCR engine: say how to get it
+            note = f"{note}; {needs_ocr}" if note else needs_ocr
         record(FileResult(name, outcome, note, rid, report.meta.agency, report.meta.year, len(report.problems)))
 
     own = executor is None

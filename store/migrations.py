@@ -146,7 +146,17 @@ def m005_facts(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m006_table_coverage(db: Database) -> None:
+def m006_figures(db: Database) -> None:
+    """The figures rankings and totals read (``store.queries``): every figure of every report and
+    the template's derived sums and ratios, indexed by (key, year, value); filled from the stored
+    cells of a database written before the table existed."""
+    from store import queries
+
+    queries.ensure_schema(db)
+
+
+@MIGRATIONS()
+def m007_table_coverage(db: Database) -> None:
     """``coverage``: per report and standard table, the template rows matched of the rows the template
     has, and whether the document ends inside the table (an excerpt cut off)."""
     if "coverage" not in db.table_names():

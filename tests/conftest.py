@@ -17,3 +17,11 @@ def samples_dir(tmp_path):
     for f in sample_files():
         shutil.copy(f, d / f.name)
     return d
+
+
+@pytest.fixture
+def no_ocr(monkeypatch):
+    """As on a machine without the OCR extra: scanned pages are reported, not read."""
+    from store.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)

@@ -7,6 +7,7 @@ real ingest, so the expected figures are the figures that were printed.
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,51 @@ def build_store(folder: Path, twin: bool = False) -> tuple[Store, dict]:
     if twin:
         agencies = {AMBIGUOUS_TWIN: {2021: 51}}
     figures = write_reports(folder / "reports", agencies)
+    summary = ingest(store, [folder / "reports"])
+    assert summary.count("skipped") == 0, summary.lines()
+    return store, figures
+
+
+# ---------------------------------------------------------------------------- agencies as people name them
+
+#: Departments, regions' own governments and offices, a region that is itself an agency, a name
+#: printed in traditional characters: full name -> {year: seed}.
+DEPARTMENTS = {
+    "垫江县人民政府": {2022: 61, 2023: 62},
+    "垫江县应急管理局": {2023: 63},
+    "垫江县卫生健康委员会": {2023: 64},
+    "龙游县人民政府办公室": {2023: 65},
+    "信丰县卫生健康委员会": {2023: 66},
+    "平潭综合实验区": {2023: 67, 2024: 68},
+    "平潭综合实验区公安局": {2023: 69},
+    "句容市交通运输局": {2022: 70},
+    "棲霞區交通運輸局": {2022: 71},
+    "宁夏回族自治区应急管理厅": {2023: 72},
+    "武汉市江岸区教育局": {2021: 73},
+}
+#: A report whose tables were not printed (an excerpt): only its narrative states a figure.
+EXCERPT = ("大坪镇人民政府", 2023, "2023年，大坪镇共收到政府信息公开申请12件，均按时答复。主动公开政府信息56条。")
+#: A report whose narrative restates 收到申请 with another figure than its table.
+CONTRADICTION = "合江县人民政府"
+
+
+def build_departments(folder: Path) -> tuple[Store, dict]:
+    """A store of departments and governments (see :data:`DEPARTMENTS`), an excerpt with no tables and
+    a report that contradicts itself; returns the store and the figures printed."""
+    store = Store(folder / "departments.db")
+    figures = write_reports(folder / "reports", DEPARTMENTS)
+    name, year, text = EXCERPT
+    (folder / "reports" / "excerpt.txt").write_text(
+        f"{name}{year}年政府信息公开工作年度报告\n\n一、总体情况\n{text}\n", encoding="utf-8")
+    figs = figures_for(81, 2023)
+    figs["apply.new.total"] = figs.get("apply.new.total") or 0
+    said = (figs["apply.new.total"] or 0) + 5
+    report = render(figs, "2021", "cells", agency=CONTRADICTION, year=2023, region="四川省泸州市")
+    report = re.sub(r"全年共收到政府信息公开申请\d+件", f"全年共收到政府信息公开申请{said}件", report)
+    if f"申请{said}件" not in report:
+        report = report.replace("二、主动公开政府信息情况", f"全年共收到政府信息公开申请{said}件。\n\n二、主动公开政府信息情况", 1)
+    (folder / "reports" / "contradiction.txt").write_text(report, encoding="utf-8")
+    figures[(CONTRADICTION, 2023)] = figs
     summary = ingest(store, [folder / "reports"])
     assert summary.count("skipped") == 0, summary.lines()
     return store, figures

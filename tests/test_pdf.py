@@ -126,11 +126,11 @@ def test_a_table_without_ruling_lines_reads_as_tabbed_rows():
     assert [b.text for b in doc.blocks] == ["信息内容\t本年处理决定数量", "行政许可\t2676", "行政处罚\t534"]
 
 
-def test_an_image_only_page_inside_a_report_is_a_problem_and_the_rest_is_read():
+def test_an_image_only_page_inside_a_report_is_a_problem_and_the_rest_is_read(no_ocr):
     report, content = sample_layout(SAMPLES["000"])
     data = render_report_pdf(report, content, scan_page=True)
     doc = read_pdf(data)
-    assert doc.problems == ["第2页没有文字层（扫描件），需要OCR（no text layer: needs OCR）"]
+    assert doc.problems == ["第2页没有文字层（扫描件），需要OCR：安装OCR组件（pip install -e '.[ocr]'）后重新导入（no text layer: needs OCR）"]
     assert not any(b.page == 2 for b in doc.blocks) and max(b.page for b in doc.blocks) == doc.pages == 4
     got = parse_document(doc)
     assert all(got.cells[k].value == c.value for k, c in report.cells.items())
@@ -158,7 +158,7 @@ def test_a_pdf_protected_only_against_editing_is_read():
     assert [b.text for b in doc.blocks] == ["Annual report 2021: 89 items"] and not doc.problems
 
 
-def test_text_that_cannot_be_decoded_needs_ocr():
+def test_text_that_cannot_be_decoded_needs_ocr(no_ocr):
     """pdfminer cannot map this encrypted CID font back to Unicode: (cid:123) glyph numbers are not text."""
     from reportlab.lib import pdfencrypt
 
@@ -166,7 +166,7 @@ def test_text_that_cannot_be_decoded_needs_ocr():
     w.paragraph("某某街道2021年政府信息公开工作年度报告", size=16, indent=False)
     doc = read_pdf(w.finish())
     assert not doc.blocks
-    assert doc.problems == ["第1页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）"]
+    assert doc.problems == ["第1页的文字无法解码（字体没有编码表），需要OCR：安装OCR组件（pip install -e '.[ocr]'）后重新导入（no usable text layer: needs OCR）"]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -269,7 +269,7 @@ def test_a_label_printed_one_character_a_line_is_one_word():
     assert [[c.text for c in row] for row in doc.blocks[0].rows] == [["结果维持", "总计"], ["12", "12"]]
 
 
-def test_a_scanned_page_with_a_stamped_page_number_needs_ocr():
+def test_a_scanned_page_with_a_stamped_page_number_needs_ocr(no_ocr):
     from reportlab.lib.utils import ImageReader
     import io as _io
     import struct
@@ -284,4 +284,4 @@ def test_a_scanned_page_with_a_stamped_page_number_needs_ocr():
     w = PdfWriter()  # the writer stamps "— 1 —" at the foot of the page
     w.c.drawImage(ImageReader(_io.BytesIO(png(40, 60))), 40, 60, 515, 740)
     doc = read_pdf(w.finish())
-    assert doc.problems == ["第1页是图片，只有3个字的文字层（扫描件），需要OCR（no text layer: needs OCR）"]
+    assert doc.problems == ["第1页是图片，只有3个字的文字层（扫描件），需要OCR：安装OCR组件（pip install -e '.[ocr]'）后重新导入（no text layer: needs OCR）"]

@@ -112,13 +112,13 @@ def test_corrupt_and_encrypted_pdfs_give_one_clear_line(pdfs):
         read_bytes(encrypted_pdf(), "locked.pdf")
 
 
-def test_image_only_pdf_needs_ocr():
+def test_image_only_pdf_needs_ocr(no_ocr):
     doc = read_bytes(image_only_pdf(2), "scan.pdf")
     assert doc.pages == 2 and not doc.blocks
     assert any("needs OCR" in p for p in doc.problems)
 
 
-def test_scanned_report_with_a_manifest_is_stored_with_its_problem(tmp_path):
+def test_scanned_report_with_a_manifest_is_stored_with_its_problem(tmp_path, no_ocr):
     (tmp_path / "scan.pdf").write_bytes(image_only_pdf(1))
     (tmp_path / "manifest.csv").write_text("path,agency,year\nscan.pdf,某某街道办事处,2021\n", encoding="utf-8")
     store = Store(tmp_path / "s.db")
@@ -136,7 +136,7 @@ def test_zero_byte_and_corrupt_docx():
         read_bytes(b"PK\x03\x04" + b"\x00" * 200, "broken.docx")
 
 
-def test_bad_files_in_a_batch_leave_the_rest_stored(pdfs, tmp_path):
+def test_bad_files_in_a_batch_leave_the_rest_stored(pdfs, tmp_path, no_ocr):
     good, _ = pdfs[("000", "ruled")]
     files = {"good.pdf": good, "cut.pdf": corrupt_pdf(good), "locked.pdf": encrypted_pdf(),
              "scan.pdf": image_only_pdf(1), "empty.docx": b""}

@@ -31,6 +31,7 @@ from telegram.ext import (Application, CallbackQueryHandler, ChatMemberHandler, 
                           MessageHandler, filters)
 
 from bot.answers import Answer, ChatSession
+from bot.intent import compare_intent, rank_intent
 from bot.metrics import find_hits
 from bot.telegram.state import Services
 
@@ -548,7 +549,8 @@ def _join_args(args: list[str]) -> tuple[str, bool]:
 
 
 def compare_question(args: list[str]) -> str:
-    """``/compare 后湖街道 2021 2022`` -> ``后湖街道2021年和2022年收到申请对比``."""
+    """``/compare 后湖街道 2021 2022`` reads as ``后湖街道2021年和2022年收到申请对比`` (for the log; the
+    answer comes from :func:`bot.intent.compare_intent`)."""
     text, has_metric = _join_args(args)
     if not has_metric:
         text += "收到申请"
@@ -556,11 +558,24 @@ def compare_question(args: list[str]) -> str:
 
 
 def rank_question(args: list[str]) -> str:
-    """``/rank 2021 收到申请`` -> ``2021年收到申请排名``."""
+    """``/rank 2021 收到申请`` reads as ``2021年收到申请排名`` (for the log; the answer comes from
+    :func:`bot.intent.rank_intent`)."""
     text, has_metric = _join_args(args)
     if not has_metric:
         text += "收到申请"
     return text + ("" if RANK_HINT.search(text) else "排名")
+
+
+async def ask_intent(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, build) -> None:
+    """Answer an Intent a command built (``build(answerer, session) -> Intent``); ``question`` is how
+    the command reads as a question, for the log."""
+    session = chat_session(context)
+    started = time.monotonic()
+    answerer = services(context).answerer
+    answer = answerer.answer_intent(build(answerer, session), session)
+    answer.question = question
+    session.touch()
+    await deliver(update, context, answer, question, started=started)
 
 
 async def cmd_compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -568,14 +583,18 @@ async def cmd_compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply_html(update, context, "用法：/compare 机构 年份 年份 [指标]，例如 /compare 后湖街道 2021 2022；"
                                           "或 /compare 机构 机构 年份")
         return
-    await ask(update, context, compare_question(context.args))
+    args = list(context.args)
+    await ask_intent(update, context, compare_question(args),
+                     lambda answerer, session: compare_intent(args, answerer.context(session)))
 
 
 async def cmd_rank(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await reply_html(update, context, "用法：/rank 年份 [指标] [地区]，例如 /rank 2021 收到申请")
         return
-    await ask(update, context, rank_question(context.args))
+    args = list(context.args)
+    await ask_intent(update, context, rank_question(args),
+                     lambda answerer, session: rank_intent(args, answerer.context(session)))
 
 
 # ---------------------------------------------------------------------- button taps

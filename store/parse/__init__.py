@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from store.document import Document
-from store.parse import facts, metadata, sections, table
+from store.parse import facts, metadata, ocr_checks, sections, table
 from store.parse.lines import Line, document_lines, fold, matching_lines
 from store.records import ParsedReport, Problem, ReportMeta, TableCoverage
 from store.template import (TABLES, cell_key, cells as template_cells, normalise_label,
@@ -80,9 +80,10 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
                           facts.extract(passages, (meta.agency, meta.short_name, meta.district, meta.city,
                                                    meta.province), meta.year),
                           coverage=coverage, traces=traces if explain else [])
+    read_by_ocr = ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure (before the audit)
     from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
 
-    report.problems = audit_report(report, lines, spans)  # the parser's notes and every finding, with evidence
+    report.problems = audit_report(report, lines, spans) + read_by_ocr  # the parser's notes and every finding, with evidence
     return report
 
 

@@ -17,9 +17,13 @@ Per page:
 * every block and cell carries its page (1-based) and its line: the ordinal of the text line or
   table row on that page, top to bottom.
 
-Pages without a text layer (scans, or fonts pdfminer cannot map back to text) are reported in
-``Document.problems`` and the rest is read; encrypted and corrupt files raise
-:class:`~store.document.ReadError` with one line.  pdfminer's logging is silenced.
+Pages without a usable text layer (scans, a scan with a stamped page number, fonts pdfminer cannot
+map back to text) and large pictures on text pages (a table pasted as an image) are read by OCR
+(:mod:`store.readers.ocr`), page by page after the text pages, one page image in memory at a time:
+their text lines and table grids join the page's items like any other, every OCR'd table cell with
+its confidence (``Cell.conf``).  Without the OCR engine (an optional install) they are reported in
+``Document.problems`` with the command that installs it, and the rest is read.  Encrypted and
+corrupt files raise :class:`~store.document.ReadError` with one line.  pdfminer's logging is silenced.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from store.document import Block, Cell, Document, ReadError
+from store.readers import ocr
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -78,6 +83,7 @@ class _Line:
     text: str = ""
     page: int = 0
     in_margin: bool = False  # in the top or bottom tenth of the page, where running heads and footers go
+    conf: list[float] | None = None  # read by OCR: the confidence of each tab-separated piece
 
     @property
     def tabbed(self) -> bool:
@@ -259,21 +265,57 @@ def _mostly_picture(page) -> bool:
     return covered > 0.5 * area
 
 
-def _page_items(page, number: int, problems: list[str]) -> list[tuple[float, str, object]]:
-    """(top, kind, payload) of every text line and table on a page, not yet ordered."""
+@dataclass
+class _Scan:
+    """A page (``region`` None) or a picture on a page (``region`` = x0, top, x1, bottom in points) to OCR;
+    ``why`` is the problem reported when OCR is not installed."""
+
+    number: int
+    why: str
+    region: tuple[float, float, float, float] | None = None
+
+
+_NEEDS_OCR = f"需要OCR：安装OCR组件（{ocr.ENABLE}）后重新导入"
+
+
+def _picture_regions(page, chars: list[dict]) -> list[tuple[float, float, float, float]]:
+    """Pictures on a text page big enough to be a table or a page of text printed as an image, with
+    (almost) no text layer over them."""
+    area = float(page.width or 1) * float(page.height or 1)
+    out = []
+    for im in page.images:
+        x0, top, x1, bottom = (max(0.0, float(im["x0"])), max(0.0, float(im["top"])),
+                               min(float(page.width), float(im["x1"])), min(float(page.height), float(im["bottom"])))
+        if (x1 - x0) * (bottom - top) < 0.08 * area or x1 - x0 < 0.3 * float(page.width):
+            continue
+        inside = sum(1 for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+        if inside < 5:
+            out.append((x0, top, x1, bottom))
+    return out
+
+
+def _page_items(page, number: int, problems: list[str], scans: list[_Scan]) -> list[tuple[float, str, object]]:
+    """(top, kind, payload) of every text line and table on a page, not yet ordered.  Pages and
+    pictures that need OCR are added to ``scans``."""
     every = [c for c in page.chars if c.get("text")]
     chars = [c for c in every if not c["text"].isspace()]
     if not chars:
         if page.images or page.rects or page.curves or page.lines:
-            problems.append(f"第{number}页没有文字层（扫描件），需要OCR（no text layer: needs OCR）")
+            scans.append(_Scan(number, f"第{number}页没有文字层（扫描件），{_NEEDS_OCR}（no text layer: needs OCR）"))
         return []
     if len(chars) < 20 and _mostly_picture(page):
         # a scan with a stamped page number or a watermark: the page's content is the picture
-        problems.append(f"第{number}页是图片，只有{len(chars)}个字的文字层（扫描件），需要OCR（no text layer: needs OCR）")
+        scans.append(_Scan(number, f"第{number}页是图片，只有{len(chars)}个字的文字层（扫描件），{_NEEDS_OCR}"
+                                   f"（no text layer: needs OCR）"))
+        return []
     decoded = [c for c in chars if not c["text"].startswith("(cid:")]  # glyph numbers are not text
     if len(decoded) < len(chars) / 2:
-        problems.append(f"第{number}页的文字无法解码（字体没有编码表），需要OCR（no usable text layer: needs OCR）")
+        scans.append(_Scan(number, f"第{number}页的文字无法解码（字体没有编码表），{_NEEDS_OCR}"
+                                   f"（no usable text layer: needs OCR）"))
         return []
+    for region in _picture_regions(page, chars):
+        scans.append(_Scan(number, f"第{number}页有一幅没有文字层的图片（如表格图片），{_NEEDS_OCR}"
+                                   f"（a picture without text: needs OCR）", region))
     chars = [c for c in every if not c["text"].startswith("(cid:")]  # spaces kept: they separate words
     tables: list[_Table] = []
     try:
@@ -430,6 +472,86 @@ def _join_split_row(before: list[list[Cell]], before_xs: list[float], after: lis
     del after[k]
 
 
+# --------------------------------------------------------------------------- scanned pages
+
+def _read_scans(data: bytes, scans: list[_Scan], pages: list[list], problems: list[str]) -> None:
+    """OCR the scanned pages and pictures into ``pages``; without the OCR engine, say how to get it.
+    One page image at a time is held in memory."""
+    if not ocr.available():
+        problems.extend(s.why for s in scans)
+        return
+    import pypdfium2 as pdfium
+
+    pages_read = sorted({s.number for s in scans})[:ocr.MAX_PAGES]
+    if len(pages_read) < len({s.number for s in scans}):
+        skipped = sorted({s.number for s in scans} - set(pages_read))
+        problems.append(f"第{skipped[0]}–{skipped[-1]}页未做OCR：一份文件最多识别{ocr.MAX_PAGES}页"
+                        f"（OCR page limit reached）")
+        scans = [s for s in scans if s.number in set(pages_read)]
+    doc = pdfium.PdfDocument(data)
+    try:
+        for scan in scans:
+            try:
+                items = _ocr_page(doc, scan)
+            except Exception as exc:  # a page the engine cannot read does not lose the others
+                problems.append(f"第{scan.number}页OCR识别失败（{type(exc).__name__}），已跳过")
+                continue
+            if not items:
+                if scan.region is None:
+                    problems.append(f"第{scan.number}页没有文字层（扫描件），OCR也未识别出文字（no text found by OCR）")
+                continue
+            items = [it for it in items if it[1] != "nothing"]
+            pages[scan.number - 1] = sorted(pages[scan.number - 1] + items, key=lambda it: it[0])
+    finally:
+        doc.close()
+
+
+def _ocr_page(doc, scan: _Scan) -> list[tuple[float, str, object]]:
+    page = doc[scan.number - 1]
+    try:
+        width, height = page.get_size()
+        scale = ocr.DPI / 72
+        if scan.region is None:
+            crop, offset = (0, 0, 0, 0), (0.0, 0.0)
+        else:
+            x0, top, x1, bottom = scan.region
+            crop, offset = (x0, height - bottom, width - x1, top), (x0, top)
+        bitmap = page.render(scale=scale, crop=crop)
+        img = bitmap.to_pil()
+        bitmap.close()
+    finally:
+        page.close()
+    grey, _ = ocr.prepare(img)
+    del img
+    eng = ocr.engine()
+    boxes = ocr.recognise(grey, eng)
+    rl = ocr.ruling(grey, ocr.DPI)
+    tables = ocr.find_tables(rl, ocr.DPI)
+    found = ocr.layout(boxes, tables, grey, rl.ink, scale, offset, eng)
+    del grey, rl
+    items: list[tuple[float, str, object]] = []
+    for top, kind, payload in found:
+        if kind == "grid":
+            items.append((top, "grid", payload))
+            continue
+        ln = _Line([], payload.top, payload.bottom, payload.x0, payload.x1, payload.size, payload.text, scan.number,
+                   conf=payload.conf)
+        ln.in_margin = ln.bottom < height * 0.1 or ln.top > height * 0.9
+        if ln.in_margin and _PAGE_NUMBER.match(ln.text.replace("\t", " ")):
+            continue
+        items.append((top, "line", ln))
+    if not items and boxes:
+        return [(0.0, "nothing", None)]  # only page furniture (a page number) was printed
+    return items
+
+
+def _ocr_grid(t: ocr.TableGrid, page: int, line: int) -> list[list[Cell]]:
+    for r, row in enumerate(t.rows):
+        for cell in row:
+            cell.page, cell.line = page, line + r
+    return t.rows
+
+
 def read_pdf(data: bytes) -> Document:
     from store.readers import PDF_MAX_PAGES
 
@@ -439,11 +561,12 @@ def read_pdf(data: bytes) -> Document:
         raise ReadError(f"too large: the PDF has {n} pages (the limit is {PDF_MAX_PAGES})")
     problems: list[str] = []
     pages: list[list[tuple[float, str, object]]] = []
+    scans: list[_Scan] = []
     try:
         npages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_page_items(page, number, problems))
+                pages.append(_page_items(page, number, problems, scans))
             except Exception as exc:  # one broken page does not lose the others
                 problems.append(f"第{number}页无法读取（{type(exc).__name__}），已跳过")
                 pages.append([])
@@ -451,6 +574,8 @@ def read_pdf(data: bytes) -> Document:
                 page.close()
     finally:
         pdf.close()
+    if scans:
+        _read_scans(data, scans, pages, problems)
     pages = _drop_running_heads(pages)
     edges = _page_edges(pages)
     blocks: list[Block] = []
@@ -462,7 +587,9 @@ def read_pdf(data: bytes) -> Document:
             text = ""
             for ln in para:
                 text = _join(text, ln.text) if text else ln.text
-            blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0]))
+            confs = [c for ln in para if ln.conf for c in ln.conf]
+            conf = None if not confs else para[0].conf if len(para) == 1 else [min(confs)]
+            blocks.append(Block("paragraph", text=text, page=para[0].page, line=para_line[0], conf=conf))
             para.clear()
 
     chain_head: list[list[Cell]] = []  # the first rows of the table the last table block continues
@@ -471,9 +598,9 @@ def read_pdf(data: bytes) -> Document:
         seq = 0
         for _, kind, payload in items:
             seq += 1
-            if kind == "table":
+            if kind in ("table", "grid"):
                 flush()
-                grid = _table_grid(payload, number, seq)
+                grid = _table_grid(payload, number, seq) if kind == "table" else _ocr_grid(payload, number, seq)
                 seq += len(grid) - 1
                 prev = blocks[-1] if blocks else None
                 if prev is not None and prev.kind == "table" and prev.page == number - 1 and seq == len(grid):
@@ -493,9 +620,9 @@ def read_pdf(data: bytes) -> Document:
             para.append(ln)
             para_line[0] = seq
         # a table at the end of a page ends the paragraph; text goes on across the page break
-        if items and items[-1][1] == "table":
+        if items and items[-1][1] in ("table", "grid"):
             flush()
     flush()
-    if npages > 1 and len(problems) == npages and all("没有文字层" in p for p in problems):
-        problems = [f"全部{npages}页都没有文字层（扫描件），需要OCR（no text layer: needs OCR）"]
+    if npages > 1 and len(problems) == npages and all("没有文字层" in p and "需要OCR" in p for p in problems):
+        problems = [f"全部{npages}页都没有文字层（扫描件），{_NEEDS_OCR}（no text layer: needs OCR）"]
     return Document(blocks, format="pdf", pages=npages, problems=problems)

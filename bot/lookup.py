@@ -1,0 +1,131 @@
+"""One figure of one report, with where it came from and what the reader must know about it.
+
+:class:`Lookup` is what every handler asks: the report of an agency for a year, the figure a
+:class:`~bot.metrics.MetricQuery` names in it (:func:`bot.figures.compute` over the stored cells),
+the sources (the table row as printed, the sentence that restates it) and the warnings.
+
+Two rules keep an answer from being worse than silence:
+
+* a figure the narrative restates with another number (正文称“共受理公开申请34件”，表格为32) is
+  ``contradicted``: both are quoted, neither is given as the answer;
+* a figure the table does not hold, or that the narrative alone states (微信公众号发了几条), comes
+  from the facts the report states (:mod:`bot.facts`, through :func:`bot.figures.compute`) with the
+  sentence that states it, and only when the fact is about what was asked.
+"""
+
+from __future__ import annotations
+
+from bot.answers import Source
+from bot.figures import Figure, compute, keys_needed
+from bot.metrics import MetricQuery
+from store import queries
+from store.checks import narrative_figures
+
+#: Statuses of a figure that give no number.
+NO_VALUE = ("blank", "na", "uncertain", "missing", "partial", "zero_division", "not_stated", "contradicted",
+            "unread")
+#: Statuses of a figure that count as an answer.
+ANSWERED = ("number", "inferred", "blank", "na", "partial", "zero_division", "contradicted")
+
+
+class Lookup:
+    def __init__(self, store):
+        self.store = store
+
+    # ------------------------------------------------------------------ reports
+    def report(self, agency_id: int, year: int) -> dict | None:
+        return queries.report_for(self.store, agency_id, year)
+
+    def reports(self, agency_id: int) -> dict[int, dict]:
+        return queries.reports_of(self.store, agency_id)
+
+    # ------------------------------------------------------------------ figures
+    def figure(self, rep: dict, query: MetricQuery, cells: dict | None = None, strict: bool = False) -> Figure:
+        """The figure ``query`` names in ``rep``: the table's cells, and the figures the narrative states
+        (:mod:`bot.facts`) for a narrative query, or for a table query the table does not answer.
+        ``strict``: the question named the table's own row (本年新收, 表格里): a figure only the text
+        states is no answer to it."""
+        version = rep["template"] or "2021"
+        if cells is None:
+            cells = queries.cells_for(self.store, rep["id"], keys_needed(query, version))
+        use_facts = query.kind == "narrative" or (bool(query.narrative) and not strict)
+        facts = (lambda: queries.facts_for(self.store, rep["id"])) if use_facts else None
+        fig = compute(query, version, cells, facts)
+        if fig.key.startswith("narrative:") or (fig.passage is not None and not fig.cells):
+            return fig  # stated in the text, with its sentence
+        if fig.status in ("number", "inferred"):
+            said = self._restated(rep, fig.key)
+            other = [(n, s) for n, s, _ in said if abs(n - fig.value) > 1e-9]
+            if other:
+                n, sentence = other[0]
+                fig.note = f"表格为{_fmt(fig.value)}{fig.unit}，正文称“{sentence}”"
+                fig.alternatives = (fig.value, n)
+                fig.value = None
+                fig.status = "contradicted"
+        elif fig.status == "blank" and not queries.table_read(self.store, rep["id"], fig.key):
+            fig.status = "unread"  # every cell of its table blank: the table was not read, not left empty
+        return fig
+
+    def _restated(self, rep: dict, key: str) -> list[tuple[float, str, dict]]:
+        """Sentences of the report that restate the figure ``key``: (figure, sentence, passage)."""
+        out = []
+        for p in queries.passages_for(self.store, rep["id"]):
+            for k, n, sentence in narrative_figures(p["text"]):
+                if k == key:
+                    out.append((n, sentence, p))
+        return out
+
+    def restating_passage(self, rep: dict, key: str) -> dict | None:
+        said = self._restated(rep, key)
+        return said[0][2] if said else None
+
+    # ------------------------------------------------------------------ sources and warnings
+    def sources(self, rep: dict, fig: Figure) -> list[Source]:
+        out = []
+        if fig.passage:
+            p = fig.passage
+            out.append(Source(rep["id"], rep["title"], rep["file"], p.get("page"), p.get("line"), p.get("section"),
+                              p["text"]))
+            return out
+        seen = set()
+        for c in sorted(fig.cells, key=lambda c: -(c.get("value") or 0)):  # the rows that hold figures first
+            if c.get("row_text") and c["row_text"] not in seen:
+                seen.add(c["row_text"])
+                out.append(Source(rep["id"], rep["title"], rep["file"], c.get("page"), c.get("line"),
+                                  "表格", c["row_text"]))
+            if len(out) >= 3:
+                break
+        sentence = self.restating_passage(rep, fig.key)
+        if sentence:
+            out.append(Source(rep["id"], rep["title"], rep["file"], sentence.get("page"), sentence.get("line"),
+                              sentence.get("section"), sentence["text"]))
+        if not out:
+            out.append(Source(rep["id"], rep["title"], rep["file"]))
+        return out
+
+    def warnings(self, rep: dict, fig: Figure | None = None) -> list[str]:
+        from store.audit import present  # the audit's findings that touch this figure, then the report's errors
+
+        problems = queries.problems_for(self.store, rep["id"])
+        keys = {c["key"] for c in fig.cells} if fig else set()
+        related = [p for p in problems if keys & set(p["keys"])]
+        out = [present.touching(p) for p in related]
+        out += present.others([p for p in problems if p not in related])
+        if fig is not None and fig.status == "inferred":
+            out.append("该行印出的数字少了一格，此数为按勾稽关系推定")
+        if fig is not None and fig.approx:
+            out.append(f"报告原文为约数：“{fig.note}”")
+        if fig is not None and fig.status == "contradicted":
+            out.append(f"报告前后不一致：{fig.note}，无法确定哪个是对的")
+        if fig is not None and fig.warning:
+            out.append(fig.warning)
+        return out
+
+    def problems(self, rep: dict) -> list[dict]:
+        return queries.problems_for(self.store, rep["id"])
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
