@@ -2,7 +2,7 @@
 
     disclosure-bot ingest PATH…        load reports (files, folders, globs) into the database
     disclosure-bot reports             list what is stored
-    disclosure-bot show AGENCY YEAR    every cell of one report as the template lays it out
+    disclosure-bot show AGENCY YEAR    every cell of one report as the template lays it out (--explain: how)
     disclosure-bot audit [AGENCY [YEAR]]  the audit: every finding with its rule and evidence (--summary: CSV)
     disclosure-bot check               the audit's findings, one per line (older name)
     disclosure-bot export              one row per cell, CSV or JSON
@@ -181,13 +181,22 @@ def _find_report(store: Store, agency: str, year: int) -> int:
 @cli.command()
 @click.argument("agency")
 @click.argument("year", type=int)
+@click.option("--explain", is_flag=True,
+              help="Also how each template row was matched: the printed row, its score, the cells placed or not "
+                   "(the stored file is parsed again).")
 @pass_ctx
-def show(ctx: Context, agency, year):
+def show(ctx: Context, agency, year, explain):
     """Every cell of one report, as the template lays it out."""
-    from store.show import render_report
+    from store.show import explain_report, render_report
 
     store = ctx.store()
-    click.echo(render_report(store, _find_report(store, agency, year)))
+    report_id = _find_report(store, agency, year)
+    click.echo(render_report(store, report_id))
+    if explain:
+        try:
+            click.echo("\n" + explain_report(store, report_id))
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc))
 
 
 @cli.command()

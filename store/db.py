@@ -10,6 +10,7 @@ Tables:
 * ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
   (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
   (section, page or line, the passage as printed);
+* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
 * ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
   approximation, the sentence and where it is;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
@@ -190,6 +191,7 @@ class Store:
                 ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
             queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
             self._insert_problems(report_id, report.problems)
+            self._insert_coverage(report_id, report)
             self._insert_facts(report_id, report.facts)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
@@ -232,8 +234,13 @@ class Store:
             "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
             "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
 
+    def _insert_coverage(self, report_id: int, report: ParsedReport) -> None:
+        self.db.conn.executemany(
+            "insert into coverage (report_id, table_id, expected, matched, cut) values (?, ?, ?, ?, ?)",
+            ((report_id, c.table, c.expected, c.matched, int(c.cut)) for c in report.coverage))
+
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems", "facts"):
+        for table in ("cells", "passages", "problems", "coverage", "facts"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         queries.forget_report(self.db, report_id)  # its figures for rankings and totals
         self.db.execute("delete from reports where id = ?", [report_id])
@@ -263,6 +270,10 @@ class Store:
 
     def cells(self, report_id: int) -> dict[str, dict]:
         return {r["key"]: r for r in self.db.query("select * from cells where report_id = ?", [report_id])}
+
+    def coverage(self, report_id: int) -> dict[str, dict]:
+        """table id -> {expected, matched, cut}: how much of each standard table was found."""
+        return {r["table_id"]: r for r in self.db.query("select * from coverage where report_id = ?", [report_id])}
 
     def cell(self, report_id: int, key: str) -> dict | None:
         return next(self.db.query("select * from cells where report_id = ? and key = ?", [report_id, key]), None)

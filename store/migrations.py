@@ -155,6 +155,15 @@ def m006_figures(db: Database) -> None:
     queries.ensure_schema(db)
 
 
+@MIGRATIONS()
+def m007_table_coverage(db: Database) -> None:
+    """``coverage``: per report and standard table, the template rows matched of the rows the template
+    has, and whether the document ends inside the table (an excerpt cut off)."""
+    if "coverage" not in db.table_names():
+        db["coverage"].create({"report_id": int, "table_id": str, "expected": int, "matched": int, "cut": int},
+                              pk=("report_id", "table_id"), foreign_keys=[("report_id", "reports", "id")])
+
+
 def pending(db: Database) -> list[str]:
     """The names of the steps this database has not run (reads only)."""
     return [m.name for m in MIGRATIONS.pending(db)]

@@ -70,6 +70,21 @@ class ReportMeta:
 
 
 @dataclass
+class TableCoverage:
+    """How much of a standard table was found: template rows matched with a printed row, of the rows
+    the template has; ``cut`` when the document ends inside the table (an excerpt cut off)."""
+
+    table: str  # active | apply | review
+    expected: int
+    matched: int
+    cut: bool = False
+
+    @property
+    def partial(self) -> bool:
+        return 0 < self.matched < self.expected
+
+
+@dataclass
 class ParsedReport:
     meta: ReportMeta
     cells: dict[str, CellRecord]
@@ -78,6 +93,8 @@ class ParsedReport:
     format: str = "text"
     pages: int | None = None
     facts: list["Fact"] = field(default_factory=list)  # figures the narrative states
+    coverage: list[TableCoverage] = field(default_factory=list)
+    traces: list = field(default_factory=list)  # table traces, when parsed with ``explain=True``
 
     def value(self, key: str):
         c = self.cells.get(key)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from store.template import ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, SECTIONS, cell_key
+import hashlib
+from pathlib import Path
+
+from store.template import ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, SECTIONS, TABLES, cell_key
 
 _HEADING = {s.number: f"{s.number}、{s.title}" for s in SECTIONS}
 
@@ -47,8 +50,42 @@ def render_report(store, report_id: int) -> str:
         vals = "\t".join(show_value(cells.get(cell_key(REVIEW, row, c))) for c in RESULT_COLUMNS)
         out.append(f"  {label:<16}\t{vals}")
     out.append("")
-    out.append("(空) 未填写  (缺) 未找到该表  ? 无法可靠读取  * 按勾稽关系推定")
+    coverage = store.coverage(report_id)
+    if coverage:
+        out.append("表格完整度：" + "；".join(_coverage(t, coverage[t.id]) for t in TABLES if t.id in coverage))
+    out.append("(空) 报告未填写  (缺) 未找到  ? 无法可靠读取  * 按勾稽关系推定")
     problems = store.problems(report_id)
     if problems:
         out += ["", f"发现的问题（{len(problems)}）："] + [f"  [{p['rule']}] {p['message']}" for p in problems]
+    return "\n".join(out)
+
+
+def _coverage(table, c: dict) -> str:
+    text = f"{table.title} {c['matched']}/{c['expected']} 行"
+    return text + ("（文件在此表中截断）" if c["cut"] else "")
+
+
+def explain_report(store, report_id: int) -> str:
+    """How each template row of a stored report was matched: the stored file parsed again with the
+    report's agency, year and template, and the parser's own trace printed.  Raises OSError when the
+    file is gone, ValueError when it cannot be read."""
+    from store.document import ReadError
+    from store.parse import parse_document
+    from store.parse.table import format_trace
+    from store.readers import read_bytes
+
+    rep = store.report(report_id)
+    path = Path(rep["file"])
+    data = path.read_bytes()
+    out = [f"解析过程（{path}）"]
+    if rep["sha256"] and hashlib.sha256(data).hexdigest() != rep["sha256"]:
+        out.append("⚠ 文件在入库后已改动：以下是它现在的解析结果")
+    try:
+        doc = read_bytes(data, str(path))
+    except ReadError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    hints = {"agency": rep["agency"], "year": rep["year"], "template": rep["template"]}
+    report = parse_document(doc, hints, explain=True)
+    for trace in report.traces:
+        out += [""] + format_trace(trace)
     return "\n".join(out)

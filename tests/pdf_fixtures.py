@@ -240,6 +240,11 @@ def _v(report: ParsedReport, key: str) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+def _status(report: ParsedReport, key: str) -> str:
+    cell = report.cells.get(key)
+    return "missing" if cell is None else cell.status
+
+
 def active_table(report: ParsedReport, version: str) -> tuple[list[list[TCell]], list[float]]:
     """Section 二 as the template prints it (4 columns; one-column values span three)."""
     rows: list[list[TCell]] = []
@@ -253,6 +258,8 @@ def active_table(report: ParsedReport, version: str) -> tuple[list[list[TCell]],
         spans[-1] = 4 - len(cols)
         rows.append([TCell("信息内容")] + [TCell(c.label, colspan=s) for c, s in zip(cols, spans)])
         for row in trows:
+            if all(_status(report, cell_key(ACTIVE, row, c)) == "missing" for c in cols):
+                continue  # the sample does not print this row
             rows.append([TCell(row.label)] + [TCell(_v(report, cell_key(ACTIVE, row, c)), colspan=s)
                                               for c, s in zip(cols, spans)])
     return rows, [140, 111, 112, 112]

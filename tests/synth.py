@@ -12,6 +12,10 @@ layouts the real samples show:
   middle one, as PDF text extraction prints a vertically centred cell;
 * ``fullwidth`` one cell per line with stray full-width / no-break spaces in cells (sample 001);
 * ``wrapped``   one cell per line with long labels wrapped onto a second line (000, 003 headers);
+* ``spaced``    one cell per line with an empty line after every cell, figures padded with spaces, an
+  empty cell a line of spaces, headings wrapped ("本年新" / "制作数量") — web pages flattened to text;
+* ``pipes``     one row per line, cells separated by " | ", a stray empty cell at the end ("| |");
+* ``pipecells`` one cell per line, each ending in " |" (a pipe table whose rows were broken after every cell);
 * ``html``      a real ``<table>`` with rowspan/colspan in the official layout.
 
 A figure is an ``int``/``float`` (printed), ``None`` (blank cell) or a mark
@@ -27,7 +31,8 @@ import random
 from store.template import (ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, cell_key, cells,
                             row_key)
 
-LAYOUTS = ("cells", "tabs", "spaces", "single", "pdftext", "fullwidth", "wrapped", "html")
+LAYOUTS = ("cells", "tabs", "spaces", "single", "pdftext", "fullwidth", "wrapped", "spaced", "pipes", "pipecells",
+           "html")
 TEXT_LAYOUTS = tuple(x for x in LAYOUTS if x != "html")
 MARKS = ("/", "—")
 
@@ -204,8 +209,11 @@ def garbler(rate: float, seed: int = 0):
     return g
 
 
-def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
-    """Sections 二, 三, 四 in the one-cell-per-line layouts."""
+def _cells_table_lines(figures, version, layout, lose, g=lambda t: t, placeholders: bool = True
+                       ) -> tuple[list[str], list[str], list[str]]:
+    """Sections 二, 三, 四 in the one-cell-per-line layouts; ``placeholders``: a line holding only a tab where
+    a merged cell spans (samples 000 and 003 print them; pages flattened to text do not)."""
+    ph = ["\t"] if placeholders else []
 
     def label(text, indent="\t"):
         text = g(text)
@@ -233,16 +241,16 @@ def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[l
             for k in keys:
                 active += value(k)
             active.append("")
-    apply = ["\t（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "\t申请人情况", "", "\t",
-             "\t自然人", "\t法人或其他组织", "\t总计", "", "\t", "\t"]
+    apply = ["\t（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "\t申请人情况", "", *ph,
+             "\t自然人", "\t法人或其他组织", "\t总计", "", *ph, *ph]
     for c in APPLICANT_COLUMNS[1:-1]:
         apply += label(c.label) if layout != "wrapped" else ["\t" + c.label[:2], c.label[2:]]
-    apply += ["\t", ""]
+    apply += [*ph, ""]
     for top, group, row_label, keys, is_result, in_group in _apply_rows(version):
         if is_result and not top:
-            apply.append("\t")
+            apply += ph
         if in_group and not group:
-            apply.append("\t")
+            apply += ph
         if top:
             apply += label(top)
         if group:
@@ -253,7 +261,7 @@ def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[l
         apply.append("")
     review = ["\t行政复议", "\t行政诉讼", ""]
     review += [ln for c in RESULT_COLUMNS for ln in label(c.label)]
-    review += ["\t未经复议直接起诉", "\t复议后起诉", "", "\t", "\t", "\t", "\t", "\t"]
+    review += ["\t未经复议直接起诉", "\t复议后起诉", "", *ph * 5]
     review += [ln for _ in range(2) for c in RESULT_COLUMNS for ln in label(c.label)]
     review.append("")
     for k in REVIEW_KEYS:
@@ -263,7 +271,7 @@ def _cells_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[l
 
 def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[list[str], list[str], list[str]]:
     """Sections 二, 三, 四 with one row per line (tabs or runs of spaces)."""
-    sep = {"tabs": "\t", "single": " ", "pdftext": " "}.get(layout, "    ")
+    sep = {"tabs": "\t", "single": " ", "pdftext": " ", "pipes": " | "}.get(layout, "    ")
 
     def vals(keys):
         return [fmt(figures.get(k, 0)) for k in keys if k not in lose]
@@ -271,6 +279,8 @@ def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[lis
     def line(cells):
         if layout in ("spaces", "single", "pdftext"):
             cells = [c for c in cells if c != ""]
+        if layout == "pipes":
+            return sep.join(cells) + " | |"
         return sep.join(cells)
 
     active: list[str] = []
@@ -294,6 +304,29 @@ def _row_table_lines(figures, version, layout, lose, g=lambda t: t) -> tuple[lis
               line([c.label for _ in range(3) for c in RESULT_COLUMNS]),
               line(vals(REVIEW_KEYS))]
     return active, apply, review
+
+
+def _spaced(lines: list[str], seed: int = 0) -> list[str]:
+    """The one-cell-per-line lines with an empty line after every cell: figures padded with spaces, an empty
+    cell (or a merged cell's placeholder) a line of spaces, a long heading wrapped onto a second line."""
+    out: list[str] = []
+    for n, ln in enumerate(lines):
+        if ln == "":
+            continue  # no empty line between rows: every line is followed by one
+        cell = ln[1:] if ln.startswith("\t") else ln
+        if not cell.strip():
+            cell = " " * (1 + (n + seed) % 2)
+        elif _CELL.fullmatch(cell.strip()):
+            cell = " " * ((n + seed) % 3) + cell.strip()
+        elif cell in ("本年新制作数量", "本年新公开数量", "本年制发件数"):
+            cell = cell[:3] + "\n" + cell[3:]
+        out += [cell, ""]
+    return out
+
+
+def _pipe_cells(lines: list[str]) -> list[str]:
+    """The one-cell-per-line lines with " |" after every cell."""
+    return [ln if ln == "" else (ln.strip("\t") + " |") for ln in lines]
 
 
 def _page_break(apply: list[str], layout: str, repeat_header: bool, page: int = 3) -> list[str]:
@@ -344,7 +377,15 @@ def render_text(figures: dict, version: str, layout: str, *, agency: str = "江�
     """``page_break``: None, "plain" (a page number between two rows of section 三) or "header"
     (the header printed again on the new page).  ``garble``: the share of row labels garbled."""
     year = year or (2020 if version == "2019" else 2021)
-    if layout in ("cells", "fullwidth", "wrapped"):
+    if layout in ("spaced", "pipecells"):
+        active, apply, review = _cells_table_lines(figures, version, "cells", lose, garbler(garble, seed),
+                                                   placeholders=layout == "pipecells")
+        if page_break:
+            apply = _page_break(apply, "cells", page_break == "header")
+            page_break = None
+        active, apply, review = (_spaced(t, seed) if layout == "spaced" else _pipe_cells(t)
+                                 for t in (active, apply, review))
+    elif layout in ("cells", "fullwidth", "wrapped"):
         active, apply, review = _cells_table_lines(figures, version, layout, lose, garbler(garble, seed))
     else:
         active, apply, review = _row_table_lines(figures, version, layout, lose, garbler(garble, seed))

@@ -152,9 +152,27 @@ def test_an_approximate_figure_says_so(qa):
     assert "约186条" in ans.text and any("186余条" in w for w in ans.warnings)
 
 
-def test_blank_cell_is_not_zero(qa):
+def test_row_not_printed_is_neither_blank_nor_zero(qa):
+    """Sample 004 prints the heading of 第二十条第(九)项 but not the row 政府集中采购: not 未填写, not 0."""
     ans = qa[0].answer("天坛街道2020年政府集中采购项目数量")
-    check(ans, "answered", None, "active.procurement.items")
+    assert ans.value is None and "未填写" not in ans.text and "0件" not in ans.text, ans.text
+
+
+def test_blank_cell_is_not_zero(tmp_path):
+    import random
+
+    from store.db import Store
+    from store.ingest import ingest
+    from synth import consistent_figures, render
+
+    figures = consistent_figures(random.Random(3), "2021")
+    figures["active.license.decisions"] = None  # the row is printed, its cell left empty
+    (tmp_path / "r.txt").write_text(render(figures, "2021", "cells", agency="孝感市孝南区新铺镇人民政府",
+                                           year=2021), encoding="utf-8")
+    store = Store(tmp_path / "b.db")
+    assert ingest(store, [tmp_path / "r.txt"]).count("added") == 1
+    ans = Answerer(store, today=TODAY).answer("新铺镇2021年行政许可多少")
+    check(ans, "answered", None, "active.license.decisions")
     assert "报告未填写" in ans.text and "0件" not in ans.text
 
 

@@ -243,7 +243,8 @@ def table_rows(ctx: Context):
         labels = _table_labels(ctx, table)
         absent, unread = [], []
         for j, r in enumerate(rows):
-            if printed[j] or not all(ctx.report.cells[k].status == "blank" for k in _row_keys(table, r)):
+            if printed[j] or not all(ctx.report.cells[k].status in ("blank", "missing", "uncertain")
+                                     for k in _row_keys(table, r)):  # a row not found: missing (or uncertain)
                 continue
             shown = [labels[x] for x in _leaves(r) if x in labels]
             if shown:

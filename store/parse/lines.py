@@ -16,12 +16,15 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from store.document import Document
+from store.document import Block, Cell, Document
 from store.template import NOT_APPLICABLE_MARKS
+from store.template.cell_text import CELL_UNITS, MINUS_SIGNS, SIGN_WORDS
 
 _NUMBER = re.compile(
-    r"^(?P<num>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>件|条|个|项|万元|元|起|次|宗|人次|%)?$")
-_SPLIT = re.compile(r"\t| {2,}|\u3000+")
+    r"^(?P<sign>" + "|".join(map(re.escape, sorted(SIGN_WORDS, key=len, reverse=True))) + r")?\s*"
+    r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
+    r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
+_SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 
 TokKind = Literal["label", "value", "blank"]
@@ -45,6 +48,11 @@ class Line:
     toks: list[Tok] = field(default_factory=list)
     line: int | None = None
     page: int | None = None
+    original: str | None = None  # the line as printed, when ``text`` is a matching copy (see matching_lines)
+
+    @property
+    def printed(self) -> str:
+        return self.text if self.original is None else self.original
 
 
 def fold(text: str) -> str:
@@ -57,7 +65,13 @@ def parse_number(text: str) -> float | int | None:
     if not m:
         return None
     num = m.group("num").replace(",", "")
+    for minus in MINUS_SIGNS[1:]:
+        num = num.replace(minus, "-")
     value = float(num)
+    if m.group("sign"):
+        if num.startswith(("+", "-")):
+            return None  # "减-4": which sign?
+        value *= SIGN_WORDS[m.group("sign")]
     return int(value) if value.is_integer() and "." not in num else value
 
 
@@ -103,7 +117,8 @@ def is_narrative(text: str) -> bool:
 
 
 def split_cells(text: str) -> list[str]:
-    """Split a printed row into cells: tabs, runs of spaces, full-width spaces.
+    """Split a printed row into cells: tabs, runs of spaces, full-width spaces, pipes ("规章 | 0 | 0",
+    a pipe table left as text or broken after every cell: "规章 |").
 
     The last cell may end with numbers separated by single spaces
     ("行政事业性收费 0 0"); they are split off as cells of their own.
@@ -178,17 +193,22 @@ def document_lines(doc: Document) -> list[Line]:
         raw = block.text
         for sub in raw.split("\n") if "\n" in raw else (raw,):
             if is_page_furniture(sub):
-                # a page number or page break: not part of the text; the blank lines around it go too,
-                # so that a table row broken by the page reads on
-                while out and out[-1].kind == "empty":
+                # a page number or page break: not part of the text; the empty lines around it go too,
+                # so that a table row broken by the page reads on (a line of spaces may be an empty cell)
+                while out and out[-1].kind == "empty" and not _spaces_only(out[-1].text):
                     out.pop()
                 out.append(Line("page", sub, [], block.line, block.page))
                 continue
             ln = _paragraph_line(sub, block.line, block.page)
-            if ln.kind == "empty" and out and out[-1].kind == "page":
+            if ln.kind == "empty" and out and out[-1].kind == "page" and not _spaces_only(ln.text):
                 continue
             out.append(ln)
     return [ln for ln in out if ln.kind != "page"]
+
+
+def _spaces_only(text: str) -> bool:
+    """A line holding spaces and nothing else (not an empty line)."""
+    return bool(text.strip("\r\f")) and not text.strip(" \u3000\u00a0\r\f")
 
 
 _PAGE_NUMBER = re.compile(
@@ -220,3 +240,40 @@ def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
     if len(nonempty) == 2 and toks[-1].kind != "value" and is_narrative(" ".join(nonempty)):
         return Line("narrative", text, [Tok(text.strip(), "label", line=line, page=page)], line, page)
     return Line("row", text, toks, line, page)
+
+
+# --------------------------------------------------------------------------- matching copy
+
+_SEPARATORS = re.compile(r"(\s*[|｜]\s*|\t| {2,}|\u3000+|\n)")
+
+
+def _simplified(text: str) -> str:
+    """One piece of text in simplified characters, converter debris removed (see store.parse.script)."""
+    from store.parse import script
+
+    return script.to_simplified(script.matching(text).text)
+
+
+def _matching_text(text: str) -> str:
+    """``text`` with every cell converted and every cell separator kept (the lines and cells stay as printed)."""
+    parts = _SEPARATORS.split(text)
+    return "".join(p if k % 2 else _simplified(p) for k, p in enumerate(parts))
+
+
+def matching_lines(doc: Document, lines: list[Line]) -> list[Line]:
+    """The lines of a report in traditional characters (or with pinyin inserted by a converter) as a copy
+    in simplified characters, for matching table labels and section headings; each line keeps the text
+    as printed in ``original``.  ``lines`` itself when the report needs no conversion."""
+    from store.parse import script
+
+    if not script.matching(doc.text).traditional:
+        return lines
+    copy = Document([Block(b.kind, _matching_text(b.text),
+                           [[Cell(_matching_text(c.text), c.merged, c.page, c.line) for c in row] for row in b.rows],
+                           b.page, b.line) for b in doc.blocks], doc.source, doc.format, doc.pages)
+    out = document_lines(copy)
+    if len(out) != len(lines) or any(a.kind == "empty" and b.kind != "empty" for a, b in zip(out, lines)):
+        return lines  # the copy does not line up with the original: match on the original
+    for converted, printed in zip(out, lines):
+        converted.original = printed.text
+    return out
