@@ -11,12 +11,14 @@ from functools import lru_cache
 
 from store.audit.context import NUMERALS, Context
 from store.parse.lines import fold
+from store.parse.memo import remembered
 from store.parse.sections import section_score
 from store.template import ACTIVE, APPLY, SECTIONS, TABLES, VERSIONS, version_marks
 from store.template import normalise_label as _normalise_label
 from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
 
 normalise_label = lru_cache(maxsize=65536)(_normalise_label)
+_DIGIT = re.compile(r"\d")
 _HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十])\s*(?P<sep>[、.．,，:：]|\s)\s*(?P<title>\S.*?)\s*$")
 _TITLE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:的)?")
 HEADING_BAR = 72  # the title similarity a numbered line needs to be taken for a section heading
@@ -44,21 +46,30 @@ def headings(ctx: Context) -> list[Heading]:
         text = ctx.texts[i]
         if len(fold(text)) > 42 or "\t" in ln.text.strip():
             continue
-        m = _HEADING.match(text)
-        if m:
-            title = m.group("title")
-            core = _TITLE_PREFIX.sub("", title) or title
-            scores = [(max(section_score(title, n), section_score(core, n)), n) for n in NUMERALS]
-            best, number = max(scores, key=lambda x: (x[0], x[1] == m.group("num")))
-            if best >= HEADING_BAR:
-                out.append(Heading(i, number, m.group("num"), m.group("sep"), title))
-            continue
-        if 4 <= len(text) <= 30 and not re.search(r"\d", text) and set(text) & _TITLE_CHARS():
-            scores = [(section_score(text, n), n) for n in NUMERALS]
-            best, number = max(scores)
-            if best >= BARE_HEADING_BAR:
-                out.append(Heading(i, number, "", "", text))
+        found = _heading_in(text)
+        if found:
+            out.append(Heading(i, *found))
     return out
+
+
+@remembered(8192)
+def _heading_in(text: str) -> tuple[str, str, str, str] | None:
+    """(number, numeral printed, separator, title) when a line reads as a section heading."""
+    m = _HEADING.match(text)
+    if m:
+        title = m.group("title")
+        core = _TITLE_PREFIX.sub("", title) or title
+        scores = [(max(section_score(title, n), section_score(core, n)), n) for n in NUMERALS]
+        best, number = max(scores, key=lambda x: (x[0], x[1] == m.group("num")))
+        if best >= HEADING_BAR:
+            return number, m.group("num"), m.group("sep"), title
+        return None
+    if 4 <= len(text) <= 30 and not _DIGIT.search(text) and set(text) & _TITLE_CHARS():
+        scores = [(section_score(text, n), n) for n in NUMERALS]
+        best, number = max(scores)
+        if best >= BARE_HEADING_BAR:
+            return number, "", "", text
+    return None
 
 
 @lru_cache(maxsize=1)
