@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from store import regions
+from store.parse.memo import recent
 from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILING_OFFICES, CONTACT_WORDS,
                                          GENERIC_STARTS, GOVERNMENT_ENDINGS, LEADING_FUNCTION_CHARS,
                                          NAME_STOP_CHARS, NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS,
@@ -102,6 +103,11 @@ def spam_end(name: str) -> int:
 
 def is_agency_name(name: str, region_ok: bool = False) -> bool:
     """Whether ``name`` is shaped like an agency's name (see the module doc)."""
+    return _is_agency_name(name, bool(region_ok))
+
+
+@recent(16384)
+def _is_agency_name(name: str, region_ok: bool) -> bool:
     if not name or len(name) > _MAX_NAME or len(name) < 2:
         return False
     bare = _BRACKETED_PLACE.sub("", name)
@@ -136,15 +142,24 @@ def is_agency_name(name: str, region_ok: bool = False) -> bool:
 def clean(name: str, region_ok: bool = False) -> str | None:
     """The agency name inside a candidate: cut after sentence words and spam, drop a host prefix
     that names no place ("区人民政府北京街道办事处" → 北京街道办事处); None if nothing name-shaped is left."""
+    return _clean(name, bool(region_ok))
+
+
+_CUT_AFTER = tuple(SENTENCE_WORDS) + tuple(SELF_REFERENCES) + tuple(NAVIGATION_WORDS)
+_LOST_HOST = re.compile(r"^[区县市旗](?:人民)?政府(?=[\u4e00-\u9fff]{2,}(?:" + "|".join(TOWNSHIP_ENDINGS) + r")$)")
+
+
+@recent(16384)
+def _clean(name: str, region_ok: bool) -> str | None:
     name = name.strip()
     cut = spam_end(name)
-    for w in tuple(SENTENCE_WORDS) + tuple(SELF_REFERENCES) + tuple(NAVIGATION_WORDS):
+    for w in _CUT_AFTER:
         i = name.rfind(w)
         if i >= 0:
             cut = max(cut, i + len(w))
     name = name[cut:]
     # a host government that lost its place name to spam: "区人民政府北京街道办事处"
-    name = re.sub(r"^[区县市旗](?:人民)?政府(?=[\u4e00-\u9fff]{2,}(?:" + "|".join(TOWNSHIP_ENDINGS) + r")$)", "", name)
+    name = _LOST_HOST.sub("", name)
     while name and name[0] in LEADING_FUNCTION_CHARS and not regions.leading_places(name)[0] \
             and is_agency_name(name[1:], region_ok):
         name = name[1:]
