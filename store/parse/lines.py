@@ -26,6 +26,7 @@ _NUMBER = re.compile(
     r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
     r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
 _SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
+_SEPARATOR_CHARS = re.compile(r"[|｜\t\u3000]")  # what _SPLIT needs, besides two spaces
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 _UNDERLINE = re.compile(r"</?u>")
 _LIST_NUMBER = re.compile(r"\d{1,2}[.．、]?")
@@ -116,7 +117,7 @@ def is_template_label(text: str) -> bool:
     from store.template import normalise_label
 
     t = normalise_label(text)
-    return len(t) <= 70 and any(fuzz.partial_ratio(lbl, t) >= 88 and len(t) <= len(lbl) * 1.6 + 4
+    return len(t) <= 70 and any(len(t) <= len(lbl) * 1.6 + 4 and fuzz.partial_ratio(lbl, t, score_cutoff=88) >= 88
                                 for lbl in _long_labels())
 
 
@@ -142,7 +143,10 @@ def split_cells(text: str) -> list[str]:
 
 @remembered(16384)
 def _split_cells(text: str) -> tuple[str, ...]:
-    pieces = [p for p in _SPLIT.split(text)]
+    if _SEPARATOR_CHARS.search(text) or "  " in text:
+        pieces = _SPLIT.split(text)
+    else:  # (a long sentence: the pattern would be tried at every character for nothing)
+        pieces = [text]
     if text.startswith(("\t", " ", "\u3000")) and pieces and not pieces[0].strip():
         pieces = pieces[1:]  # indentation, not an empty cell
     while pieces and not pieces[-1].strip():
