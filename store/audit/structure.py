@@ -251,12 +251,14 @@ def table_rows(ctx: Context):
                    for r in rows]
         last = max((j for j, p in enumerate(printed) if p), default=-1)
         after = ctx.complete or NUMERALS.index(table.section) < NUMERALS.index(ctx.last_section or "一")
-        labels = _table_labels(ctx, table)
+        labels = None  # (read only when a row was not found)
         absent, unread = [], []
         for j, r in enumerate(rows):
             if printed[j] or not all(ctx.report.cells[k].status in ("blank", "missing", "uncertain")
                                      for k in _row_keys(table, r)):  # a row not found: missing (or uncertain)
                 continue
+            if labels is None:
+                labels = _table_labels(ctx, table)
             shown = [labels[x] for x in _leaves(r) if x in labels]
             if shown:
                 if any(re.search(r"\d", rest) for rest in shown):
@@ -302,22 +304,36 @@ def _table_labels(ctx: Context, table) -> dict[str, str]:
     idx = list(range(span.start, span.end) if span else range(len(ctx.lines)))
     out: dict[str, str] = {}
     for n, i in enumerate(idx):
-        pieces = re.split(r"[\t|｜]| {2,}", ctx.texts[i])
-        for k, piece in enumerate(pieces):
-            label = _NUMBERING.sub("", normalise_label(piece))
-            if not label:
-                continue
-            rest = "".join(pieces[k + 1:])
-            if not rest.strip(" |"):
-                rest = "".join(ctx.texts[j] for j in idx[n + 1:n + 4] if not re.search(r"[\u4e00-\u9fff]", ctx.texts[j]))
+        for label, rest in _labels_in_line(ctx.texts[i]):
+            if rest is None:
+                rest = "".join(ctx.texts[j] for j in idx[n + 1:n + 4] if not _CJK.search(ctx.texts[j]))
             out[label] = out.get(label, "") + rest
     return out
 
 
-def _row_keys(table, row) -> list[str]:
-    from store.template import cell_key
+_CELL_SEPARATOR = re.compile(r"[\t|｜]| {2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
-    return [cell_key(table, row, c) for c in row.columns]
+
+@remembered(8192)
+def _labels_in_line(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The cells of a line, folded and without their numbering, each with the rest of the line after it
+    (None where nothing but separators follows)."""
+    pieces = _CELL_SEPARATOR.split(text)
+    out = []
+    for k, piece in enumerate(pieces):
+        label = _NUMBERING.sub("", normalise_label(piece))
+        if not label:
+            continue
+        rest = "".join(pieces[k + 1:])
+        out.append((label, rest if rest.strip(" |") else None))
+    return tuple(out)
+
+
+def _row_keys(table, row) -> list[str]:
+    from store.parse.table.build import row_keys
+
+    return row_keys(table, row)
 
 
 def template_version(ctx: Context):
