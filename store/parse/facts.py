@@ -112,6 +112,8 @@ def _digit_figure() -> re.Pattern:
 
 
 _WORD_CHARS = "".join(WORD_DIGITS) + "".join(WORD_POWERS)
+_ANY_DIGIT = re.compile(r"\d")  # what every figure in digits holds
+_ANY_WORD_DIGIT = re.compile(f"[{_WORD_CHARS}]")  # what every figure in words holds
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +196,8 @@ def mentions(text: str) -> list[Mention]:
 @remembered(8192)
 def _mentions(text: str) -> tuple[Mention, ...]:
     out: list[Mention] = []
-    for m in _digit_figure().finditer(text):
+    digits = _ANY_DIGIT.search(text) is not None  # (the patterns are slow to try where nothing can match)
+    for m in _digit_figure().finditer(text) if digits else ():
         num, unit = m.group("num"), m.group("unit") or ""
         mult = m.group("mult") or ""
         if unit and _joins(text, m.end("unit"), unit):
@@ -215,7 +218,8 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         if len(num.replace(",", "").split(".")[0]) > MAX_DIGITS and unit_family(unit) != "money":
             continue  # "21710000218": table cells run together, no count
         out.append(Mention(start, end, value, unit, approx, text[start:end], _change(text, start)))
-    for m in _word_figure().finditer(text):
+    words = _ANY_WORD_DIGIT.search(text) is not None
+    for m in _word_figure().finditer(text) if words else ():
         unit = m.group("unit")
         if any(text.startswith(w, m.end("unit")) for w in WORD_NUMBER_NOT_BEFORE) or \
                 any(text.startswith(w, m.end("num")) for w in WORD_NUMBER_NOT_BEFORE):
@@ -288,12 +292,17 @@ def _clause_end(text: str, pos: int) -> int:
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of a sentence (cut at , : ;)."""
+    return list(_clause_spans(sentence))
+
+
+@remembered(4096, longest=2000)
+def _clause_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     out, pos = [], 0
     for m in _CLAUSE_END.finditer(sentence):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(sentence)))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
