@@ -134,8 +134,13 @@ def plain(x):
     return x
 
 
-def dump(inputs: Path, out: Path) -> None:
+def dump(inputs: Path, out: Path, chinese_font: bool = False) -> None:
     """Read and parse every input with the ``store`` package first on sys.path; pickle the outputs."""
+    if chinese_font:  # pdfium (PDF text, OCR's page images) with a Chinese font, as on a machine that has one
+        sys.path.append(str(ROOT / "tests"))
+        from ocr_fixtures import use_chinese_font
+
+        use_chinese_font()
     import store
     from store.document import ReadError
     from store.parse import parse_document
@@ -164,11 +169,11 @@ def dump(inputs: Path, out: Path) -> None:
     out.write_bytes(pickle.dumps({"results": results, "cpu": cpu, "again": again}))
 
 
-def run_dump(root: Path, inputs: Path, out: Path) -> dict:
+def run_dump(root: Path, inputs: Path, out: Path, chinese_font: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(root))
     code = "import sys, runpy; sys.path.insert(0, sys.argv[1]); runpy.run_path(sys.argv[2], run_name='__dump__')"
-    subprocess.run([sys.executable, "-c", code, str(root), str(Path(__file__).resolve()), str(inputs), str(out)],
-                   check=True, env=env, cwd=root)
+    subprocess.run([sys.executable, "-c", code, str(root), str(Path(__file__).resolve()), str(inputs), str(out),
+                    "font" if chinese_font else ""], check=True, env=env, cwd=root)
     return pickle.loads(out.read_bytes())
 
 
@@ -199,6 +204,9 @@ def main() -> int:
     ap.add_argument("--synthetic", type=int, default=4, help="synthetic reports per layout")
     ap.add_argument("--no-pdf", action="store_true", help="leave out the PDF and docx inputs")
     ap.add_argument("--keep", help="write the inputs and outputs to this folder and keep them")
+    ap.add_argument("--chinese-font", action="store_true",
+                    help="give pdfium a Chinese font (tests/ocr_fixtures.py), as a machine that has one: the "
+                         "test PDFs do not embed theirs")
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="parse_identical_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -212,8 +220,8 @@ def main() -> int:
         other.mkdir()
         archive = subprocess.run(["git", "archive", args.against], cwd=ROOT, check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(other)], input=archive, check=True)
-        theirs = run_dump(other, work / "inputs.json", work / "other.pickle")
-        ours = run_dump(ROOT, work / "inputs.json", work / "this.pickle")
+        theirs = run_dump(other, work / "inputs.json", work / "other.pickle", args.chinese_font)
+        ours = run_dump(ROOT, work / "inputs.json", work / "this.pickle", args.chinese_font)
         print(f"CPU seconds reading and parsing every input: {args.against} {theirs['cpu']:.1f}, "
               f"this checkout {ours['cpu']:.1f} (÷ {ours['cpu'] / theirs['cpu']:.2f})")
         bad = 0
@@ -240,4 +248,4 @@ def main() -> int:
 if __name__ == "__main__":
     sys.exit(main())
 elif __name__ == "__dump__":
-    dump(Path(sys.argv[3]), Path(sys.argv[4]))
+    dump(Path(sys.argv[3]), Path(sys.argv[4]), sys.argv[5:6] == ["font"])
