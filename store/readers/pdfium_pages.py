@@ -52,6 +52,8 @@ class FastPage:
     def find_tables(self, settings=None):
         from pdfplumber.table import TableFinder, TableSettings
 
+        if not self.edges:
+            return []  # (no ruling: the finder would find no cell)
         return TableFinder(self, TableSettings.resolve(settings)).tables
 
     def close(self) -> None:
@@ -124,9 +126,29 @@ def _read(page) -> FastPage | None:
 
 # --------------------------------------------------------------------------- characters
 
+def _object_of():
+    """FPDFText_GetTextObject returning the object's address (an int, 0 for none): pypdfium2 declares it
+    returning a pointer object, whose address costs a cast per character."""
+    import pypdfium2.raw as raw
+
+    fn = type(raw.FPDFText_GetTextObject)(ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    fn.argtypes = raw.FPDFText_GetTextObject.argtypes
+    fn.restype = ctypes.c_void_p
+    return fn
+
+
+_OBJECT_OF = None
+
+
 def _chars(page, texts: list, height: float) -> list[dict] | None:
     import pypdfium2.raw as raw
 
+    global _OBJECT_OF
+    if _OBJECT_OF is None:
+        _OBJECT_OF = _object_of()
+    object_of = _OBJECT_OF
+    is_generated, unicode, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode, raw.FPDFText_HasUnicodeMapError
+    origin, loose_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
     tp = page.get_textpage()
     try:
         n = raw.FPDFText_CountChars(tp)
@@ -135,46 +157,41 @@ def _chars(page, texts: list, height: float) -> list[dict] | None:
         m = raw.FS_MATRIX()
         size = ctypes.c_float()
         descent = ctypes.c_float()
-        seen: set[int] = set()
-        fonts: dict[tuple[int, float], float] = {}
+        objects: dict[int, tuple[float, float]] = {}  # text object -> (font size, descent), both scaled
         out: list[dict] = []
         runs: list[int] = []
         for k in range(n):
-            if raw.FPDFText_IsGenerated(tp, k):
+            obj = object_of(tp, k)
+            if is_generated(tp, k):
                 continue
-            code = raw.FPDFText_GetUnicode(tp, k)
-            if code in _UNMAPPED or code == _NO_BREAK_SPACE or 0xD800 <= code <= 0xDFFF \
-                    or raw.FPDFText_HasUnicodeMapError(tp, k):
+            code = unicode(tp, k)
+            if code in _UNMAPPED or code == _NO_BREAK_SPACE or 0xD800 <= code <= 0xDFFF or map_error(tp, k) or not obj:
                 return None
-            obj = raw.FPDFText_GetTextObject(tp, k)
-            if not obj:
-                return None
-            key = ctypes.cast(obj, ctypes.c_void_p).value
-            seen.add(key)
-            if not raw.FPDFText_GetMatrix(tp, k, m):
-                return None
-            if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0:
-                return None  # rotated, skewed or mirrored text
-            if not raw.FPDFTextObj_GetFontSize(obj, size) or not raw.FPDFText_GetCharOrigin(tp, k, x, y) \
-                    or not raw.FPDFText_GetLooseCharBox(tp, k, box):
-                return None
-            font = raw.FPDFTextObj_GetFont(obj)
-            fkey = (ctypes.cast(font, ctypes.c_void_p).value, size.value)
-            if fkey not in fonts:
-                if not font or not raw.FPDFFont_GetDescent(font, size.value, descent):
+            scaled = objects.get(obj)
+            if scaled is None:  # the same matrix, font and size for every character of a text object
+                if not raw.FPDFText_GetMatrix(tp, k, m):
                     return None
-                fonts[fkey] = descent.value
-            fontsize = size.value * m.d
+                if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0:
+                    return None  # rotated, skewed or mirrored text
+                handle = raw.FPDFText_GetTextObject(tp, k)
+                font = raw.FPDFTextObj_GetFont(handle)
+                if not font or not raw.FPDFTextObj_GetFontSize(handle, size) \
+                        or not raw.FPDFFont_GetDescent(font, size.value, descent):
+                    return None
+                scaled = objects[obj] = (size.value * m.d, descent.value * m.d)
+            if not origin(tp, k, x, y) or not loose_box(tp, k, box):
+                return None
+            fontsize, below = scaled
             x0 = x.value
-            bottom_y = y.value + fonts[fkey] * m.d
+            bottom = height - (y.value + below)
             out.append({"text": chr(code), "x0": x0, "x1": x0 + (box.right - box.left),
-                        "top": height - (bottom_y + fontsize), "bottom": height - bottom_y, "size": fontsize})
-            runs.append(key)
+                        "top": bottom - fontsize, "bottom": bottom, "size": fontsize})
+            runs.append(obj)
         for i in range(len(out) - 1):  # the advance: no further than the next character of the same run
             a, b = out[i], out[i + 1]
             if runs[i] == runs[i + 1] and a["top"] == b["top"] and a["x0"] < b["x0"] < a["x1"]:
                 a["x1"] = b["x0"]
-        if any(ctypes.cast(t, ctypes.c_void_p).value not in seen for t in texts):
+        if any(ctypes.cast(t, ctypes.c_void_p).value not in objects for t in texts):
             return None  # a text object pdfium left out of its text page
         return out
     finally:
