@@ -106,10 +106,13 @@ def _read(page) -> FastPage | None:
         return None
     width, height = float(media[2]), float(media[3])
     texts, paths = [], []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     for i in range(raw.FPDFPage_CountObjects(page)):
         obj = raw.FPDFPage_GetObject(page, i)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or right.value - left.value < 1e-4:
+                return None  # pdfium leaves a text object of no width out of its text page (checked again below)
             texts.append(obj)
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             paths.append(obj)
