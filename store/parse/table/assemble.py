@@ -68,6 +68,10 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
     cur: ObservedRow | None = None
     gap_row: ObservedRow | None = None  # a row printed on one line, whose label may go on below it
     anchor = -1  # the template row the row before ``gap_row`` fits
+    # a column or group heading was printed since the last row: figures after it are not "right under"
+    # a row that seemed empty (a PDF-to-text tool that wrote the labels column, then the headings, then
+    # the figures column by column)
+    headed = False
 
     def label_lines_after(i: int) -> list[str]:
         out = []
@@ -148,6 +152,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                     head += note
             head_labels = [t.text for t in head if t.kind == "label"]
             if header is not None and any(header(x) for x in head_labels):
+                headed = True
                 share_gap(None)
                 close_empty_row(head_labels[0])
                 pending, pending_lines = [], []
@@ -159,7 +164,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 close_empty_row(head_labels[0])
             if tail:
                 printed = [ln] if head_labels else pending_lines[-2:] + [ln]
-                if not pending and not head_labels and rows and rows[-1].layout == "empty":
+                if not pending and not head_labels and rows and rows[-1].layout == "empty" and not headed:
                     printed = rows[-1].lines + printed  # figures right under a row that seemed empty
                     pending = [rows.pop().label]
                 rows.append(ObservedRow(join_label(pending + head_labels, s_tail), list(tail), ln.kind, printed,
@@ -173,6 +178,8 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             else:
                 pending += head_labels
                 pending_lines.append(ln)
+            if head_labels or tail:
+                headed = False
             continue
         tok = ln.toks[0]
         if tok.kind == "label":
@@ -182,10 +189,12 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 pending = [cur.label]
                 cur = None
             if header is not None and header(tok.text):
+                headed = True
                 share_gap(None)
                 close_empty_row(tok.text)
                 pending, pending_lines = [], []
                 continue
+            headed = False
             if gap_row is None:
                 close_empty_row(tok.text)
             pending.append(tok.text)
@@ -196,11 +205,12 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 continue  # spacing between rows, or a merged cell's placeholder
             share_gap([])
             # figures under no readable label still form a row: its place in the table may tell which
-            if not pending and rows and rows[-1].layout == "empty":
+            if not pending and rows and rows[-1].layout == "empty" and not headed:
                 pending, pending_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
             cur = ObservedRow(join_label(pending, s_tail), [], "cell", list(pending_lines),
                               pending[-1] if pending else "", apart=True)
             pending, pending_lines = [], []
+            headed = False
         cur.cells.append(tok)
         cur.lines.append(ln)
     flush()
