@@ -92,6 +92,11 @@ SPAM_WORDS: tuple[str, ...] = (
     "捕鱼", "体育投注", "体育平台", "平台", "网站", "官方", "入口", "免费",
 )
 
+#: Words an ad puts right after a spam word ("皇冠体育", "太阳城集团", "新葡京娱乐"): spam only there (体育局 is a
+#: body), so a name cut after the spam word loses them too.
+SPAM_FOLLOWERS: tuple[str, ...] = ("体育", "娱乐", "集团", "国际", "在线", "游戏", "电子", "登录", "手机版", "网页版",
+                                   "注册", "网投", "足球", "篮球", "赛事", "彩", "城")
+
 #: Words of a web page's navigation, never part of a title's agency name.
 NAVIGATION_WORDS: tuple[str, ...] = ("首页", "当前位置", "您的位置", "所在位置", "网站导航", "政务公开", "信息公开目录",
                                      "政府信息公开年报", "信息公开年报", "正文", "稿件页")
