@@ -135,6 +135,8 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             k = 0
             while k < len(toks) and toks[k].kind != "value":
                 k += 1
+            while k > 0 and toks[k - 1].garbled:  # a misread figure ("S8") before the figures is a cell
+                k -= 1
             head, tail = toks[:k], toks[k:]
             if ln.kind == "grid":
                 note = []
@@ -182,7 +184,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 headed = False
             continue
         tok = ln.toks[0]
-        if tok.kind == "label":
+        if tok.kind == "label" and not (tok.garbled and (pending or cur is not None)):
             if cur is not None and cur.cells:
                 flush()
             if cur is not None:  # a label continues the label of a row not yet filled

@@ -19,7 +19,8 @@ def fit(row: ObservedRow, n: int, settings: TableSettings = SETTINGS) -> tuple[l
     cells = list(row.cells)
     if any(t.kind == "label" for t in cells):
         # words after the figures are a note column ("备注", a unit), not cells of the template
-        while cells and cells[-1].kind in ("label", "blank") and any(t.kind == "label" for t in cells):
+        while cells and cells[-1].kind in ("label", "blank") and not cells[-1].garbled \
+                and any(t.kind == "label" and not t.garbled for t in cells):
             cells.pop()
     if row.layout == "grid" and len(cells) >= n:
         return [cells[-n:]], "exact"
