@@ -3,6 +3,8 @@ layout — a grid, one row per line, one cell per line, label lines wrapped arou
 
 from __future__ import annotations
 
+import re
+
 from store.parse.lines import Line, fold
 from store.parse.table.labels import NUMBERED, ROW_NUMBER, Labels, join_label
 from store.parse.table.rows import ObservedRow
@@ -44,6 +46,19 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, labels: Labe
             if top is None or total > top + 1e-9:
                 choice, top = (c1, c2), total
     return choice
+
+
+def without_sequence_number(toks: list) -> list:
+    """A row's cells without a 序号 column: a small whole number before the label, figures after it
+    (a figure never precedes the label in these tables)."""
+    if len(toks) > 2 and toks[0].kind == "value" and not toks[0].na and isinstance(toks[0].value, int) \
+            and 0 < toks[0].value < 200 and re.fullmatch(r"\d{1,3}", fold(toks[0].text)):
+        rest = toks[1:]
+        while rest and rest[0].kind == "blank":
+            rest = rest[1:]
+        if rest and rest[0].kind == "label" and not rest[0].garbled and any(t.kind == "value" for t in rest[1:]):
+            return rest
+    return toks
 
 
 def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[ObservedRow]:
@@ -131,7 +146,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             continue
         if ln.kind in ("row", "grid"):
             flush()
-            toks = ln.toks
+            toks = without_sequence_number(ln.toks)
             k = 0
             while k < len(toks) and toks[k].kind != "value":
                 k += 1
