@@ -150,10 +150,7 @@ def split_cells(text: str) -> list[str]:
             and classify(pieces[first + 1]).kind == "label" and not is_narrative(pieces[first + 1]):
         pieces[first:first + 2] = [fold(pieces[first]) + fold(pieces[first + 1])]
     if pieces:  # only the last piece: a label cell in the middle may hold any garbage ("I (—) 1 🗆 1 /")
-        last = _split_trailing(pieces[-1])
-        if "\t" in text and len(pieces) > 2 and all(_is_cell_token(x) for x in last) and len(last) > 1:
-            last = [pieces[-1]]  # tab-separated cells: "54 6" in the last one is one cell with a space inside
-        pieces[-1:] = last
+        pieces[-1:] = _split_trailing(pieces[-1])
     return pieces
 
 
