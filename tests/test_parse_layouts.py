@@ -314,7 +314,7 @@ def test_a_cell_per_line_with_an_empty_line_after_each():
     assert not any(c.status == "blank" for k, c in r.cells.items() if k.startswith(("apply.", "review.", "suit.")))
     cov = {c.table: c for c in r.coverage}
     assert (cov["apply"].matched, cov["apply"].expected, cov["apply"].cut) == (1, 23, True)
-    assert any(p.rule == "table_layout" and "表格不完整" in p.message for p in r.problems)
+    assert any(p.rule == "table_partial" and "表格不完整" in p.message for p in r.problems)
 
 
 def test_group_headings_cut_short_and_a_row_with_no_label():

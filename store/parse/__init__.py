@@ -116,8 +116,8 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
         if cov.partial:
             why = "，文件在表格中截断" if cov.cut else ""
             keys = [k for k, c in result.cells.items() if c.status in ("missing", "uncertain")]
-            # a note on the reading of the table (the audit's rule table_layout: 表格版式)
-            problems.append(Problem("table_layout", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
+            # a note on the reading of the table (the audit's rule table_partial: 表格完整)
+            problems.append(Problem("table_partial", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
                                     keys, "warning"))
     return cells, coverage, traces, table_lines, problems
 
