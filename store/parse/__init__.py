@@ -81,6 +81,8 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
                                                    meta.province), meta.year),
                           coverage=coverage, traces=traces if explain else [])
     read_by_ocr = ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure (before the audit)
+    if not read_by_ocr:  # a text that OCR made, by the figures it misread: the same care
+        read_by_ocr = ocr_checks.review_text(lines, report)
     from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
 
     report.problems = audit_report(report, lines, spans) + read_by_ocr  # the parser's notes and every finding, with evidence
