@@ -33,6 +33,8 @@ MULTIPLIERS: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
 APPROX_BEFORE: tuple[str, ...] = ("大约", "将近", "接近", "超过", "多于", "不少于", "约", "近", "逾", "超")
 #: … and after it (260余条, 100多条, 85%以上, 30条左右).
 APPROX_AFTER: tuple[str, ...] = ("以上", "左右", "余", "多")
+#: What joins the two ends of a range ("5至8场", "10-15条", "20%～30%"): neither end is the figure.
+RANGE_MARKS: tuple[str, ...] = ("至", "到", "~", "～", "-", "—", "－", "–")
 #: Digits written in words.
 WORD_DIGITS: dict[str, int] = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
                                "七": 7, "八": 8, "九": 9}
