@@ -153,6 +153,10 @@ def peel_regions(name: str, known: list[str] | tuple[str, ...] = ()) -> tuple[li
     return list(regions), rest
 
 
+#: A region written in brackets after another (武汉经济技术开发区(汉南区)医疗保障局): the same place's other name.
+_BRACKETED_REGION = re.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{1,10}?(?:%s))\)" % "|".join(REGION_TOKEN_SUFFIXES))
+
+
 @lru_cache(maxsize=65536)
 def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The regions a name starts with and the rest: 武汉市江岸区教育局 -> ([武汉市, 江岸区], 教育局).
@@ -162,7 +166,7 @@ def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     street or town word follows it (红旗街道) or, after the first, when it has one character before
     its suffix (城市管理局)."""
     regions: list[str] = []
-    rest = name
+    rest = _BRACKETED_REGION.sub(r"\1", name)
     progress = True
     while rest and progress:
         progress = False
@@ -322,9 +326,33 @@ def aliases(a: Agency) -> dict[str, float]:
                 break
     if region is not None:
         rank = _GOVERNMENT_RANK[own]
-        for form in region_forms(region) | {region}:
-            out[form] = rank  # even when it is also the short name (垫江县): a region named alone
+        places = {region}
+        district = fold(a.district) if a.district else ""
+        if district and district not in peeled and region not in stored[:-1]:
+            places.add(district)  # 平潭综合实验区 on file in 平潭县: the county named alone is it too
+        for place in places:
+            for form in region_forms(place) | {place}:
+                out[form] = rank  # even when it is also the short name (垫江县): a region named alone
+    if not peeled and not s_peeled:
+        # "365体育直播,365体育备用网址自然资源和规划局" (a spam mirror rewrote the place): the department
+        # its name ends with is what people name it by
+        for n in {body, s_body}:
+            part = _department_ending(n)
+            if part and re.search(r"[^\u4e00-\u9fff]", n[: -len(part)]):
+                add(part, 0)
+                for ab in _abbreviated(part):
+                    add(ab, 1.0)
     return {n: r for n, r in out.items() if r < 99}
+
+
+_DEPARTMENT_PARTS = sorted({p for parts in ABBREVIATIONS.values() for p in parts if p.endswith(DEPARTMENT_ENDINGS)}
+                           | {k for k in ABBREVIATIONS if len(k) >= 3 and k.endswith(DEPARTMENT_ENDINGS)},
+                           key=len, reverse=True)
+
+
+def _department_ending(name: str) -> str:
+    """The longest department name of :mod:`store.template.abbreviations` that ``name`` ends with."""
+    return next((p for p in _DEPARTMENT_PARTS if name.endswith(p) and len(name) > len(p)), "")
 
 
 _SOUNDS: dict[str, str] = {}
@@ -378,14 +406,32 @@ def _completed(a: Agency, names: list[str]) -> list[str]:
 def _parents(region: str) -> list[str]:
     """The regions above ``region`` by the gazetteer of divisions (:mod:`store.regions`): its city
     and province; none when the gazetteer does not know the name or is not installed."""
-    if _gazetteer is None:
-        return []
+    return list(dict.fromkeys(p for place in gazetteer_places(region) for p in (place.city, place.province)
+                              if p and p != place.name))
+
+
+#: The level of division a region's last character names (a 县 is a county, a 州 an autonomous prefecture).
+_SUFFIX_LEVEL = {"省": ("province",), "县": ("district",), "旗": ("district",), "区": ("district", "province"),
+                 "州": ("city",), "盟": ("city",), "市": ("province", "city", "district")}
+
+
+@lru_cache(maxsize=8192)
+def gazetteer_places(name: str) -> tuple:
+    """The divisions of the gazetteer a region named in a question stands for: by its full name (合江县),
+    else by its short name (济宁, 北京, 新疆), or by its short name with a level (互助县 for 互助土族自治县,
+    临夏州 for 临夏回族自治州); () when the gazetteer does not know it or is not installed."""
+    if _gazetteer is None or len(name) < 2:
+        return ()
     try:
-        found = _gazetteer.parents(region)
-    except Exception:  # noqa: BLE001 - the gazetteer is an aid: a name it cannot place has no parents
-        return []
-    return list(dict.fromkeys(p for pair in found or () for p in (pair if isinstance(pair, tuple) else (pair,))
-                              if isinstance(p, str) and p))
+        found = _gazetteer.current(_gazetteer.lookup(name))
+        if not found:
+            found = _gazetteer.current(_gazetteer.lookup(name, short=True))
+        if not found and len(name) >= 3 and name[-1] in _SUFFIX_LEVEL:
+            levels = _SUFFIX_LEVEL[name[-1]]
+            found = [p for p in _gazetteer.current(_gazetteer.lookup(name[:-1], short=True)) if p.level in levels]
+    except Exception:  # noqa: BLE001 - the gazetteer is an aid: a name it cannot place is no region
+        return ()
+    return tuple(found)
 
 
 class AgencyIndex:
@@ -503,19 +549,27 @@ class AgencyIndex:
                 if id(m) in qualifiers or any(o.best & (m.region or set()) for o in others):
                     continue  # 平潭…公安局: the region narrows the other name, it is no agency here
             ids = set(m.ids)
+            before_start = m.start
+            unplaced = ""  # a region named before a name whose agency's region is not on file
             before = next((r for r in places if r is not m and _adjacent(text, r, m)), None)
             if before is not None and not m.via_region:
-                if not ids & before.region:  # 汉阳区后湖街道: not the 后湖街道 on file
+                inside = ids & before.region
+                if not inside:  # 汉阳区后湖街道: not the 后湖街道 on file
                     out.append(Match([], before.text + m.text, True, span=(before.start, m.end),
                                      suggestions=[self.agencies[i] for i in sorted(m.best)][:5]))
                     continue
-                ids &= before.region
+                ids = inside
+                before_start = before.start
             elif m.needs_region and len(ids) > 1:
                 continue  # 公安, 政府办 with no region before them: no name here
             else:
                 unknown = _unknown_region_before(text, m, mentions)
-                if unknown and any(_may_lie_in(self.agencies[i], unknown) for i in ids):
-                    unknown = ""  # 实验区 of 平潭综合实验区, or an agency whose region is not on file
+                lying = {i for i in ids if _may_lie_in(self.agencies[i], unknown)} if unknown else set()
+                if lying:  # 实验区 of 平潭综合实验区, 北京市 of an agency whose region is not on file
+                    ids = lying
+                    before_start = m.start - len(unknown)
+                    unplaced = unknown
+                    unknown = ""
                 if unknown and not m.via_region:
                     # 末央区教育局: a region not on file before the name; read the whole name, or not found
                     read = self.read_as(unknown + m.text)
@@ -534,9 +588,11 @@ class AgencyIndex:
             low = min(m.ids[i] for i in ids)
             ids = {i for i in ids if m.ids[i] == low}  # the strongest name among those left
             match = Match(sorted((self.agencies[i] for i in ids), key=lambda a: a.name), m.text, True,
-                          span=(before.start if before is not None else m.start, m.end))
+                          span=(before_start, m.end))
             if m.via_region:
                 match.region = m.text
+            if unplaced and len(match.agencies) == 1 and not _has_region(match.agencies[0]):
+                match.reading = f"{match.agencies[0].name}（报告未写明所在地区）"
             if out and out[-1].agencies and {a.id for a in out[-1].agencies} & ids:
                 prev = out[-1]  # two names of one agency side by side
                 both = {a.id for a in prev.agencies} & ids
@@ -678,22 +734,38 @@ def _place_words(a: Agency) -> str:
 
 def _may_lie_in(a: Agency, region: str) -> bool:
     """Nothing on file says agency ``a`` is not in ``region``: its region is unknown, ``region`` is
-    its own written short (实验区), or the gazetteer puts ``region`` inside the agency's region."""
+    its own region written short (实验区, 平潭县 of 平潭综合实验区), or every region on file for the agency
+    lies above ``region`` by the gazetteer (青海省 for 互助县: the agency's county is not on file)."""
     words = _place_words(a)
     if region in words:
         return True
-    known = [x for x in (a.district, a.city, a.province) if x] + list(peel_regions(fold(a.name))[0])
+    known = [fold(x) for x in (a.district, a.city, a.province) if x] + list(peel_regions(fold(a.name))[0])
     if not known:
         return True
-    return any(fold(p) in words for p in _parents(region))
+    above = {fold(p) for p in _parents(region)}
+    short = region_short(region)
+    return all(k in above or k == region or region_short(k) == short for k in known)
+
+
+def _has_region(a: Agency) -> bool:
+    return bool(a.district or a.city or a.province or peel_regions(fold(a.name))[0])
 
 
 def _unknown_region_before(text: str, name: Mention, mentions: list[Mention]) -> str:
-    """The words right before ``name`` when they look like a region that is not on file (末央区)."""
+    """The words right before ``name`` when they name a region that is not on file: one the gazetteer
+    knows (淄博, 北京市, 互助县), or words shaped like one (末央区)."""
     start = max([m.end for m in mentions if m.end <= name.start] + [0])
     chunk = text[start:name.start]
     cut = [x.end() for x in _BEFORE_NAME.finditer(chunk)]
     chunk = chunk[cut[-1]:] if cut else chunk
+    start = len(chunk)
+    while start >= 2:  # 张掖甘州: places one after the other, the larger first
+        k = next((k for k in range(min(start, 12), 1, -1) if gazetteer_places(chunk[start - k:start])), 0)
+        if not k:
+            break
+        start -= k
+    if start < len(chunk) and (start == 0 or not _UNKNOWN_REGION.fullmatch(chunk)):
+        return chunk[start:]
     return chunk if _UNKNOWN_REGION.fullmatch(chunk) else ""
 
 

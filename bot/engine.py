@@ -125,6 +125,8 @@ class Answerer:
         lead = []
         for name in intent.readings:
             lead.append(f"（按“{name}”理解）")
+        for written, read in intent.spelled:
+            lead.append(f"（“{written}”按“{read}”理解）")
         if intent.region_of_government and intent.agency is not None and ans.status == "answered":
             others = self.index.others_in_region(intent.agency, intent.region_of_government)
             if others:

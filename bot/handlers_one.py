@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot import facts as stated
 from bot import replies
 from bot.agencies import Agency
 from bot.answers import Answer, Candidate, Source
@@ -16,7 +17,12 @@ from bot.figures import Figure
 from bot.intent import Intent, content_words
 from bot.lookup import ANSWERED
 from bot.metrics import MetricQuery
+from bot.years import YearSpec
 from store import queries
+from store.template import cell_spec
+
+#: The column of section 二 (2019 format) that is itself the change from the year before (本年增/减).
+CHANGE_COLUMN = "change"
 
 
 def agency_dict(a: Agency) -> dict:
@@ -136,7 +142,7 @@ def trend(ans, intent: Intent) -> Answer:
                   kind="trend")
 
 
-def _figures_over_years(ans, agency: Agency, query: MetricQuery, years: list[int], strict: bool = False):
+def _figures_over_years(ans, agency: Agency, query: MetricQuery, years: list[int], strict: str = ""):
     reports = ans.lookup.reports(agency.id)
     rows, sources, warnings = [], [], []
     for y in years:
@@ -186,6 +192,19 @@ def compare_years(ans, intent: Intent) -> Answer:
         y2 = spec.years[0] if spec.years else (agency.years[-1] if agency.years else None)
         first, second = (y2 - 1, y2) if y2 else (None, None)
     earlier, later = sorted((first, second)) if first else (None, None)
+    if query.column == CHANGE_COLUMN and later is not None:
+        # 比上年增加了几项: the later report's own 本年增/减 (or its sentence "比上年减少3项") answers; a
+        # report without that column compares the row's figure of the two years
+        if later - earlier == 1 and later in agency.years:
+            rep = ans.lookup.report(agency.id, later)
+            if cell_spec(query.key(rep["template"] or "2021"), rep["template"] or "2021") is not None or query.narrative:
+                # the sentence must state a change too ("比2019年减少3项"), never the count itself
+                said = f"比上年 {stated.change_words(intent.question)}"
+                asked = replace(query, narrative=f"{query.narrative} {said}".strip())
+                answer = cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[asked]))
+                if answer.value is not None or earlier not in agency.years:
+                    return answer
+        query = query.with_column(None)
     missing = [y for y in (earlier, later) if y not in agency.years]
     if later is None or missing:
         return Answer("not_found", f"没有{agency.display}{'、'.join(f'{y}年' for y in missing)}的报告，无法比较。"

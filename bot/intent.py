@@ -42,9 +42,9 @@ from datetime import date
 
 from bot import facts as stated
 from bot.agencies import Agency, AgencyIndex, Match
-from bot.metrics import MetricQuery, find_hits, parse_metrics
+from bot.metrics import MetricQuery, find_hits, parse_metrics, read_by_sound
 from bot.textnorm import fold
-from bot.years import YearSpec, parse_years
+from bot.years import YearSpec, parse_years, relative_years
 from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS
 
 MAX_QUESTION_CHARS = 500
@@ -85,8 +85,11 @@ _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家�
 _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几|合计|加起来|一共|总共|之和")
 _COMPARE_WORD = re.compile(r"比")
 _NAME_END = _NAME_LIKE
-#: The question names the table's own wording: a figure only the text states does not answer it.
-_STRICT = re.compile(r"新收|表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
+#: The question names the table itself: a figure only the text states does not answer it …
+_STRICT = re.compile(r"表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
+#: … or the table's own row (本年新收): only a sentence that says so too answers it, and a sentence that
+#: counts the applications carried over with the new ones (收到75件 = 74 + 1) does not contradict it.
+_TABLE_ROW = re.compile(r"新收")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 #: A phrase that names an agency (when it was not found on file): 城东街道, 吴起县, 某某局.
 _NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
@@ -122,11 +125,12 @@ class Intent:
     match: Match | None = None  # name_problem: the name that did not settle
     region_of_government: str = ""  # the agency was named by its region alone (平潭): offer the others
     readings: list[str] = field(default_factory=list)  # names read through a look-alike or homophone
+    spelled: list[tuple[str, str]] = field(default_factory=list)  # figure words read by sound (工开 -> 公开)
     lead: str = ""  # unsupported / need_*: the first line of the reply
     language: str = "zh"
     followup: bool = False
     section: str = ""
-    strict: bool = False  # the question names the table's own row (本年新收, 表格里)
+    strict: str = ""  # "table": the question names the table (表格里, 总计); "row": the table's own row (本年新收)
     facts_words: str = ""  # what is counted, in the question's words (for the narrative's facts)
 
     @property
@@ -275,6 +279,7 @@ def _side_by_side(m: MetricQuery, words: str) -> MetricQuery:
 def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     index = ctx.index
     session = ctx.session
+    q = relative_years(q, ctx.today)  # 2022年…（23年年报里提到的）: the 2023 report's 上年
     spec = parse_years(q, ctx.today)
     if ctx.year:
         spec = YearSpec(years=[ctx.year])
@@ -323,6 +328,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                                           bool(a.district or a.city or a.province))
 
     # ---------------------------------------------------------------- what figure
+    named_text, spelled = read_by_sound(named_text)  # 信息工开: 信息公开
     mp = parse_metrics(named_text)
     metrics = [_plain_words(m) for m in drop_context_rows(list(mp.metrics), named_text)]
 
@@ -347,10 +353,11 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     if followup and not spec.given and session.year and metrics and not _TREND.search(q):
         spec = YearSpec(years=[session.year])
     facts_words = re.sub(r"\s+", " ", _SHAPE_WORDS.sub(" ", named_text)).strip()
-    base = replace(base, years=spec, figures=metrics, readings=readings, followup=followup and used_session,
+    base = replace(base, years=spec, figures=metrics, readings=readings, spelled=spelled,
+                   followup=followup and used_session,
                    facts_words=facts_words,
                    fewest=bool(_FEWEST.search(q)), top_n=top_n(q), who=bool(_WHO.search(q)),
-                   strict=bool(_STRICT.search(q)))
+                   strict="table" if _STRICT.search(q) else "row" if _TABLE_ROW.search(q) else "")
 
     # ---------------------------------------------------------------- a name not on file beside names on file
     if metrics and forced is None and (agencies or unsettled) and _several_named(q):
@@ -470,7 +477,7 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
 _SHAPE_WORDS = re.compile(
     r"分别|各是|各有|各(?=多少|几)|[两二三四五六七八九十]+个?年|\d+个?年|相比|对比|比较|相差|差多少|差几|多了|少了|多多少|少多少|"
     r"增减|变化|变成了?|从|谁的|谁|哪一年|哪年|哪个|哪家|哪一家|最多|最少|最高|最低|最大|最小|加起来|合计|总共|一共|"
-    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|[、，,?？!！。]|"
+    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|比(?=\s)|[、，,?？!！。]|"
     r"[一二三四五六七八九十两\d]+(?:个|家|所|位)(?:县|区|市|单位|部门|街道|乡镇|镇)?(?:里|中|之中)?")
 
 

@@ -20,6 +20,7 @@ from bot.figures import Figure, compute, keys_needed
 from bot.metrics import MetricQuery
 from store import queries
 from store.checks import narrative_figures
+from store.template.facts import RESTATED_WITH
 
 #: Statuses of a figure that give no number.
 NO_VALUE = ("blank", "na", "uncertain", "missing", "partial", "zero_division", "not_stated", "contradicted",
@@ -40,15 +41,16 @@ class Lookup:
         return queries.reports_of(self.store, agency_id)
 
     # ------------------------------------------------------------------ figures
-    def figure(self, rep: dict, query: MetricQuery, cells: dict | None = None, strict: bool = False) -> Figure:
+    def figure(self, rep: dict, query: MetricQuery, cells: dict | None = None, strict: str = "") -> Figure:
         """The figure ``query`` names in ``rep``: the table's cells, and the figures the narrative states
         (:mod:`bot.facts`) for a narrative query, or for a table query the table does not answer.
-        ``strict``: the question named the table's own row (本年新收, 表格里): a figure only the text
-        states is no answer to it."""
+        ``strict``: "table" when the question named the table (表格里, 总计): a figure only the text
+        states is no answer to it; "row" when it named the table's own row (本年新收): a sentence that
+        counts more than that row (收到75件 = 本年新收74 + 上年结转1) does not contradict it."""
         version = rep["template"] or "2021"
         if cells is None:
             cells = queries.cells_for(self.store, rep["id"], keys_needed(query, version))
-        use_facts = query.kind == "narrative" or (bool(query.narrative) and not strict)
+        use_facts = query.kind == "narrative" or (bool(query.narrative) and strict != "table")
         facts = (lambda: queries.facts_for(self.store, rep["id"])) if use_facts else None
         fig = compute(query, version, cells, facts)
         if fig.key.startswith("narrative:") or (fig.passage is not None and not fig.cells):
@@ -56,6 +58,10 @@ class Lookup:
         if fig.status in ("number", "inferred"):
             said = self._restated(rep, fig.key)
             other = [(n, s) for n, s, _ in said if abs(n - fig.value) > 1e-9]
+            if other and strict == "row":
+                wider = self._wider(rep, fig, version)
+                # the audit's finding on the sentence says it counts the carried-over ones too
+                other = [(n, s) for n, s in other if not any(abs(n - w) < 1e-9 for w in wider)]
             if other:
                 n, sentence = other[0]
                 fig.note = f"表格为{_fmt(fig.value)}{fig.unit}，正文称“{sentence}”"
@@ -65,6 +71,17 @@ class Lookup:
         elif fig.status == "blank" and not queries.table_read(self.store, rep["id"], fig.key):
             fig.status = "unread"  # every cell of its table blank: the table was not read, not left empty
         return fig
+
+    def _wider(self, rep: dict, fig: Figure, version: str) -> list[float]:
+        """What a sentence restating ``fig`` may count besides the row itself (本年新收 + 上年结转)."""
+        extra = RESTATED_WITH.get(fig.key, ())
+        if not extra:
+            return []
+        got = queries.cells_for(self.store, rep["id"], extra)
+        parts = [got.get(k) for k in extra]
+        if any(c is None or c.get("status") not in ("number", "inferred") for c in parts):
+            return []
+        return [fig.value + sum(c["value"] for c in parts)]
 
     def _restated(self, rep: dict, key: str) -> list[tuple[float, str, dict]]:
         """Sentences of the report that restate the figure ``key``: (figure, sentence, passage)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import facts as stated
+from bot.textnorm import fold
 from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLICANT_COLUMNS, APPLY, DERIVED_RATIOS, DERIVED_SUMS,
                             RESULT_COLUMNS, REVIEW, TABLE_HEADINGS, cell_spec, row_key)
 
@@ -73,6 +74,10 @@ def synonym_index() -> tuple[tuple[str, Target], ...]:
     for row in APPLY.rows:
         for w in row.synonyms + tuple(v for v in row.variants if len(v) >= 4):
             add(w, Target("row", "applicant", f"apply.{row.key}"))
+    for row in APPLY.rows:  # the label as printed, quoted by the question ("按（七）总计")
+        label = fold(row.label)
+        if len(label) >= 4 and re.match(r"[(（]?[一二三四五六七八九十\d]+[)）、.]", label):
+            add(label, Target("row", "applicant", f"apply.{row.key}"))
     for d in DERIVED_SUMS:
         family = "result" if d.key.startswith("suit") else "applicant"
         for w in d.synonyms:
@@ -265,3 +270,46 @@ def sum_parts(query: MetricQuery, version: str) -> tuple[str, ...]:
 
 
 _QUESTION_WORDS = re.compile(r"多少|几件|几个|几起|几次|是多少|有多少|几|吗|呢|？|\?")
+
+
+@lru_cache(maxsize=1)
+def _sound_words() -> dict[str, list[str]]:
+    from pypinyin import lazy_pinyin
+
+    from store.template.abbreviations import FIGURE_WORDS_READ_BY_SOUND
+
+    out: dict[str, list[str]] = {}
+    for w in FIGURE_WORDS_READ_BY_SOUND:
+        out.setdefault("-".join(lazy_pinyin(w)), []).append(w)
+    return out
+
+
+def read_by_sound(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with a mistyped figure word read as the word it sounds like (信息工开 -> 信息公开): two
+    characters that sound like a word of :data:`FIGURE_WORDS_READ_BY_SOUND` and share one character with it,
+    where no figure word is found as written.  Returns the text and (as written, as read) of each."""
+    from pypinyin import lazy_pinyin
+
+    sounds = _sound_words()
+    taken = [False] * len(text)
+    spans = [(s, e) for s, e, _ in find_hits(text)]
+    spans += [(m.start(), m.end()) for w in {w for ws in sounds.values() for w in ws} for m in re.finditer(w, text)]
+    for s, e in spans:
+        for k in range(s, e):
+            taken[k] = True
+    out, read = list(text), []
+    i = 0
+    while i < len(text) - 1:
+        pair = text[i:i + 2]
+        if taken[i] or taken[i + 1] or not all("\u4e00" <= c <= "\u9fff" for c in pair):
+            i += 1
+            continue
+        words = [w for w in sounds.get("-".join(lazy_pinyin(pair)), ()) if w != pair
+                 and sum(a == b for a, b in zip(w, pair)) == 1]
+        if len(words) == 1:
+            out[i:i + 2] = list(words[0])
+            read.append((pair, words[0]))
+            i += 2
+            continue
+        i += 1
+    return "".join(out), read

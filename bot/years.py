@@ -112,6 +112,48 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
     return spec
 
 
+#: A year that names the report a figure was read in ("（23年年报里提到的）", "据2023年的报告") …
+_REPORT_OF = re.compile(rf"(?P<y>{_YEAR})\s*年?\s*(?:的|度)?\s*(?:年度报告|年报|报告)")
+#: … and a year that belongs to the figure's own words: applications carried over to it (结转到2025年).
+_CARRY_TO = re.compile(rf"(?:结转|转入|转)\s*(?:到|至|入)\s*(?P<y>{_YEAR})\s*年?")
+#: How a year next to the report's is written in the report's own words (as ingest writes facts).
+_NEIGHBOURS = {-1: "上年", 1: "下年"}
+
+
+def relative_years(text: str, today: date | None = None) -> str:
+    """``text`` with a year that is not the report asked about written as the report says it:
+    "平度公安2022年收到的申请是多少（23年年报里提到的）" asks the 2023 report for 上年收到的申请;
+    "24年结转到2025年的申请" asks the 2024 report for the applications carried over to 下年.
+    Unchanged unless the question names exactly two years, one the report's, next to each other."""
+    spec = parse_years(text, today)
+    if len(spec.years) != 2:
+        return text
+    report = _REPORT_OF.search(text)
+    carry = _CARRY_TO.search(text)
+    if report is not None:
+        year = _to_int(report.group("y"))
+        keep = report.span("y")
+    elif carry is not None:
+        year = next((y for y in spec.years if y != _to_int(carry.group("y"))), None)
+        keep = None
+    else:
+        return text
+    if year is None:
+        return text
+    for m in _SINGLE.finditer(text):
+        y = _to_int(m.group("y"))
+        if keep is not None and m.start() <= keep[0] < m.end():
+            continue
+        if y is None or y == year or (m.group("y").isdigit() and len(m.group("y")) == 2
+                                      and not m.group(0).rstrip().endswith("年")):
+            continue
+        word = _NEIGHBOURS.get(y - year)
+        if word is None:
+            return text
+        return text[:m.start()] + word + text[m.end():]
+    return text
+
+
 def strip_years(text: str, spec: YearSpec) -> str:
     """``text`` without the year expressions (so that 2021 is not read as a figure or a name)."""
     out, last = [], 0

@@ -65,11 +65,17 @@ YEAR_RANGE: tuple[int, int] = (1949, 2100)
 CHANGE_WORDS: tuple[tuple[str, int], ...] = (("减少", -1), ("下降", -1), ("降低", -1), ("减", -1),
                                              ("增加", 1), ("增长", 1), ("提高", 1), ("上升", 1), ("增", 1))
 
+#: Table figures a sentence restating a row may count with it: "收到政府信息公开申请75件" of a report whose
+#: 本年新收 is 74 and 上年结转 1 counts both (a question about 本年新收 is answered by the table's 74).
+RESTATED_WITH: dict[str, tuple[str, ...]] = {"apply.new.total": ("apply.carried.total",)}
 #: A clause opening with these details the clause before it ("收到申请5件,其中3件已办结").
 PART_MARKERS: tuple[str, ...] = ("其中", "含", "包括")
 #: How a subject names the year before and after the report's ("2023年结转" in a 2024 report).
 PREVIOUS_YEAR: str = "上年"
 NEXT_YEAR: str = "下年"
+#: A subject that is only a comparison with the year before, its figure no change ("我局共收到申请22起，比2022年
+#: (31起)下降29%": 31): the figure is the year before's count of what the sentence's topic counts.
+PREVIOUS_VALUE_SUBJECTS: tuple[str, ...] = ("比上年", "较上年", "比去年", "较去年", "比上年同期", "较上年同期", "上年同期")
 #: A subject of this many characters or fewer ("全年办理") leans on the clause before it.
 SHORT_SUBJECT: int = 4
 #: A figure-free clause opening with these describes the figure before it ("答复申请1件,为部分公开").
@@ -173,6 +179,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("未", "negation", ("尚未", "还未", "仍未", "没有", "没", "未"), weight=1.0),
     Concept("占比", "share", ("占比", "比例", "比重", "百分比", "占", "率"), required=False, weight=1.0),
     Concept("累计", "extent", ("累计",), required=False, weight=0.5),
+    # the whole region, all its units together ("全区共公布", "我区各级单位主动公开")
+    Concept("全区", "scope", ("政府信息公开单位", "各级单位", "各单位", "全区", "我区", "全市", "我市", "全县", "我县",
+                             "全省", "我省", "全镇", "我镇", "全乡", "我乡", "全街道"), required=False, weight=0.5),
     Concept("主动", "extent", ("主动",), required=False, weight=0.5),
     Concept("信息", "thing", ("政府信息", "政务信息", "信息"), required=False, weight=0.3),
 )
@@ -187,7 +196,8 @@ FILLER_WORDS: tuple[str, ...] = (
     "各类", "各种", "各项", "各", "相关", "有关", "等", "其中", "另外", "此外", "同时", "以及",
     "通过", "依托", "利用", "借助", "在", "于", "向", "对", "把", "被", "因", "因为", "由于", "涉及", "关于",
     "达到", "达", "为", "是", "有", "的", "了", "过", "和", "与", "及", "或", "并", "也", "还", "都", "里",
-    "中", "上", "内", "给", "让", "将", "就", "已", "已经", "人们", "群众", "公众", "社会",
+    "中", "上", "内", "给", "让", "将", "就", "已", "已经", "人们", "群众", "公众", "社会", "加上", "加",
+    "各级单位", "各单位", "各级",
     "一是", "二是", "三是", "四是", "五是", "六是", "首先", "其次", "再次", "最后", "全区", "全市", "全县", "全省",
     "全镇", "全乡", "本级", "人民", "自己", "自行", "结果", "自治区", "自治州", "省政府", "市政府", "县政府", "区政府", "办公厅", "办公室", "怎么", "怎样", "如何", "到", "办事处", "街道办", "人民政府", "政府", "街道", "那", "这", "截至", "截止", "提到", "提及",
 )
@@ -199,7 +209,7 @@ IMPLIED_BY_ZERO: dict[str, str] = {"收到": "新收"}
 #: of any other required group the question does not name counts another thing and never answers.
 QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh")
 #: Groups whose concepts may stand together in one subject without counting several things ("收到并办结").
-FREE_GROUPS: tuple[str, ...] = ("act", "extent", "thing", "share")
+FREE_GROUPS: tuple[str, ...] = ("act", "extent", "thing", "share", "scope")
 #: A concept of the first group makes those of the others part of its phrase: "因依申请公开引发的行政复议"
 #: counts 行政复议, "部分公开的申请" counts 部分公开.
 #: A value "group:name" absorbs one concept: "网络申请信息公开" asks for disclosure, nobody 发布s anything.
