@@ -45,7 +45,8 @@ _STOP = re.compile(
     r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2}|\d{2}年|今年|去年|前年|最新|最近|近几年|历年|"
     r"收到|受理|新收|多少|几件|几个|几起|是多少|有多少|的|，|,|？|\?|。|\s|行政|主动|依申请|申请|公开|办结|结转|复议|诉讼)")
 #: Words around a question that are not part of any name.
-_FILLER = re.compile(r"^(?:请问|我想知道|想知道|帮我查一?下|查一?下|告诉我|那么|那|还有|然后|再问一下)|"
+_FILLER = re.compile(r"^(?:请问一?下?|我想知道|想知道|想问一?下|想问问?|麻烦(?:问一?下)?|帮忙查一?下|我?想了解一?下?|"
+                     r"帮我查一?下|查一?下|告诉我|那么|那|还有|然后|再问一下)|"
                      r"(?:呢|吗|啊|呀|么|吧|了)+[？?。!！]*$|[？?。!！]+$")
 _GOVERNMENT_RANK = {w: 2 + i / 100 for i, w in enumerate(GOVERNMENT_WORDS)}
 #: A name on its own that is no agency (it is part of the words of every question).
@@ -465,6 +466,12 @@ class AgencyIndex:
             self.by_length[len(n)].append(n)
         self._by_sound: dict[str, list[str]] | None = None
         self._by_look: dict[str, list[str]] | None = None
+        # governments named by their level alone, their region not on file (自治区人民政府办公厅, 市人民政府)
+        self.unplaced_governments: list[tuple[str, int]] = []
+        for a in agencies:
+            level = _unplaced_government_level(a)
+            if level:
+                self.unplaced_governments.append((level, a.id))
 
     @classmethod
     def from_store(cls, store) -> "AgencyIndex":
@@ -525,7 +532,7 @@ class AgencyIndex:
         government; a department on file in several regions is narrowed to the region of the other
         agencies named with it."""
         text = fold(text) if mentions is None else text
-        mentions = self.scan(text) if mentions is None else mentions
+        mentions = self._shared_departments(text, self.scan(text) if mentions is None else mentions)
         named = [m for m in mentions if m.ids and min(m.ids.values()) < 99]
         if not named:
             return []
@@ -546,7 +553,9 @@ class AgencyIndex:
         for m in named:
             if m.via_region:
                 others = [o for o in named if o is not m and not o.via_region]
-                if id(m) in qualifiers or any(o.best & (m.region or set()) for o in others):
+                # 平潭公安局和平潭, 平潭和平潭公安局: an item of the list on its own
+                listed = (m.start > 0 and text[m.start - 1] in _JOINS) or text[m.end:m.end + 1] in _JOINS
+                if id(m) in qualifiers or (not listed and any(o.best & (m.region or set()) for o in others)):
                     continue  # 平潭…公安局: the region narrows the other name, it is no agency here
             ids = set(m.ids)
             before_start = m.start
@@ -612,6 +621,23 @@ class AgencyIndex:
                     mt.agencies = shared
         return out
 
+    def _shared_departments(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """垫江县和信丰县卫健委: a region listed right before a region's department names that region's
+        department of the same name (when it has exactly one)."""
+        out = list(mentions)
+        for k, r in enumerate(mentions):
+            if not r.region or text[r.end:r.end + 1] not in _JOINS:
+                continue
+            nxt = next((n for n in mentions if n.start == r.end + 1), None)
+            if nxt is None or not nxt.ids or nxt.via_region or nxt.region:
+                continue
+            regions, dept = peel_regions(nxt.text)
+            ids = set(self.by_alias.get(dept, {})) & r.region if regions and dept else set()
+            if len(ids) == 1:
+                i = ids.pop()
+                out[k] = Mention(r.start, r.end, r.text, {i: self.by_alias[dept][i]}, None)
+        return out
+
     def resolve(self, text: str, fuzzy: bool = True) -> Match:
         """The agency named in ``text``: the longest name, then (``fuzzy``) a misread name."""
         text = fold(text)
@@ -674,6 +700,28 @@ class AgencyIndex:
                 return m
             near = near or m.suggestions
         return Match([], phrase, False, near or self.suggest(phrase, limit))
+
+    def unplaced_government(self, text: str) -> Match | None:
+        """A region not on file named alone (新疆, 新疆政府门户网站): the one government report on file whose
+        name gives only its level (自治区人民政府办公厅) and whose region is not on file, when exactly one
+        fits the region's level.  The reply says how the name was read."""
+        if not self.unplaced_governments:
+            return None
+        phrase = _FILLER.sub(" ", text).strip()
+        for k in range(min(len(phrase), 12), 1, -1):
+            places = gazetteer_places(phrase[:k])
+            if not places:
+                continue
+            if phrase[:k] in self.regions:
+                return None  # a region on file: its own agencies are offered
+            fits = {i for level, i in self.unplaced_governments if any(p.name.endswith(level) for p in places)}
+            if len(fits) != 1:
+                return None
+            a = self.agencies[fits.pop()]
+            start = text.find(phrase[:k])
+            return Match([a], phrase[:k], False, reading=f"{a.name}（报告未写明所在地区）", region=phrase[:k],
+                         span=(start, start + k))
+        return None
 
     def candidate_phrase(self, text: str) -> str:
         text = _FILLER.sub(" ", text).strip()
@@ -745,6 +793,22 @@ def _may_lie_in(a: Agency, region: str) -> bool:
     above = {fold(p) for p in _parents(region)}
     short = region_short(region)
     return all(k in above or k == region or region_short(k) == short for k in known)
+
+
+def _unplaced_government_level(a: Agency) -> str:
+    """The level word of a government report named by its level alone (自治区人民政府办公厅 -> 自治区) whose
+    region is not on file; "" for any other agency."""
+    if _has_region(a):
+        return ""
+    name = fold(a.name)
+    for level in _LEVEL_WORDS:
+        if name.startswith(level) and name[len(level):] in _GOVERNMENT_RANK and name[len(level):]:
+            return level
+    return ""
+
+
+#: Characters that join the items of a list of names (甲和乙, 甲、乙).
+_JOINS = "和与及、,，"
 
 
 def _has_region(a: Agency) -> bool:

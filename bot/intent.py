@@ -52,6 +52,7 @@ MAX_QUESTION_CHARS = 500
 _RANK = re.compile(r"排名|排行|排序|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二三四五六七八九十]+名?|哪个.*最|哪些.*最|谁最|"
                    r"哪家|哪一家|哪个单位|哪个部门|谁的.*多|谁.*多|谁.*少|top", re.I)
 _WHICH_YEAR = re.compile(r"哪一?年|哪个年份|哪年度|哪一年度")
+_WHICH_YEAR_MORE = re.compile(r"(?:哪一?年|哪个年份|哪年度)[^，,。？?]*?(多|少|高|低|大|小)")
 _TREND = re.compile(r"趋势|历年|每年|逐年|各年|这几年|近几年|走势|变化情况|历史|怎么变|如何变化|变化趋势")
 _COMPARE = re.compile(r"比去年|比上年|同比|相比|对比|比较|较上年|较去年|增加了|减少了|多了|少了|增长|下降|变化|变成|差多少|差别|相差|"
                       r"增减|多几|少几|多多少|少多少|[^\d]比\d|比[二〇零\d]|增加|减少")
@@ -79,6 +80,7 @@ _SECTION_FIVE = re.compile(r"主要问题|存在的问题|存在问题|哪些问
 _PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不上|不一致|不符|有误")
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
+                             r"想问一?下|想问问?|问一?下|麻烦|帮忙|帮我|查一?下|我?想了解一?下?|我?想知道|告诉我|"
                              r"政府信息公开|信息公开|政府信息|公开|信息|情况|全年|本年|提出|提交|方面|相关|"
                              r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|从|到|变成|增加|减少|比|多|少|"
                              r"[，,。？?！!、：:\s\d]")
@@ -307,7 +309,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         matches = [Match([forced], forced.name, True)]
     elif not matches and not (_RANK.search(q) and not _WHICH_YEAR.search(q)) and not each:
         regions = [m.region for m in mentions if m.region]
-        fz = index.fuzzy(blanked, regions=regions)
+        fz = index.unplaced_government(blanked) or index.fuzzy(blanked, regions=regions)
         if fz.agencies or (fz.suggestions and not regions):
             matches = [fz]
     matches = [_name_after_region(m, rest, index) if m.region else m for m in matches]
@@ -437,8 +439,10 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         base = replace(base, years=spec)
         return _compare_years(base, q, spec)
     several_years = spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range
-    if _RANK.search(q) and (which_year or several_years) and not re.search(r"排名|排行", q):
-        return replace(base, kind="rank_years", figures=metrics[:1])
+    more = _WHICH_YEAR_MORE.search(q)  # 哪年多, 哪一年少
+    if ((_RANK.search(q) and (which_year or several_years)) or more) and not re.search(r"排名|排行", q):
+        fewest = base.fewest or bool(more and more.group(1) in "少低小")
+        return replace(base, kind="rank_years", figures=metrics[:1], fewest=fewest)
     if len(metrics) >= 2 and _SUM.search(q) and not several_years and len(spec.years) <= 1:
         return replace(base, kind="sum")
     two_years = len(spec.years) == 2
@@ -462,6 +466,8 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
     tail = blank_figure_words(tail).split(" ")[0]
+    if tail[:1] in "和与及、,，" or any(x.start == m.span[1] for x in index.scan(rest)):
+        return m  # 平潭和平潭公安局: the next name of a list; 平潭公安局: a name on file follows
     if not _NAME_CHUNK.fullmatch(tail or "") or not re.search(rf"(?:{_AGENCY_END})$", tail):
         return m
     region = index.regions.get(m.matched) or set()

@@ -133,6 +133,10 @@ class MetricParse:
 #: Verbs that name 收到申请 only when the question speaks of applications (收到多少封信 is not).
 _APPLY_VERBS = ("收到", "受理", "接到", "接收")
 _APPLY_NOUN = re.compile(r"申请|依申请")
+#: What a verb of receiving counts when the question names nothing (收到几件: applications) …
+_BARE_VERB_OBJECT = "申请"
+#: … and the groups of words such a question is made of (收到, 申请, 信息).
+_BARE_GROUPS = ("act", "request", "thing")
 #: Words for the 总计 column that are only question words (几起, 一共): a named column beats them.
 _WEAK_TOTAL = ("一共", "总共", "多少起", "几起", "总数")
 
@@ -175,27 +179,33 @@ def parse_metrics(text: str) -> MetricParse:
     metrics = list(dict.fromkeys(metrics))
     loose_cols = [(c.family, c.ref) for c in cols] if not rows else []
     weak_only = bool(rows) and all(t.weak for t in rows)
-    metrics, narrative = _with_narrative(text, hits, metrics, weak_only)
-    return MetricParse(metrics, loose_cols, hits, weak_only and not narrative)
+    metrics, narrative, bare = _with_narrative(text, hits, metrics, weak_only)
+    return MetricParse(metrics, loose_cols, hits, weak_only and not narrative and not bare)
 
 
-def _with_narrative(text: str, hits, metrics: list[MetricQuery], weak_only: bool) -> tuple[list[MetricQuery], bool]:
+def _with_narrative(text: str, hits, metrics: list[MetricQuery],
+                    weak_only: bool) -> tuple[list[MetricQuery], bool, bool]:
     """The queries with the question's words for the narrative's facts (see the module docstring).
 
-    Returns the queries and whether the question is asked of the narrative alone.
+    Returns the queries, whether the question is asked of the narrative alone, and whether it names
+    nothing but applications received (收到几件, 信息公开申请有几个: the table's first row).
     """
     if not stated.asks_figure(text):
-        return metrics, False
+        return metrics, False, False
     words = re.sub(r"\s+", " ", text).strip()
     said = stated.unexplained(words, [(s, e, _target_labels(t)) for s, e, t in hits])
     table_words = any(t.kind == "col" for _, _, t in hits)  # 个人申请: a column of the table
-    if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not table_words)):
+    # 收到几件 (nothing but the verb): the applications received, as on the table's first row
+    bare = weak_only and not said and all(t.group in _BARE_GROUPS for t in stated.asked(words).tokens)
+    if bare:
+        words = f"{words} {_BARE_VERB_OBJECT}"  # and so asked of the narrative too
+    if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not (table_words or bare))):
         if stated.significant(words) and not any(m.kind == "ratio" for m in metrics):
-            return [MetricQuery(words, None, "", "narrative")], True
-        return [MetricQuery(m.prefix, m.column, m.family, m.kind, words, "table") for m in metrics], False
+            return [MetricQuery(words, None, "", "narrative")], True, False
+        return [MetricQuery(m.prefix, m.column, m.family, m.kind, words, "table") for m in metrics], False, False
     order = "facts_only" if said == "concept" else "facts" if said else "table"
     return [m if m.kind == "ratio" else MetricQuery(m.prefix, m.column, m.family, m.kind, words, order)
-            for m in metrics], False
+            for m in metrics], False, bare
 
 
 @lru_cache(maxsize=512)
