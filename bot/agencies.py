@@ -554,7 +554,8 @@ class AgencyIndex:
             if m.via_region:
                 others = [o for o in named if o is not m and not o.via_region]
                 # 平潭公安局和平潭, 平潭和平潭公安局: an item of the list on its own
-                listed = (m.start > 0 and text[m.start - 1] in _JOINS) or text[m.end:m.end + 1] in _JOINS
+                listed = ((m.start > 0 and text[m.start - 1] in _JOINS) or text[m.end:m.end + 1] in _JOINS
+                          or text[m.end:].startswith(_WHOLE_REGION))  # 平潭全区…和行政审批局: the region itself
                 if id(m) in qualifiers or (not listed and any(o.best & (m.region or set()) for o in others)):
                     continue  # 平潭…公安局: the region narrows the other name, it is no agency here
             ids = set(m.ids)
@@ -809,6 +810,8 @@ def _unplaced_government_level(a: Agency) -> str:
 
 #: Characters that join the items of a list of names (甲和乙, 甲、乙).
 _JOINS = "和与及、,，"
+#: Words after a region that mean the region itself, not one of its agencies (平潭全区, 垫江县本级).
+_WHOLE_REGION = ("全区", "全市", "全县", "全省", "全镇", "全乡", "全旗", "本级")
 
 
 def _has_region(a: Agency) -> bool:

@@ -106,7 +106,16 @@ def sum_figures(ans, intent: Intent) -> Answer:
     figs = [ans.lookup.figure(rep, m, strict=intent.strict) for m in intent.figures[:8]]
     sources, warnings = _collect(ans, rep, figs)
     total = None
-    if all(f.has_value for f in figs) and len({f.unit for f in figs}) == 1:
+    stated_once = {(f.key, f.value) for f in figs if f.key.startswith("narrative:")}
+    if len(stated_once) < sum(1 for f in figs if f.key.startswith("narrative:")):
+        # one sentence answered several of the figures ("予以公开及部分公开42件"): it states them together
+        if len(stated_once) == 1 and all(f.key.startswith("narrative:") for f in figs):
+            figs = figs[:1]
+            total = figs[0].value
+            warnings.append("报告正文把这几项合在一起给出，以上是正文的合计数字")
+        else:
+            warnings.append("报告正文把其中几项合在一起给出，不能分别相加")
+    elif all(f.has_value for f in figs) and len({f.unit for f in figs}) == 1:
         total = replies.number(sum(f.value for f in figs))
     text = replies.sum_text(agency, rep, figs, total, note, sources, warnings)
     status = "answered" if any(f.status in ANSWERED for f in figs) else "not_found"

@@ -170,6 +170,8 @@ def sum_text(agency: Agency, rep: dict, figs: list[Figure], total, note: str, so
         lines.append(f"• {f.label}：{value_text(f)}")
     if total is not None:
         lines.append(f"合计：{fmt_number(total)}{figs[0].unit}（{' + '.join(fmt_number(f.value) for f in figs)}）")
+    elif all(f.has_value for f in figs):
+        lines.append("不能合计（见下方说明）")
     else:
         lines.append("有一项没有数字，不能合计")
     lines.append("来源：")
