@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from bot.answers import Source
 from bot.figures import Figure, compute, keys_needed
-from bot.metrics import MetricQuery
+from bot.metrics import MetricQuery, metric_label
 from store import queries
 from store.checks import narrative_figures
+from store.template import VERSIONS as TEMPLATE_VERSIONS, cell_spec
 from store.template.facts import RESTATED_WITH
+
+
+
 
 #: Statuses of a figure that give no number.
 NO_VALUE = ("blank", "na", "uncertain", "missing", "partial", "zero_division", "not_stated", "contradicted",
-            "unread")
+            "unread", "not_in_format")
 #: Statuses of a figure that count as an answer.
 ANSWERED = ("number", "inferred", "blank", "na", "partial", "zero_division", "contradicted")
 
@@ -70,6 +74,14 @@ class Lookup:
                 fig.status = "contradicted"
         elif fig.status == "blank" and not queries.table_read(self.store, rep["id"], fig.key):
             fig.status = "unread"  # every cell of its table blank: the table was not read, not left empty
+        elif fig.status == "missing" and query.kind == "cell" and cell_spec(fig.key, version) is None:
+            # 上一年项目数量 asked of a 2021-format report: that format has no such column
+            other = next((v for v in TEMPLATE_VERSIONS if v != version and cell_spec(fig.key, v)), None)
+            if other is not None:
+                fig.label = metric_label(query, other)
+                fig.status = "not_in_format"
+                fig.note = (f"{rep['year']}年的报告用{version}年版的表格，这一版没有这一栏"
+                            f"（{other}年版的表格才有）")
         return fig
 
     def _wider(self, rep: dict, fig: Figure, version: str) -> list[float]:
