@@ -26,7 +26,7 @@ from functools import lru_cache
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
                                   EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
-                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, PREVIOUS_VALUE_SUBJECTS, PREVIOUS_YEAR, UNITS,
+                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, PREVIOUS_YEAR, UNITS,
                                   unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
@@ -465,6 +465,9 @@ def _conflict(q: Asked, w: FactWords, fact: dict) -> tuple[str, float]:
     f_groups = _groups(w.own + w.means)
     if "act" not in f_groups and _is_part(fact):  # "制发政府信息487条，其中…依申请公开274条": 制发
         f_groups.update({g: n for g, n in _groups(w.topic).items() if g == "act"})
+    if (PUBLISHED_ACT in f_groups.get("act", set()) and PUBLISHED_ACT not in q_groups.get("act", set())
+            and set(q_groups) & set(NOT_COUNTED_BY_PUBLISHING)):
+        return "说的是公开发布的信息条数", 0.0  # "公示行政处罚案件信息31条" is no count of 行政处罚
     penalty = 0.0
     for group, names in f_groups.items():
         asked_names = q_groups.get(group, set())

@@ -162,7 +162,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("上年", "period", ("上一年度", "上一年", "上年度", "上年", "去年")),
     Concept("下年", "period", ("下一年度", "下一年", "下年度", "下年", "次年", "明年")),
     # what was done (a fact that does not say may still answer; one that says another thing never does)
-    Concept("发布", "act", ("公开发布", "发布", "公开", "公布", "推送", "推出", "刊发",
+    Concept("发布", "act", ("公开发布", "发布", "公开", "公布", "公示", "推送", "推出", "刊发",
                             "刊登", "更新", "上传", "发了", "发送", "发出", "推文"), required=False, weight=1.0),
     Concept("转发", "act", ("转发", "转载"), required=False, weight=1.0),
     Concept("收到", "act", ("收到", "受理", "接到", "接收"), required=False, weight=1.0),
@@ -178,7 +178,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("办理", "act", ("办理",), required=False, weight=1.0),
     Concept("未", "negation", ("尚未", "还未", "仍未", "没有", "没", "未"), weight=1.0),
     Concept("占比", "share", ("占比", "比例", "比重", "百分比", "占", "率"), required=False, weight=1.0),
-    Concept("累计", "extent", ("累计",), required=False, weight=0.5),
+    # the rest of a breakdown ("通过报刊、电视等其他渠道公开信息132万条"): a part, not the whole
+    Concept("其他", "other", ("其他渠道", "其他方式", "其他途径", "其他形式", "其他"), weight=1.0),
+    Concept("累计", "cumulative", ("累计",), required=False, weight=0.5),  # the year's total, beside 主动 or not
     # the whole region, all its units together ("全区共公布", "我区各级单位主动公开")
     Concept("全区", "scope", ("政府信息公开单位", "各级单位", "各单位", "全区", "我区", "全市", "我市", "全县", "我县",
                              "全省", "我省", "全镇", "我镇", "全乡", "我乡", "全街道"), required=False, weight=0.5),
@@ -203,14 +205,18 @@ FILLER_WORDS: tuple[str, ...] = (
     "全镇", "全乡", "本级", "人民", "自己", "自行", "结果", "自治区", "自治州", "省政府", "市政府", "县政府", "区政府", "办公厅", "办公室", "怎么", "怎样", "如何", "到", "办事处", "街道办", "人民政府", "政府", "街道", "那", "这", "截至", "截止", "提到", "提及",
 )
 
+#: A figure of what was published ("公示各类行政处罚案件信息31条") never counts the things of these groups
+#: (31 is no number of 行政处罚 decisions) unless the question asks what was published too.
+PUBLISHED_ACT: str = "发布"
+NOT_COUNTED_BY_PUBLISHING: tuple[str, ...] = ("power", "remedy", "outcome")
 #: What a statement of nothing also says: nothing received is nothing newly received.
 IMPLIED_BY_ZERO: dict[str, str] = {"收到": "新收"}
 #: Groups whose concepts only narrow a count (via 网站, by 网上申请): a fact that names one the question
 #: does not is a part, not the whole — taken only when nothing closer is stated.  A fact naming a concept
 #: of any other required group the question does not name counts another thing and never answers.
-QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh")
+QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh", "other")
 #: Groups whose concepts may stand together in one subject without counting several things ("收到并办结").
-FREE_GROUPS: tuple[str, ...] = ("act", "extent", "thing", "share", "scope")
+FREE_GROUPS: tuple[str, ...] = ("act", "extent", "cumulative", "thing", "share", "scope")
 #: A concept of the first group makes those of the others part of its phrase: "因依申请公开引发的行政复议"
 #: counts 行政复议, "部分公开的申请" counts 部分公开.
 #: A value "group:name" absorbs one concept: "网络申请信息公开" asks for disclosure, nobody 发布s anything.
