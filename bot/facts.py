@@ -26,7 +26,7 @@ from functools import lru_cache
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
                                   EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
-                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, PREVIOUS_YEAR, UNITS,
+                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, PREVIOUS_YEAR, UNITS,
                                   unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
@@ -603,6 +603,8 @@ def label_of(fact: dict, question: str = "") -> str:
 
 def _without_leading_fillers(subject: str) -> str:
     for _ in range(8):
+        if subject.startswith((PREVIOUS_YEAR, NEXT_YEAR)):  # 上年结转: 上 is no filler here
+            break
         lead = next((w for w in sorted(FILLER_WORDS, key=len, reverse=True) if subject.startswith(w)), None)
         if not lead:
             break

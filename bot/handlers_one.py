@@ -7,6 +7,7 @@ Each handler is ``handler(answerer, intent) -> Answer``; :mod:`bot.engine` holds
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot import facts as stated
@@ -16,10 +17,11 @@ from bot.answers import Answer, Candidate, Source
 from bot.figures import Figure
 from bot.intent import Intent, content_words
 from bot.lookup import ANSWERED
-from bot.metrics import MetricQuery
+from bot.metrics import MetricQuery, metric_unit
 from bot.years import YearSpec
 from store import queries
 from store.template import cell_spec
+from store.template.facts import PREVIOUS_YEAR
 
 #: The column of section 二 (2019 format) that is itself the change from the year before (本年增/减).
 CHANGE_COLUMN = "change"
@@ -215,6 +217,10 @@ def compare_years(ans, intent: Intent) -> Answer:
                     return answer
         query = query.with_column(None)
     missing = [y for y in (earlier, later) if y not in agency.years]
+    if missing == [earlier] and later - earlier == 1:
+        told = _against_the_year_before(ans, intent, agency, query, first, second, later)
+        if told is not None:
+            return told
     if later is None or missing:
         return Answer("not_found", f"没有{agency.display}{'、'.join(f'{y}年' for y in missing)}的报告，无法比较。"
                       f"现有年份：{'、'.join(map(str, agency.years)) or '无'}。",
@@ -229,6 +235,44 @@ def compare_years(ans, intent: Intent) -> Answer:
                   metric={"key": figs[later].key, "label": figs[later].label}, value=diff, unit=figs[later].unit,
                   values=[value_row(agency, y, figs[y]) for y in (earlier, later)],
                   sources=sources, warnings=warnings, kind="compare")
+
+
+def _against_the_year_before(ans, intent: Intent, agency: Agency, query: MetricQuery, first: int, second: int,
+                             later: int) -> Answer | None:
+    """Two consecutive years when only the later report is on file: what that report states of the year
+    before ("共收到申请18件，比2022年（25件）下降28%": 25), or of the change ("比2019年减少2项"); None
+    when it states neither."""
+    rep = ans.lookup.report(agency.id, later)
+    words = query.narrative or (query.prefix if query.kind == "narrative" else "")
+    if not words:
+        return None
+    unit = metric_unit(query, rep["template"] or "2021") if query.kind != "narrative" else ""
+    asked = re.sub(r"\s+", " ", _COMPARISON.sub(" ", _ASK_PATTERN.sub(" ", words))).strip() + f" 多少{unit}"
+    if query.kind == "narrative":
+        this = ans.lookup.figure(rep, MetricQuery(asked, None, "", "narrative"))
+    else:
+        this = ans.lookup.figure(rep, replace(query, narrative=asked, order="table"), strict=intent.strict)
+    before = ans.lookup.figure(rep, MetricQuery(f"{PREVIOUS_YEAR} {asked}", None, "", "narrative"))
+    if this.has_value and before.has_value and before.key.startswith("narrative:"):
+        figs = {later: this, later - 1: before}
+        diff = difference(intent.difference or "later-earlier", figs[first], figs[second], before, this)
+        sources = ans.lookup.sources(rep, this)[:1] + [s for s in ans.lookup.sources(rep, before) if s.passage][:1]
+        text = replies.compare_text(agency, (later - 1, later), [before, this], sources)
+        text += f"\n（没有{later - 1}年的报告；{later - 1}年的数字是{later}年报告中所述）"
+        return Answer("answered", text, agency=agency_dict(agency), year=later,
+                      metric={"key": this.key, "label": this.label}, value=diff, unit=this.unit,
+                      values=[value_row(agency, later - 1, before), value_row(agency, later, this)],
+                      sources=sources, warnings=ans.lookup.warnings(rep, this), kind="compare")
+    said = MetricQuery(f"{asked} 比上年 {stated.change_words(intent.question)}", None, "", "narrative")
+    if ans.lookup.figure(rep, said).has_value:  # "比2019年减少2项"
+        return cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[said]))
+    return None
+
+
+_ASK_PATTERN = re.compile(r"多少\S?|几\S?")
+#: The words that set a figure against another year's: the figure itself is asked without them.
+_COMPARISON = re.compile(r"比上一?年度?|较上一?年度?|比去年|较去年|同比|相比|比(?=\s|$)|增加了?|减少了?|增长了?|下降了?|"
+                         r"多了|少了|变化了?|增减")
 
 
 def difference(how: str, first: Figure, second: Figure, earlier: Figure | None = None,

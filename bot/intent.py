@@ -96,6 +96,8 @@ _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 #: A phrase that names an agency (when it was not found on file): 城东街道, 吴起县, 某某局.
 _NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
 _FROM_TO = re.compile(r"从.*?(?:到|变成|变为|至)")
+#: Words that set a figure against the year before's (比上年多了几件): they shape the question.
+_AGAINST_LAST_YEAR = re.compile(r"[与和跟同]上一?年度?相比|比上一?年度?|较上一?年度?|比去年|较去年|同比")
 
 
 @dataclass
@@ -331,6 +333,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
 
     # ---------------------------------------------------------------- what figure
     named_text, spelled = read_by_sound(named_text)  # 信息工开: 信息公开
+    named_text = _AGAINST_LAST_YEAR.sub(" ", named_text)  # 比上年: which years, not what is counted
     mp = parse_metrics(named_text)
     metrics = [_plain_words(m) for m in drop_context_rows(list(mp.metrics), named_text)]
 
@@ -522,8 +525,9 @@ def _compare_years(base: Intent, q: str, spec: YearSpec) -> Intent:
         difference = difference_of(q, spec.spans[0][0], spec.spans[1][0])
     elif len(spec.years) == 2 and "从" in q:
         difference = "second-first"
-    elif re.search(r"比[去上]年|同比|较[去上]年", q) and re.search(r"少|减少|下降", q) and not re.search(r"增减", q):
-        difference = "later-earlier"
+    elif (re.search(r"比[去上]一?年|同比|较[去上]一?年", q) and re.search(r"少|减少|下降", q.replace("多少", ""))
+          and not re.search(r"增减", q)):
+        difference = "first-second"  # 比上年少了多少: the year before less this one (first is the earlier)
     if re.search(r"相差|差多少|差几|差距", q):
         difference = "abs"
     return replace(base, kind="compare_years", figures=base.figures[:1], difference=difference)

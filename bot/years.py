@@ -113,9 +113,12 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
 
 
 #: A year that names the report a figure was read in ("（23年年报里提到的）", "据2023年的报告") …
-_REPORT_OF = re.compile(rf"(?P<y>{_YEAR})\s*年?\s*(?:的|度)?\s*(?:年度报告|年报|报告)")
-#: … and a year that belongs to the figure's own words: applications carried over to it (结转到2025年).
+_REPORT_OF = re.compile(rf"(?:据|根据|按照?)?\s*(?P<y>{_YEAR})\s*年?\s*(?:的|度)?\s*(?:年度报告|年报|报告)"
+                        rf"(?:里|中|上|内)?(?:提到|说|所说|写|称|披露)?(?:的)?")
+#: … and a year that belongs to the figure's own words: applications carried over to it (结转到2025年) or
+#: from it (从2023年结转过来).
 _CARRY_TO = re.compile(rf"(?:结转|转入|转)\s*(?:到|至|入)\s*(?P<y>{_YEAR})\s*年?")
+_CARRY_FROM = re.compile(rf"(?P<y>{_YEAR})\s*年?\s*(?:结转|转入|转来)")
 #: How a year next to the report's is written in the report's own words (as ingest writes facts).
 _NEIGHBOURS = {-1: "上年", 1: "下年"}
 
@@ -129,10 +132,12 @@ def relative_years(text: str, today: date | None = None) -> str:
     if len(spec.years) != 2:
         return text
     report = _REPORT_OF.search(text)
-    carry = _CARRY_TO.search(text)
+    carry = _CARRY_TO.search(text) or _CARRY_FROM.search(text)
     if report is not None:
         year = _to_int(report.group("y"))
-        keep = report.span("y")
+        # the report named by its year alone: its year stays, the words around it go
+        text = text[:report.start()] + report.group("y") + "年 " + text[report.end():]
+        keep = (report.start(), report.start() + len(report.group("y")))
     elif carry is not None:
         year = next((y for y in spec.years if y != _to_int(carry.group("y"))), None)
         keep = None
