@@ -438,8 +438,12 @@ def gazetteer_places(name: str) -> tuple:
 class AgencyIndex:
     """Resolve the agencies named in a question, fast enough for 10 000 agencies."""
 
-    def __init__(self, agencies: list[Agency]):
+    def __init__(self, agencies: list[Agency], texts: dict[int, str] | None = None):
+        """``texts``: for the governments named by their level alone (自治区人民政府办公厅) whose region is not
+        on file, the text of their reports — a region named alone is read as one of them only when its
+        report names that region."""
         self.agencies = {a.id: a for a in agencies}
+        self.texts = texts or {}
         self.by_alias: dict[str, dict[int, float]] = defaultdict(dict)
         for a in agencies:
             for n, rank in aliases(a).items():
@@ -478,9 +482,15 @@ class AgencyIndex:
         from store import queries
 
         rows = queries.agencies(store)
-        return cls([Agency(r["id"], r["name"], r["short_name"] or r["name"], r["district"], r["city"],
+        agencies = [Agency(r["id"], r["name"], r["short_name"] or r["name"], r["district"], r["city"],
                            r["province"], sorted({int(y) for y in str(r["years"] or "").split(",") if y}))
-                    for r in rows])
+                    for r in rows]
+        texts = {}
+        for a in agencies:
+            if _unplaced_government_level(a):  # rare: a report that names no region for a government
+                texts[a.id] = fold(" ".join(p["text"] for rep in queries.reports_of(store, a.id).values()
+                                            for p in queries.passages_for(store, rep["id"]))[:_EVIDENCE_CHARS])
+        return cls(agencies, texts)
 
     # ------------------------------------------------------------------ scanning
     def scan(self, text: str) -> list[Mention]:
@@ -564,8 +574,13 @@ class AgencyIndex:
             before = next((r for r in places if r is not m and _adjacent(text, r, m)), None)
             if before is not None and not m.via_region:
                 inside = ids & before.region
+                outer = _unknown_region_before(text, before, mentions)  # 北京市临江公安局: not 吉林's 临江
+                if outer and not any(_may_lie_in(self.agencies[i], outer) for i in inside):
+                    inside = set()
+                else:
+                    outer = ""
                 if not inside:  # 汉阳区后湖街道: not the 后湖街道 on file
-                    out.append(Match([], before.text + m.text, True, span=(before.start, m.end),
+                    out.append(Match([], outer + before.text + m.text, True, span=(before.start - len(outer), m.end),
                                      suggestions=[self.agencies[i] for i in sorted(m.best)][:5]))
                     continue
                 ids = inside
@@ -704,8 +719,8 @@ class AgencyIndex:
 
     def unplaced_government(self, text: str) -> Match | None:
         """A region not on file named alone (新疆, 新疆政府门户网站): the one government report on file whose
-        name gives only its level (自治区人民政府办公厅) and whose region is not on file, when exactly one
-        fits the region's level.  The reply says how the name was read."""
+        name gives only its level (自治区人民政府办公厅), whose region is not on file and whose text names
+        that region, when exactly one fits.  The reply says how the name was read."""
         if not self.unplaced_governments:
             return None
         phrase = _FILLER.sub(" ", text).strip()
@@ -715,7 +730,8 @@ class AgencyIndex:
                 continue
             if phrase[:k] in self.regions:
                 return None  # a region on file: its own agencies are offered
-            fits = {i for level, i in self.unplaced_governments if any(p.name.endswith(level) for p in places)}
+            fits = {i for level, i in self.unplaced_governments
+                    if any(p.name.endswith(level) and _names_place(self.texts.get(i, ""), p.name) for p in places)}
             if len(fits) != 1:
                 return None
             a = self.agencies[fits.pop()]
@@ -723,6 +739,11 @@ class AgencyIndex:
             return Match([a], phrase[:k], False, reading=f"{a.name}（报告未写明所在地区）", region=phrase[:k],
                          span=(start, start + k))
         return None
+
+    def place_named(self, text: str) -> str:
+        """The region the gazetteer knows at the start of ``text`` (新疆 of 新疆2022年…), or ""."""
+        phrase = _FILLER.sub(" ", text).strip()
+        return next((phrase[:k] for k in range(min(len(phrase), 12), 1, -1) if gazetteer_places(phrase[:k])), "")
 
     def candidate_phrase(self, text: str) -> str:
         text = _FILLER.sub(" ", text).strip()
@@ -796,6 +817,16 @@ def _may_lie_in(a: Agency, region: str) -> bool:
     return all(k in above or k == region or region_short(k) == short for k in known)
 
 
+#: How much of a report's text is kept to tell which region it speaks of.
+_EVIDENCE_CHARS = 20000
+
+
+def _names_place(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place`` (新疆维吾尔自治区) in full or by its short name (新疆)."""
+    short = region_short(place)
+    return bool(text) and (place in text or (len(short) >= 2 and short in text))
+
+
 def _unplaced_government_level(a: Agency) -> str:
     """The level word of a government report named by its level alone (自治区人民政府办公厅 -> 自治区) whose
     region is not on file; "" for any other agency."""
@@ -833,6 +864,11 @@ def _unknown_region_before(text: str, name: Mention, mentions: list[Mention]) ->
         start -= k
     if start < len(chunk) and (start == 0 or not _UNKNOWN_REGION.fullmatch(chunk)):
         return chunk[start:]
+    level = next((w for w in _LEVEL_WORDS if name.text.startswith(w)), "")
+    if level:  # 新疆维吾尔 + 自治区人民政府办公厅: the region's name runs into the name's level word
+        k = next((k for k in range(min(len(chunk), 10), 1, -1) if gazetteer_places(chunk[-k:] + level)), 0)
+        if k:
+            return chunk[-k:]
     return chunk if _UNKNOWN_REGION.fullmatch(chunk) else ""
 
 

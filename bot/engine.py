@@ -37,7 +37,8 @@ def _unsupported(ans: "Answerer", intent: Intent) -> Answer:
 
 
 def _need_agency(ans: "Answerer", intent: Intent) -> Answer:
-    return Answer("not_found", "请说明是哪个单位的报告，例如：" + "；".join(ans.examples()[:3]), kind="cell")
+    return Answer("not_found", (intent.lead + "\n" if intent.lead else "") + "请说明是哪个单位的报告，例如："
+                  + "；".join(ans.examples()[:3]), kind="cell")
 
 
 def _need_figure(ans: "Answerer", intent: Intent) -> Answer:

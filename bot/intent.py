@@ -401,7 +401,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         if matches and not matches[0].agencies and (metrics or _NAME_LIKE.search(matches[0].matched or "")):
             return replace(base, kind="name_problem", match=matches[0])
         if metrics:
-            return replace(base, kind="need_agency")
+            place = index.place_named(blanked)
+            lead = f"已收录的报告中没有“{place}”的单位（或它们的报告没有写明所在地区）。" if place else ""
+            return replace(base, kind="need_agency", lead=lead)
         if region:
             return replace(base, kind="list_agencies", region=region)
         return replace(base, kind="unsupported", lead="没有看懂这个问题。可以这样问：")
