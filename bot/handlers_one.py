@@ -246,8 +246,14 @@ def _against_the_year_before(ans, intent: Intent, agency: Agency, query: MetricQ
     words = query.narrative or (query.prefix if query.kind == "narrative" else "")
     if not words:
         return None
+    plain = re.sub(r"\s+", " ", _COMPARISON.sub(" ", _ASK_PATTERN.sub(" ", words))).strip()
+    if stated.asked(intent.question).unit == "%":  # 下降了百分之多少: only the stated change answers
+        said = MetricQuery(f"{plain} 比上年 {stated.change_words(intent.question)} 百分之多少", None, "", "narrative")
+        if ans.lookup.figure(rep, said).has_value:
+            return cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[said]))
+        return None
     unit = metric_unit(query, rep["template"] or "2021") if query.kind != "narrative" else ""
-    asked = re.sub(r"\s+", " ", _COMPARISON.sub(" ", _ASK_PATTERN.sub(" ", words))).strip() + f" 多少{unit}"
+    asked = f"{plain} 多少{unit}"
     if query.kind == "narrative":
         this = ans.lookup.figure(rep, MetricQuery(asked, None, "", "narrative"))
     else:

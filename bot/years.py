@@ -131,6 +131,7 @@ def relative_years(text: str, today: date | None = None) -> str:
     spec = parse_years(text, today)
     if len(spec.years) != 2:
         return text
+    original = text
     report = _REPORT_OF.search(text)
     carry = _CARRY_TO.search(text) or _CARRY_FROM.search(text)
     if report is not None:
@@ -154,9 +155,9 @@ def relative_years(text: str, today: date | None = None) -> str:
             continue
         word = _NEIGHBOURS.get(y - year)
         if word is None:
-            return text
+            return original
         return text[:m.start()] + word + text[m.end():]
-    return text
+    return original
 
 
 def strip_years(text: str, spec: YearSpec) -> str:

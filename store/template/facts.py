@@ -177,7 +177,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("回应", "act", ("回应",), required=False, weight=1.0),
     Concept("办理", "act", ("办理",), required=False, weight=1.0),
     Concept("未", "negation", ("尚未", "还未", "仍未", "没有", "没", "未"), weight=1.0),
-    Concept("占比", "share", ("占比", "比例", "比重", "百分比", "占", "率"), required=False, weight=1.0),
+    Concept("占比", "share", ("占比", "比例", "比重", "百分比", "百分之", "占", "率"), required=False, weight=1.0),
     # the rest of a breakdown ("通过报刊、电视等其他渠道公开信息132万条"): a part, not the whole
     Concept("其他", "other", ("其他渠道", "其他方式", "其他途径", "其他形式", "其他"), weight=1.0),
     Concept("累计", "cumulative", ("累计",), required=False, weight=0.5),  # the year's total, beside 主动 or not
