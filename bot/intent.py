@@ -96,6 +96,10 @@ _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 #: A phrase that names an agency (when it was not found on file): 城东街道, 吴起县, 某某局.
 _NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
 _FROM_TO = re.compile(r"从.*?(?:到|变成|变为|至)")
+#: Words that ask for several years (这几年的趋势): they shape the question.
+_OVER_YEARS = re.compile(r"趋势|走势|变化情况|这几年|近几年|逐年|各年|每一年|每年")
+#: A follow-up that sets the agency of the chat beside another (和龙阳街道比呢, 跟花桥街道对比一下).
+_COMPARE_FOLLOWUP = re.compile(r"^\s*(?:那|那么)?(?:和|跟|与|同)\S+?(?:比|相比|对比|比较)|(?:比|相比|对比|比较)(?:一下)?呢?\s*[？?]?\s*$")
 #: Words that set a figure against the year before's (比上年多了几件): they shape the question.
 _AGAINST_LAST_YEAR = re.compile(r"[与和跟同]上一?年度?相比|比上一?年度?|较上一?年度?|比去年|较去年|同比")
 
@@ -334,6 +338,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     # ---------------------------------------------------------------- what figure
     named_text, spelled = read_by_sound(named_text)  # 信息工开: 信息公开
     named_text = _AGAINST_LAST_YEAR.sub(" ", named_text)  # 比上年: which years, not what is counted
+    named_text = _OVER_YEARS.sub(" ", named_text)  # 这几年的趋势: which years, not what is counted
     mp = parse_metrics(named_text)
     metrics = [_plain_words(m) for m in drop_context_rows(list(mp.metrics), named_text)]
 
@@ -343,7 +348,8 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         a = index.agencies.get(session.agency_id)
         if a is not None:
             agencies = [a]
-    asks_other = bool(_OVERVIEW.search(q) or _LIST_YEARS.search(q) or re.search(r"报告[?？。]?$", q))
+    asks_other = bool(_OVERVIEW.search(q) or (_LIST_YEARS.search(q) and not _TREND.search(q))
+                      or re.search(r"报告[?？。]?$", q))
     used_session = False
     if followup and not metrics and session.metric and not asks_other:
         prev = metric_from_session(session.metric)
@@ -376,13 +382,19 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                 return replace(base, kind="name_problem", match=Match([], missing[0], False, fz.suggestions))
 
     # ---------------------------------------------------------------- several agencies
+    if (len(agencies) == 1 and metrics and forced is None and _COMPARE_FOLLOWUP.search(q) and session is not None
+            and not session.expired() and session.agency_id not in (None, agencies[0].id)):
+        before = index.agencies.get(session.agency_id)  # 和龙阳街道比呢: the agency of the chat beside it
+        if before is not None:
+            agencies = [before, agencies[0]]
     if len(agencies) >= 2 and metrics and forced is None:
         lost = [m for m in unsettled if not m.region]
         if lost:  # one of the names is not on file (or fits several): ask, never compare without it
             return replace(base, kind="name_problem", match=lost[0])
         return _several(base, q, agencies, settled, spec)
 
-    if _LIST_YEARS.search(q) and agencies and not metrics and len(agencies) == 1:
+    only_words = all(m.kind == "narrative" for m in metrics) and re.search(r"报告|年份", q)  # 有哪几年的报告
+    if _LIST_YEARS.search(q) and agencies and (not metrics or only_words) and len(agencies) == 1:
         return replace(base, kind="list_years", agencies=agencies)
 
     # ---------------------------------------------------------------- rank and total over a region

@@ -307,3 +307,45 @@ def test_a_stated_percentage_change_against_the_year_before(told):
     for q in ("临江市公安局2023年收到的申请比上年下降了百分之多少", "临江市公安局2023年收到的申请比2022年减少了百分之几"):
         ans = answered(told.answer(q), 28)
         assert ans.unit == "%", q
+
+
+# ---------------------------------------------------------------------------- follow-ups and spans
+
+HUAQIAO = "武汉市江岸区人民政府花桥街道办事处"
+
+
+def test_follow_up_compares_the_agency_of_the_chat_with_another(qa):
+    from bot.answers import ChatSession
+
+    a, figures = qa
+    chat = ChatSession()
+    answered(a.answer("二七街道2021年予以公开多少件", chat))
+    ans = answered(a.answer("跟花桥街道对比一下", chat))
+    assert [(v["agency"], v["value"]) for v in ans.values] == [
+        (ERQI, figures[(ERQI, 2021)]["apply.granted.total"]), (HUAQIAO, figures[(HUAQIAO, 2021)]["apply.granted.total"])]
+
+
+def test_follow_up_asks_the_same_figure_over_the_years(qa):
+    from bot.answers import ChatSession
+
+    a, figures = qa
+    chat = ChatSession()
+    answered(a.answer("二七街道2022年收到几件申请", chat))
+    ans = answered(a.answer("这几年的趋势呢", chat))
+    assert ans.kind == "trend"
+    assert [v["value"] for v in ans.values] == [figures[(ERQI, y)]["apply.new.total"] for y in range(2019, 2024)]
+
+
+@pytest.mark.parametrize("q", ["二七街道有哪几年的报告", "二七街道有几年的报告"])
+def test_which_years_are_on_file(qa, q):
+    a, _ = qa
+    ans = answered(qa[0].answer(q))
+    assert ans.kind == "list" and "2019、2020、2021、2022、2023" in ans.text
+
+
+def test_several_agencies_over_several_years(qa):
+    a, figures = qa
+    ans = answered(a.answer("二七街道和花桥街道2021到2022年收到申请"))
+    assert ans.value is None
+    assert {(v["agency"], v["year"]): v["value"] for v in ans.values} == {
+        (ag, y): figures[(ag, y)]["apply.new.total"] for ag in (ERQI, HUAQIAO) for y in (2021, 2022)}
