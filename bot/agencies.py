@@ -775,10 +775,15 @@ class AgencyIndex:
         return sorted(out, key=lambda a: a.name)
 
     def in_region(self, text: str) -> tuple[str, set[int]] | None:
-        """The region named in ``text`` (the longest), with its agencies."""
+        """The region named in ``text``, with its agencies: the narrowest of those named, the later of two
+        that hold the same agencies (重庆垫江: 垫江), else the longest name."""
         best = None
         for m in self.scan(fold(text)):
-            if m.region and (best is None or len(m.text) > len(best[0])):
+            if not m.region:
+                continue
+            narrower = best is not None and m.region < best[1]
+            if best is None or narrower or m.region == best[1] or \
+                    (not best[1] <= m.region and not narrower and len(m.text) > len(best[0])):
                 best = (m.text, m.region)
         return best
 

@@ -49,7 +49,7 @@ from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGI
 
 MAX_QUESTION_CHARS = 500
 
-_RANK = re.compile(r"排名|排行|排序|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二三四五六七八九十]+名?|哪个.*最|哪些.*最|谁最|"
+_RANK = re.compile(r"排名|排行|排序|最多|最少|最高|最低|最大|最小|倒数|前\s*\d+|前[一二三四五六七八九十]+名?|哪个.*最|哪些.*最|谁最|"
                    r"哪家|哪一家|哪个单位|哪个部门|谁的.*多|谁.*多|谁.*少|top", re.I)
 _WHICH_YEAR = re.compile(r"哪一?年|哪个年份|哪年度|哪一年度")
 _WHICH_YEAR_MORE = re.compile(r"(?:哪一?年|哪个年份|哪年度)[^，,。？?]*?(多|少|高|低|大|小)")

@@ -349,3 +349,16 @@ def test_several_agencies_over_several_years(qa):
     assert ans.value is None
     assert {(v["agency"], v["year"]): v["value"] for v in ans.values} == {
         (ag, y): figures[(ag, y)]["apply.new.total"] for ag in (ERQI, HUAQIAO) for y in (2021, 2022)}
+
+
+def test_rank_from_the_bottom_in_traditional_characters(dept):
+    a, _ = dept
+    ans = answered(a.answer("2023年行政處罰倒數第一的是誰"))
+    assert ans.kind == "rank" and "从少到多" in ans.text
+
+
+def test_the_narrowest_region_named_is_totalled(dept):
+    a, figures = dept
+    ans = answered(a.answer("重庆垫江的各部门2023年一共收到多少申请"))
+    want = sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县人民政府", "垫江县应急管理局", DIANJIANG_HEALTH))
+    assert ans.value == want and ans.text.startswith("垫江")
