@@ -26,7 +26,7 @@ from functools import lru_cache
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
                                   EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
-                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, PREVIOUS_YEAR, UNITS,
+                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, YES_NO_WORDS, PREVIOUS_YEAR, UNITS,
                                   unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
@@ -241,6 +241,7 @@ def _ask_pattern() -> re.Pattern:
 def asked(text: str) -> Asked:
     """The question's subject: ``text`` is the question without its agency and years."""
     t = re.sub(r"\([^()]*\)", " ", fold(text))  # "(减少记负数)", "(截至2019年报)": remarks to the reader
+    t = re.sub(_alternation(YES_NO_WORDS), " ", t)  # 有没有收到: whether any was received, not 没有
     unit = ""
     m = _ask_pattern().search(t)
     if m:
@@ -263,7 +264,7 @@ def counting_unit(text: str) -> str:
 def asks_figure(text: str) -> bool:
     """Whether a question asks for a figure (多少, 几, 占比 …)."""
     t = fold(text)
-    return bool(_ask_pattern().search(t)) or any(w in t for w in SHARE_WORDS + FIGURE_WORDS)
+    return bool(_ask_pattern().search(t)) or any(w in t for w in SHARE_WORDS + FIGURE_WORDS + YES_NO_WORDS)
 
 
 #: Words a table question uses loosely (收到, 公开, 信息): they never make it a question about something else.

@@ -325,7 +325,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     agencies = list({m.agencies[0].id: m.agencies[0] for m in settled}.values())
     if region is None and not agencies:
         region = index.in_region(rest)
-    named_text = _blank(rest, [m.span for m in matches if m.span != (0, 0)])
+    # the names found, and the regions named beside them (遵义的桐梓县、绥阳县): no figure words
+    qualifiers = [(m.start, m.end + (rest[m.end:m.end + 1] == "的")) for m in mentions if m.region] if agencies else []
+    named_text = _blank(rest, [m.span for m in matches if m.span != (0, 0)] + qualifiers)
     for m in matches:  # the name, wherever it was found, is no figure word
         if m.matched:
             named_text = named_text.replace(m.matched, " ")
@@ -435,7 +437,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         return replace(base, kind="report_date")
     if _SECTION_FIVE.search(q) and not metrics:
         return replace(base, kind="section", section="五")
-    if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only):
+    only_problems = all(m.kind == "narrative" and not stated.significant(_PROBLEM_WORDS.sub(" ", m.prefix))
+                        for m in metrics)  # 有没有问题: the audit, no figure of the text
+    if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only or only_problems):
         return replace(base, kind="problems")
     if metrics and mp.weak_only and not used_session:
         unknown = content_words(blank_figure_words(named_text))

@@ -362,3 +362,14 @@ def test_the_narrowest_region_named_is_totalled(dept):
     ans = answered(a.answer("重庆垫江的各部门2023年一共收到多少申请"))
     want = sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县人民政府", "垫江县应急管理局", DIANJIANG_HEALTH))
     assert ans.value == want and ans.text.startswith("垫江")
+
+
+@pytest.mark.parametrize("q", ["临江市公安局2023年有没有收到申请", "临江市公安局2023年是否收到过政府信息公开申请"])
+def test_whether_any_is_answered_with_the_figure(told, q):
+    answered(told.answer(q), 18)
+
+
+def test_a_region_named_before_several_agencies_is_no_figure_word(dept):
+    a, figures = dept
+    ans = answered(a.answer("重庆的垫江县应急局、垫江县卫健委2023年收到申请加起来多少"))
+    assert ans.value == sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县应急管理局", DIANJIANG_HEALTH))

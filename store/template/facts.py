@@ -246,6 +246,9 @@ CHANGE_ASKED: tuple[str, ...] = ("变化", "增减", "变动")
 ASK_WORDS: tuple[str, ...] = ("多少", "几")
 #: Other words that ask for a figure ("主动公开信息总数？").
 FIGURE_WORDS: tuple[str, ...] = ("总数", "数量", "数目", "总量", "总计", "合计")
+#: Words that ask whether there was any ("有没有收到申请"): answered by the figure, and never read as the
+#: negation (没有) of what is asked.
+YES_NO_WORDS: tuple[str, ...] = ("有没有", "是不是", "是否有", "是否", "有无")
 #: Words that ask for a share rather than a count (asked unit: %).
 SHARE_WORDS: tuple[str, ...] = ("占比", "比例", "比重", "百分比", "百分之", "公开率", "率")
 
