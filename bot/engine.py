@@ -64,6 +64,7 @@ HANDLERS = {
     "section": one.section,
     "problems": one.problems,
     "free_text": one.free_text,
+    "rank_columns": one.rank_columns,
     "compare": many.compare,
     "sum_agencies": many.sum_agencies,
     "rank": many.rank,
@@ -137,7 +138,8 @@ class Answerer:
         if lead:
             ans.text = "".join(lead) + "\n" + ans.text
         if intent.language == "en" and ans.status == "answered" and ans.value is not None and ans.metric:
-            who = ans.agency["name"] if ans.agency else ""
+            who = (ans.agency["name"] if ans.agency else "、".join(a.name for a in intent.agencies)
+                   or (intent.region[0] if intent.region else ""))
             ans.text = (f"{who} {ans.year or ''}: {replies.fmt_number(ans.value)}{ans.unit or ''} "
                         f"— {ans.metric.get('label', '')}\n" + ans.text)
 

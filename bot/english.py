@@ -52,6 +52,7 @@ def to_chinese(question: str, index) -> str | None:
     """The Chinese question an English one asks, or None when it names no figure the template has
     (or little else was understood): such a question is not guessed at."""
     text = _YEAR_LIST.sub(lambda m: f" {m.group(1)}到{m.group(2)}年 ", question)
+    text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", text)  # Erqi's, district's: the name itself
     tokens = _TOKEN.findall(text)
     names = _pinyin_names(index)
     out: list[str] = []

@@ -195,6 +195,33 @@ def rank_years(ans, intent: Intent) -> Answer:
                   kind="rank")
 
 
+def rank_columns(ans, intent: Intent) -> Answer:
+    """One row's figure for each kind of applicant, the largest (smallest) first: 哪类申请人最多."""
+    agency = intent.agency
+    rep, problem, note = report_for(ans, agency, intent)
+    if problem:
+        return problem
+    figs = [ans.lookup.figure(rep, m, strict="table") for m in intent.figures]
+    sources, warnings = _collect(ans, rep, figs)
+    known = sorted((f for f in figs if f.has_value), key=lambda f: f.value, reverse=not intent.fewest)
+    top = known[0] if known and len(known) == len(figs) and (len(known) < 2 or known[0].value != known[1].value) \
+        else None
+    lines = [f"{agency.display} {rep['year']}年{note}"]
+    if top is not None:
+        lines.append(f"{'最少' if intent.fewest else '最多'}的是：{top.label}，{replies.value_text(top)}")
+    else:
+        lines.append("有的类别没有读出数字或并列，无法确定哪一类" + ("最少" if intent.fewest else "最多"))
+    lines += [f"• {f.label}：{replies.value_text(f)}" for f in known + [f for f in figs if not f.has_value]]
+    lines.append("来源：")
+    lines += replies.sources_text(sources[:1])
+    lines += [f"⚠ {w}" for w in warnings]
+    return Answer("answered" if top is not None else "not_found", "\n".join(lines), agency=agency_dict(agency),
+                  year=rep["year"], metric={"key": top.key, "label": top.label} if top else None,
+                  value=top.value if top else None, unit=top.unit if top else None,
+                  values=[value_row(agency, rep["year"], f) for f in figs], sources=sources[:1], warnings=warnings,
+                  kind="rank")
+
+
 def compare_years(ans, intent: Intent) -> Answer:
     agency, query, spec = intent.agency, intent.figures[0], intent.years
     if len(spec.years) >= 2:

@@ -13,6 +13,7 @@ Kinds (one handler each):
 ``compare_years``  one figure of one agency in two years (2024年比2022年少了多少)
 ``trend``          one figure of one agency over years (历年, 2020到2022年, 23、24、25三年分别)
 ``rank_years``     the year in which one agency's figure was largest (哪一年最多)
+``rank_columns``   the kinds of applicant of one figure, largest first (哪类申请人最多)
 ``compare``        one figure of several named agencies (和, 、; 谁多, 相差多少, 哪家最多)
 ``sum_agencies``   one figure of several named agencies added up (加起来一共)
 ``rank``           the agencies of a region (or all) ordered by one figure
@@ -45,6 +46,7 @@ from bot.agencies import Agency, AgencyIndex, Match
 from bot.metrics import MetricQuery, find_hits, parse_metrics, read_by_sound
 from bot.textnorm import fold
 from bot.years import YearSpec, parse_years, relative_years
+from store.template import APPLICANT_PARTS
 from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS
 
 MAX_QUESTION_CHARS = 500
@@ -98,6 +100,8 @@ _NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
 _FROM_TO = re.compile(r"从.*?(?:到|变成|变为|至)")
 #: Words that ask for several years (这几年的趋势): they shape the question.
 _OVER_YEARS = re.compile(r"趋势|走势|变化情况|这几年|近几年|逐年|各年|每一年|每年")
+#: A question about which kind of applicant leads (哪类申请人最多, 申请人主要是什么类型).
+_WHICH_KIND = re.compile(r"哪一?类|哪一?种|什么类型|什么样的申请人|申请人类型|申请人主要|主要是谁|谁申请的?最多")
 #: A follow-up that sets the agency of the chat beside another (和龙阳街道比呢, 跟花桥街道对比一下).
 _COMPARE_FOLLOWUP = re.compile(r"^\s*(?:那|那么)?(?:和|跟|与|同)\S+?(?:比|相比|对比|比较)|(?:比|相比|对比|比较)(?:一下)?呢?\s*[？?]?\s*$")
 #: Words that set a figure against the year before's (比上年多了几件): they shape the question.
@@ -433,6 +437,11 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                    region_of_government=next((m.region for m in settled if m.agencies[0].id == agency.id), ""))
 
     # ---------------------------------------------------------------- one agency
+    if (_WHICH_KIND.search(q) and metrics and metrics[0].family == "applicant" and metrics[0].kind in ("cell", "sum")
+            and len(spec.years) <= 1):
+        # 哪类申请人最多: the row's figure for each kind of applicant, the largest first
+        row = replace(metrics[0], column=None, narrative="", order="table")
+        return replace(base, kind="rank_columns", figures=[row.with_column(c) for c in APPLICANT_PARTS])
     if _WHEN.search(q) and _REPORT_WORDS.search(q):
         return replace(base, kind="report_date")
     if _SECTION_FIVE.search(q) and not metrics:
@@ -461,6 +470,8 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         return _compare_years(base, q, spec)
     several_years = spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range
     more = _WHICH_YEAR_MORE.search(q)  # 哪年多, 哪一年少
+    if not spec.years and not spec.latest and re.search(r"最多|最少|最高|最低|最大|最小", q):
+        which_year = True  # 二七街道收到申请最多 (one agency, no year): the year with the most
     if ((_RANK.search(q) and (which_year or several_years)) or more) and not re.search(r"排名|排行", q):
         fewest = base.fewest or bool(more and more.group(1) in "少低小")
         return replace(base, kind="rank_years", figures=metrics[:1], fewest=fewest)

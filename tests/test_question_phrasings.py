@@ -373,3 +373,64 @@ def test_a_region_named_before_several_agencies_is_no_figure_word(dept):
     a, figures = dept
     ans = answered(a.answer("重庆的垫江县应急局、垫江县卫健委2023年收到申请加起来多少"))
     assert ans.value == sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县应急管理局", DIANJIANG_HEALTH))
+
+
+def test_which_kind_of_applicant_leads(qa):
+    a, figures = qa
+    f = figures[(ERQI, 2022)]
+    kinds = {k: v for k, v in f.items() if k.startswith("apply.new.") and not k.endswith(".total")}
+    top = max(kinds.values())
+    for q in ("二七街道2022年收到申请最多的申请人类型", "二七街道2022年哪类申请人申请最多"):
+        ans = a.answer(q)
+        if list(kinds.values()).count(top) == 1:
+            answered(ans, top)
+            assert ans.metric["key"] == max(kinds, key=kinds.get)
+        else:
+            assert ans.value is None
+
+
+def test_the_year_with_the_most_when_no_year_is_named(qa):
+    a, figures = qa
+    f = {y: figures[(ERQI, y)]["apply.new.total"] for y in range(2019, 2024)}
+    for q in ("二七街道收到申请最多", "Which year did Erqi subdistrict receive the most requests?"):
+        ans = answered(a.answer(q), max(f.values()))
+        assert ans.year == max(f, key=f.get), q
+
+
+@pytest.mark.parametrize("q,key,agency,year", [
+    ("What was Erqi's disclosure rate in 2022?", "derived.open_rate", ERQI, 2022),
+    ("How many requests did Jiang'an district's subdistricts receive in 2021 in total?", None, None, 2021),
+])
+def test_english_possessives_and_plurals(qa, q, key, agency, year):
+    a, figures = qa
+    ans = answered(a.answer(q))
+    if key:
+        assert ans.metric["key"] == key and ans.agency["name"] == agency
+    else:
+        assert ans.kind == "total" and "江岸" in ans.text
+
+
+DEPT = ["垫江县和信丰县卫健委2023年谁收到申请多", "平潭公安局和平潭2023年收到申请加起来", "垫江县政府哪一年收到的申请少",
+        "重庆垫江的各部门2023年一共收到多少申请", "垫江应急局2023年收到申请比上年少了多少", "想问下龙游府办23年信息公开申请有几个",
+        "垫江县2023年收到申请和2022年比增加了多少", "How many applications did the Pingtan Public Security Bureau receive in 2023?",
+        "垫江县卫健委2023年哪类申请人最多", "平潭全区2024年行政处罚和平潭公安局2023年比多多少"]
+
+
+@pytest.mark.parametrize("q", DEPT)
+def test_every_number_of_the_new_forms_is_stored(dept, q):
+    """As in :mod:`test_question_forms`: a figure given is a stored cell, a sum of the figures listed,
+    or the difference of two of them."""
+    a, _ = dept
+    ans = a.answer(q)
+    if ans.value is None:
+        return
+    stored = set()
+    for r in a.store.reports():
+        stored.update(round(v, 4) for v in a.store.values(r["id"]).values())
+        stored.update(round(row["value"], 4) for row in a.store.db.query(
+            "select value from figures where report_id = ?", [r["id"]]))
+    listed = [v["value"] for v in ans.values if isinstance(v.get("value"), (int, float))]
+    assert all(round(v, 4) in stored for v in listed), (q, listed)
+    v = ans.value
+    assert (round(v, 4) in stored or abs(v - sum(listed)) < 1e-9
+            or any(abs(v - (x - y)) < 1e-9 or abs(v - abs(x - y)) < 1e-9 for x in listed for y in listed)), (q, v)

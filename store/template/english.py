@@ -67,12 +67,15 @@ QUESTION_PHRASES: dict[str, str] = {
     "in total": "合计", "altogether": "合计", "combined": "合计", "total": "合计",
     "last year": "去年", "this year": "今年", "latest": "最新",
     "overview": "概况", "summary": "概况",
+    "which year": "哪一年", "in which year": "哪一年", "what year": "哪一年",
     "which agencies": "有哪些单位", "what agencies": "有哪些单位", "which units": "有哪些单位",
     "and": "和",
 }
 
 #: English words for what kind of agency or place a name is -> the Chinese word after the name.
 PLACE_WORDS: dict[str, str] = {
+    "subdistricts": "各街道", "sub-districts": "各街道", "towns": "各镇", "townships": "各乡",
+    "agencies": "各单位", "departments": "各部门",
     "subdistrict office": "街道办事处", "sub-district office": "街道办事处", "subdistrict": "街道",
     "sub-district": "街道", "street": "街道", "jiedao": "街道",
     "town": "镇", "township": "乡", "county": "县", "district": "区", "city": "市", "province": "省",
@@ -123,4 +126,5 @@ FILLER_WORDS: tuple[str, ...] = (
     "did", "does", "do", "was", "were", "is", "are", "the", "a", "an", "of", "in", "for", "by", "to", "from",
     "face", "faced", "have", "has", "had", "there", "many", "much", "what", "which", "who", "receive",
     "please", "tell", "me", "with", "its", "it", "on", "at", "that", "this", "year", "during",
+    "show", "give", "report", "reports", "s", "their", "all", "any",
 )
