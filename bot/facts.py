@@ -326,6 +326,7 @@ class Judgement:
     score: float
     recall: float
     reason: str = ""  # why it does not answer; "" when it does
+    part: frozenset = frozenset()  # the qualifiers it names and the question does not (通过网站: a part)
 
     @property
     def answers(self) -> bool:
@@ -533,6 +534,8 @@ def judge(q: Asked, fact: dict) -> Judgement:
     j.reason, penalty = _conflict(q, w, fact)
     if j.reason:
         return j
+    asked_names = {t.name for t in q.tokens}
+    j.part = frozenset(t.name for t in w.own + w.means if t.group in QUALIFIER_GROUPS and t.name not in asked_names)
     precision = _precision(q, w)
     unit = _unit_score(q, fact)
     if unit is None:
@@ -663,6 +666,13 @@ def match(question: str, facts: list[dict]) -> FactMatch:
         if any(_part_of(j.fact, other.fact) and other.recall >= j.recall for other in answering if other is not j):
             j.score -= PART_PENALTY
     good = sorted(answering, key=lambda j: -j.score)
+    if good and good[0].part:
+        # "通过网站公开754条，通过新媒体公开2808条": parts by channel, none the whole asked for
+        others = [j for j in good[1:] if j.part and j.part != good[0].part and j.fact["value"] != good[0].fact["value"]
+                  and j.recall >= good[0].recall - 1e-9
+                  and unit_family(j.fact.get("unit") or "") == unit_family(good[0].fact.get("unit") or "")]
+        if others:
+            return FactMatch(None, good[0].fact, "原文按渠道分别给出，没有说总数", [good[0].fact] + [j.fact for j in others])
     if good:
         best = good[0]
         tied = [j.fact for j in good[1:] if best.score - j.score < TIE and j.fact["value"] != best.fact["value"]]

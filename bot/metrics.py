@@ -133,6 +133,9 @@ class MetricParse:
 #: Verbs that name 收到申请 only when the question speaks of applications (收到多少封信 is not).
 _APPLY_VERBS = ("收到", "受理", "接到", "接收")
 _APPLY_NOUN = re.compile(r"申请|依申请")
+#: A question about pieces of information published (公开了多少条信息) is none about applications.
+_INFORMATION = re.compile(r"信息|稿件|文件|文章")
+_INFORMATION_UNITS = ("条", "篇", "期")
 #: What a verb of receiving counts when the question names nothing (收到几件: applications) …
 _BARE_VERB_OBJECT = "申请"
 #: … and the groups of words such a question is made of (收到, 申请, 信息).
@@ -199,6 +202,11 @@ def _with_narrative(text: str, hits, metrics: list[MetricQuery],
     bare = weak_only and not said and all(t.group in _BARE_GROUPS for t in stated.asked(words).tokens)
     if bare:
         words = f"{words} {_BARE_VERB_OBJECT}"  # and so asked of the narrative too
+    if (metrics and all(m.prefix.startswith("apply.") for m in metrics) and not _APPLY_NOUN.search(text)
+            and _INFORMATION.search(text) and stated.asked(words).unit in _INFORMATION_UNITS):
+        # 公开了多少条信息: information published, not applications granted (the table counts those in 件)
+        if stated.significant(words):
+            return [MetricQuery(words, None, "", "narrative")], True, False
     if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not (table_words or bare))):
         if stated.significant(words) and not any(m.kind == "ratio" for m in metrics):
             return [MetricQuery(words, None, "", "narrative")], True, False

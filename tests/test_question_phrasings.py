@@ -189,7 +189,15 @@ def test_what_was_published_is_no_count_of_decisions(told):
 
 def test_the_rest_of_a_breakdown_is_not_the_total(told):
     ans = told.answer("临江市公安局2023年主动公开多少条")
-    assert ans.value != 60
+    assert ans.value == 420  # the sentence that says 主动公开, never the rest (60)
+
+
+def test_parts_by_channel_are_no_total(told):
+    """"通过门户网站公开420条，通过政务新媒体发布1300条，通过其他渠道公开60条": no total is stated."""
+    for q in ("临江市公安局2023年一共公开了多少条信息", "临江市公安局2023年发布了多少条信息"):
+        ans = told.answer(q)
+        assert ans.value is None and "没有说总数" in ans.text, q
+    answered(told.answer("临江市公安局2023年通过政务新媒体发布了多少条信息"), 1300)
 
 
 def test_a_mistyped_figure_word_is_read_and_said(told):
