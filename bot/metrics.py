@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from bot import facts as stated
 from bot.textnorm import fold
+from store.template.facts import WORD_ALIASES
 from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLICANT_COLUMNS, APPLY, DERIVED_RATIOS, DERIVED_SUMS,
                             RESULT_COLUMNS, REVIEW, TABLE_HEADINGS, cell_spec, row_key)
 
@@ -103,6 +104,9 @@ def synonym_index() -> tuple[tuple[str, Target], ...]:
                 add(w, Target("col", "active", col.key))
     for w in _WEAK_APPLY:
         out[w] = Target("row", "applicant", "apply.new", weak=True)
+    for alias, word in WORD_ALIASES.items():  # 还没审完: 尚未审结
+        if word in out:
+            add(alias, out[word])
     return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -156,6 +160,9 @@ def parse_metrics(text: str) -> MetricParse:
                 if not (t.kind == "col" and t.ref == "total" and text[s:e] in _WEAK_TOTAL
                         and any(f == t.family for f, _ in named_cols))]
     rows = [t for _, _, t in hits if t.kind == "row"]
+    if not rows:  # 采购金额: the column's word names its row too
+        rows = [t for s, e, c in hits if c.kind == "col" for w, t in synonym_index()
+                if t.kind == "row" and t.family == c.family and len(w) >= 2 and w in text[s:e]][:1]
     strong = [t for t in rows if not t.weak]
     if strong:
         rows = strong

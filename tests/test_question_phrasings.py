@@ -442,3 +442,19 @@ def test_every_number_of_the_new_forms_is_stored(dept, q):
     v = ans.value
     assert (round(v, 4) in stored or abs(v - sum(listed)) < 1e-9
             or any(abs(v - (x - y)) < 1e-9 or abs(v - abs(x - y)) < 1e-9 for x in listed for y in listed)), (q, v)
+
+
+@pytest.mark.parametrize("q,key", [
+    ("二七街道2022年行政复议还没审完的几件", "review.pending"),
+    ("二七街道2022年打官司几次", "suit.all.total"),
+    ("二七街道2022年还没办完的申请", "apply.carry_forward.total"),
+    ("二七街道2020年政府采购金额", "active.procurement.amount"),
+])
+def test_colloquial_words_for_the_table(qa, q, key):
+    a, figures = qa
+    year = int(re.search(r"20\d\d", q).group(0))
+    want = figures[(ERQI, year)].get(key)
+    ans = a.answer(q)
+    assert ans.metric["key"] == key, (q, ans.text)
+    if want is not None:
+        assert ans.value == want

@@ -246,6 +246,14 @@ CHANGE_ASKED: tuple[str, ...] = ("变化", "增减", "变动")
 ASK_WORDS: tuple[str, ...] = ("多少", "几")
 #: Other words that ask for a figure ("主动公开信息总数？").
 FIGURE_WORDS: tuple[str, ...] = ("总数", "数量", "数目", "总量", "总计", "合计")
+#: Colloquial words for the template's words (还没审完 = 尚未审结): a question saying the first is read as
+#: saying the second (the template's synonyms are in :mod:`store.template`).
+WORD_ALIASES: dict[str, str] = {
+    "还没审完": "尚未审结", "没审完": "尚未审结", "没有审结": "尚未审结", "还在审": "尚未审结",
+    "政府采购": "政府集中采购", "采购了": "政府集中采购",
+    "还没办完": "结转下年度", "没有办完": "结转下年度", "留到明年": "结转下年度", "转到下一年": "结转下年度",
+    "告了": "行政诉讼", "被告": "行政诉讼", "打官司": "行政诉讼", "上法院": "行政诉讼",
+}
 #: Words that ask whether there was any ("有没有收到申请"): answered by the figure, and never read as the
 #: negation (没有) of what is asked.
 YES_NO_WORDS: tuple[str, ...] = ("有没有", "是不是", "是否有", "是否", "有无")
