@@ -15,13 +15,15 @@ Two rules keep an answer from being worse than silence:
 
 from __future__ import annotations
 
+import re
+
 from bot.answers import Source
 from bot.figures import Figure, compute, keys_needed
 from bot.metrics import MetricQuery, metric_label
 from store import queries
 from store.checks import narrative_figures
 from store.template import VERSIONS as TEMPLATE_VERSIONS, cell_spec
-from store.template.facts import RESTATED_WITH
+from store.template.facts import NEXT_YEAR, PREVIOUS_YEAR, RESTATED_WITH
 
 
 
@@ -55,7 +57,8 @@ class Lookup:
         if cells is None:
             cells = queries.cells_for(self.store, rep["id"], keys_needed(query, version))
         use_facts = query.kind == "narrative" or (bool(query.narrative) and strict != "table")
-        facts = (lambda: queries.facts_for(self.store, rep["id"])) if use_facts else None
+        facts = (lambda: [f for f in (in_report_year(f, rep["year"]) for f in queries.facts_for(self.store, rep["id"]))
+                          if f is not None]) if use_facts else None
         fig = compute(query, version, cells, facts)
         if fig.key.startswith("narrative:") or (fig.passage is not None and not fig.cells):
             return fig  # stated in the text, with its sentence
@@ -152,6 +155,23 @@ class Lookup:
 
     def problems(self, rep: dict) -> list[dict]:
         return queries.problems_for(self.store, rep["id"])
+
+
+_OPENING_YEAR = re.compile(r"^[^\d]{0,8}?((?:19|20)\d{2})\s*年(?!\s*\d)")
+
+
+def in_report_year(fact: dict, year: int | None) -> dict | None:
+    """``fact`` as a figure of the report's year.  A sentence that opens with another year ("2024年制作、获取
+    政府信息总数467条，其中主动公开政府信息53条" in a 2025 report) states that year's figures: the year
+    before's and after's are said so (上年, 下年, as ingest writes them), any other year's are left out."""
+    m = _OPENING_YEAR.match(fact.get("sentence") or "")
+    if not m or year is None or int(m.group(1)) == year:
+        return fact
+    subject = fact.get("subject") or ""
+    word = {year - 1: PREVIOUS_YEAR, year + 1: NEXT_YEAR}.get(int(m.group(1)))
+    if word is None:
+        return None
+    return fact if subject.startswith(word) else dict(fact, subject=f"{word}{subject}")
 
 
 def _fmt(v) -> str:

@@ -458,3 +458,10 @@ def test_colloquial_words_for_the_table(qa, q, key):
     assert ans.metric["key"] == key, (q, ans.text)
     if want is not None:
         assert ans.value == want
+
+
+def test_a_sentence_about_another_year_is_not_this_years_figure(told):
+    """"2022年，我局共印发规范性文件9件" in the 2023 report: the year before's figure, said so."""
+    ans = told.answer("临江市公安局2023年印发规范性文件多少件")
+    assert ans.value is None
+    answered(told.answer("临江市公安局2023年报告里上年印发了多少件规范性文件"), 9)
