@@ -235,13 +235,14 @@ def compare_years(ans, intent: Intent) -> Answer:
         # report without that column compares the row's figure of the two years
         if later - earlier == 1 and later in agency.years:
             rep = ans.lookup.report(agency.id, later)
-            if cell_spec(query.key(rep["template"] or "2021"), rep["template"] or "2021") is not None or query.narrative:
+            has_column = cell_spec(query.key(rep["template"] or "2021"), rep["template"] or "2021") is not None
+            if has_column or query.narrative:
                 # the sentence must state a change too ("比2019年减少3项"), never the count itself
                 said = f"比上年 {stated.change_words(intent.question)}"
                 asked = replace(query, narrative=f"{query.narrative} {said}".strip())
                 answer = cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[asked]))
-                if answer.value is not None or earlier not in agency.years:
-                    return answer
+                if answer.value is not None or earlier not in agency.years or has_column:
+                    return answer  # the column unread: said so, never the decisions of two years instead
         query = query.with_column(None)
     missing = [y for y in (earlier, later) if y not in agency.years]
     if missing == [earlier] and later - earlier == 1:
