@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from store.document import Block, Cell, Document
 from store.parse.memo import remembered
 from store.template import NOT_APPLICABLE_MARKS
-from store.template.cell_text import CELL_UNITS, MINUS_SIGNS, SIGN_WORDS
+from store.template.cell_text import CELL_UNITS, DIGIT_LOOKALIKES, LONE_LOOKALIKES, MINUS_SIGNS, SIGN_WORDS
 
 _NUMBER = re.compile(
     r"^(?P<sign>" + "|".join(map(re.escape, sorted(SIGN_WORDS, key=len, reverse=True))) + r")?\s*"
@@ -27,6 +27,11 @@ _NUMBER = re.compile(
     r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
 _SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
 _SEPARATOR_CHARS = re.compile(r"[|｜\t\u3000]")  # what _SPLIT needs, besides two spaces
+_SPLIT_NO_PIPE = re.compile(r"\t| {2,}|\u3000+")
+_GARBLED = re.compile(r"(?=[^\d]*\d)[\d,.\s" + re.escape(DIGIT_LOOKALIKES) + r"]{1,12}")
+_DIGITS_ONLY = re.compile(r"[\d,.\s]+")
+_SPACED_DIGITS = re.compile(r"\d+(?: \d+)+")
+_GLUED_PIPE = re.compile(r"\d[|｜](?=\d|$)|(?:^|(?<=\s))[|｜]\d")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 _UNDERLINE = re.compile(r"</?u>")
 _LIST_NUMBER = re.compile(r"\d{1,2}[.．、]?")
@@ -42,6 +47,7 @@ class Tok:
     explicit: bool = True
     value: float | int | None = None
     na: bool = False  # a printed mark such as "/" or "无"
+    garbled: bool = False  # a label token that is a figure misread ("S8", "l2", "〇"): a cell, unreadable
     line: int | None = None
     page: int | None = None
 
@@ -83,23 +89,30 @@ def parse_number(text: str) -> float | int | None:
 
 
 def classify(text: str, explicit: bool = True, line: int | None = None, page: int | None = None) -> Tok:
-    kind, value, na = _token_kind(text)
-    return Tok(text, kind, explicit, value, na, line, page)
+    kind, value, na, garbled = _token_kind(text)
+    return Tok(text, kind, explicit, value, na, garbled, line, page)
 
 
 @remembered(16384)
-def _token_kind(text: str) -> tuple[TokKind, float | int | None, bool]:
-    """What a cell's text is: (kind, value, na)."""
+def _token_kind(text: str) -> tuple[TokKind, float | int | None, bool, bool]:
+    """What a cell's text is: (kind, value, na, garbled)."""
     t = fold(text)
     t = _UNDERLINE.sub("", t).strip()
     if not t:
         return "blank", None, False
     n = parse_number(t)
     if n is not None:
-        return "value", n, False
+        return "value", n, False, False
     if t in NOT_APPLICABLE_MARKS or _MARK_RUN.fullmatch(t):
-        return "value", None, True
-    return "label", None, False
+        return "value", None, True, False
+    return "label", None, False, is_garbled_figure(t)
+
+
+def is_garbled_figure(text: str) -> bool:
+    """A figure with letters OCR puts for digits ("S8", "l2", "1O", "5 4"), or a lone look-alike of 0 or 1."""
+    t = text.strip()
+    return t in LONE_LOOKALIKES or (bool(_GARBLED.fullmatch(t)) and not _DIGITS_ONLY.fullmatch(t)) \
+        or bool(_SPACED_DIGITS.fullmatch(t))
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +157,12 @@ def split_cells(text: str) -> list[str]:
 @remembered(16384)
 def _split_cells(text: str) -> tuple[str, ...]:
     if _SEPARATOR_CHARS.search(text) or "  " in text:
-        pieces = _SPLIT.split(text)
+        pipes = text.count("|") + text.count("｜")
+        # a line of tab-separated cells with a pipe here and there: the pipe is a misread character ("|2"), no separator
+        tabbed = "\t" in text and pipes and pipes * 2 < text.count("\t")
+        # one pipe glued to a figure ("… 0 8|", "0 |2"): a misread 1, no separator
+        glued = pipes == 1 and _GLUED_PIPE.search(text.strip())
+        pieces = (_SPLIT_NO_PIPE if tabbed or glued else _SPLIT).split(text)
     else:  # (a long sentence: the pattern would be tried at every character for nothing)
         pieces = [text]
     if text.startswith(("\t", " ", "\u3000")) and pieces and not pieces[0].strip():
@@ -163,7 +181,8 @@ def _split_cells(text: str) -> tuple[str, ...]:
 
 
 def _is_cell_token(tok: str) -> bool:
-    return parse_number(tok) is not None or tok in NOT_APPLICABLE_MARKS or bool(_MARK_RUN.fullmatch(tok))
+    return parse_number(tok) is not None or tok in NOT_APPLICABLE_MARKS or bool(_MARK_RUN.fullmatch(tok)) \
+        or (bool(re.search(r"\d", tok)) and is_garbled_figure(tok))
 
 
 _MARK_RUN = re.compile(r"[/／\\—\-－–_]+")
@@ -176,9 +195,11 @@ def _split_trailing(piece: str) -> list[str]:
     if len(toks) < 2:
         return [piece]
     k = len(toks)
-    while k > 0 and _is_cell_token(toks[k - 1]):
+    while k > 0 and (_is_cell_token(toks[k - 1]) or toks[k - 1] in LONE_LOOKALIKES):
         k -= 1
     cells = toks[k:]
+    if cells and not any(_is_cell_token(t) for t in cells):
+        return [piece]  # look-alikes of 0 and 1 count as cells only among figures
     if not cells or len(cells) == 1 and parse_number(cells[0]) is None and not _MARK_RUN.fullmatch(cells[0]):
         return [piece]  # a lone word such as "无" after a label may be part of it
     if k == 0:
@@ -249,28 +270,29 @@ def is_page_furniture(text: str) -> bool:
 
 def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
     kind, toks = _paragraph_shape(text)
-    return Line(kind, text, [Tok(t, k, explicit, value, na, line, page) for t, k, explicit, value, na in toks],
+    return Line(kind, text, [Tok(t, k, explicit, value, na, garbled, line, page)
+                             for t, k, explicit, value, na, garbled in toks],
                 line, page)
 
 
 @remembered(16384)
 def _paragraph_shape(text: str) -> tuple[str, tuple[tuple, ...]]:
-    """A printed line's kind and its tokens as (text, kind, explicit, value, na)."""
+    """A printed line's kind and its tokens as (text, kind, explicit, value, na, garbled)."""
     if not text.strip(" \u3000\u00a0\r"):
         if "\t" in text:
-            return "cell", ((text, "blank", True, None, False),)
+            return "cell", ((text, "blank", True, None, False, False),)
         return "empty", ()
     pieces = split_cells(text)
     nonempty = [p for p in pieces if p.strip()]
     if len(nonempty) <= 1:
         piece = nonempty[0] if nonempty else ""
         if is_narrative(piece):
-            return "narrative", ((piece, "label", True, None, False),)
-        kind, value, na = _token_kind(piece)
-        return "cell", ((piece, kind, True, value, na),)
-    toks = [(p, k, False, value, na) for p in pieces for k, value, na in (_token_kind(p),)]
+            return "narrative", ((piece, "label", True, None, False, False),)
+        kind, value, na, garbled = _token_kind(piece)
+        return "cell", ((piece, kind, True, value, na, garbled),)
+    toks = [(p, k, False, value, na, garbled) for p in pieces for k, value, na, garbled in (_token_kind(p),)]
     if len(nonempty) == 2 and toks[-1][1] != "value" and is_narrative(" ".join(nonempty)):
-        return "narrative", ((text.strip(), "label", True, None, False),)
+        return "narrative", ((text.strip(), "label", True, None, False, False),)
     return "row", tuple(toks)
 
 
