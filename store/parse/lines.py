@@ -99,7 +99,7 @@ def _token_kind(text: str) -> tuple[TokKind, float | int | None, bool, bool]:
     t = fold(text)
     t = _UNDERLINE.sub("", t).strip()
     if not t:
-        return "blank", None, False
+        return "blank", None, False, False
     n = parse_number(t)
     if n is not None:
         return "value", n, False, False
