@@ -14,15 +14,9 @@ import pytest
 
 from bot.answers import ChatSession
 from bot.engine import Answerer
-from qa_fixtures import AMBIGUOUS_TWIN, TODAY, build_store
+from qa_fixtures import TODAY, build_store
 
 ERQI = "武汉市江岸区人民政府二七街道办事处"
-
-
-@pytest.fixture(scope="module")
-def qa(tmp_path_factory):
-    store, figures = build_store(tmp_path_factory.mktemp("qa"))
-    return Answerer(store, today=TODAY), figures
 
 
 @pytest.fixture(scope="module")
