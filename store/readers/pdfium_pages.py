@@ -50,11 +50,11 @@ class FastPage:
         self.lines: list = []
 
     def find_tables(self, settings=None):
-        from pdfplumber.table import TableFinder, TableSettings
+        from pdfplumber.page import Page
 
         if not self.edges:
             return []  # (no ruling: the finder would find no cell)
-        return TableFinder(self, TableSettings.resolve(settings)).tables
+        return Page.find_tables(self, settings)  # pdfplumber's own method, run on this page's chars and edges
 
     def close(self) -> None:
         pass
