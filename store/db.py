@@ -1,18 +1,23 @@
 """The SQLite store (through sqlite-utils): opening, schema, saving a parsed report, reading back.
 
-Tables:
+Tables (how they are encoded: :mod:`store.compact`):
 
 * ``agencies`` – one row per agency: full name as printed, short name, district, city, province;
 * ``reports`` – one row per (agency, year): template, title, date, file, sha256, format, pages;
-* ``cells`` – every template cell of a report under its stable key: value, what was printed,
-  status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
-* ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
-* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
-  (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
-  (section, page or line, the passage as printed);
+* ``cell_values`` – every template cell of a report that was found: key id, value, status code, what
+  was printed when it differs from the value's spelling, its printed row and line; a template cell
+  not stored is ``missing`` (readers add it back). The view ``cells`` shows them with key, status,
+  what was printed, page, line and the row as printed (``row_text``), as one wide table;
+* ``printed_rows`` – each table row as printed, once per row (its label as a ``texts`` id), with its
+  line and page; ``cell_keys`` and ``texts`` – the dictionaries of cell keys and shared texts;
+* ``derived_figures`` – the template's derived sums and ratios of each report (rankings and totals);
+* ``passages`` – every narrative paragraph with its section (a ``texts`` id);
+* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys (key ids),
+  severity (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading)
+  and evidence (section, page or line, the passage as printed);
 * ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
 * ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
-  approximation, the sentence and where it is;
+  approximation, and the passage and place of its sentence;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
   ran it, so a run left unfinished by a kill is closed by the next ingest);
 * ``questions`` – the question log of the bot and the command line (text, status, kind,
@@ -30,12 +35,12 @@ never edit a shipped step.  Opening runs the steps a database has not run, once,
 write lock.
 
 **Writes** hold the write lock briefly: a report is saved in one ``BEGIN IMMEDIATE``
-transaction (per file); log rows are single autocommit statements.
+transaction (per file), each table's rows by one ``executemany`` of a statement prepared once
+(sqlite3's statement cache); log rows are single autocommit statements.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -44,9 +49,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from store import queries
+from store import compact, queries
 from store.checks import Equality
-from store.records import FACT_COLUMNS, Fact, ParsedReport, Problem
+from store.records import Fact, ParsedReport, Problem
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
 QUESTIONS_KEPT = 100_000  # rows of the question log kept
@@ -119,6 +124,8 @@ class Store:
         self._busy = busy_timeout
         self.db = sqlite_utils.Database(connect(self.path, busy_timeout))
         self.ensure_schema()
+        self.keys = compact.Dictionary(self.db.conn, "cell_keys", "key")  # cell key <-> id
+        self.texts = compact.Dictionary(self.db.conn, "texts", "text")  # shared texts (labels, sections)
 
     # ------------------------------------------------------------------ schema
     def ensure_schema(self) -> list[str]:
@@ -176,29 +183,37 @@ class Store:
             if old:
                 self._delete_report(old["id"])
                 outcome = "replaced"
-            report_id = self.db["reports"].insert({
-                "agency_id": agency_id, "year": meta.year, "template": meta.template, "title": meta.title,
-                "report_date": meta.report_date, "file": file, "sha256": sha256, "format": report.format,
-                "pages": report.pages, "source_url": meta.source_url, "ingested_at": now(), "run_id": run_id,
-            }).last_pk
-            conn.executemany(
-                "insert into cells (report_id, key, value, raw, status, page, line, row_text) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((report_id, c.key, c.value, c.raw, c.status, c.page, c.line, c.row_text)
-                 for c in report.cells.values()))
-            conn.executemany(
-                "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
-                ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
-            queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
-            self._insert_problems(report_id, report.problems)
-            self._insert_coverage(report_id, report)
-            self._insert_facts(report_id, report.facts)
+            report_id = conn.execute(
+                "insert into reports (agency_id, year, template, title, report_date, file, sha256, format, pages, "
+                "source_url, ingested_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [agency_id, meta.year, meta.template, meta.title, meta.report_date, file, sha256, report.format,
+                 report.pages, meta.source_url, now(), run_id]).lastrowid
+            self._insert_report_rows(report_id, report)
             self._cross_year(agency_id)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            self.keys.forget()  # ids handed out in the transaction were never written
+            self.texts.forget()
             raise
         return outcome, report_id
+
+    def _insert_report_rows(self, report_id: int, report: ParsedReport) -> None:
+        """Every row of one report but its ``reports`` row (inside the caller's transaction)."""
+        conn = self.db.conn
+        values, printed = compact.cell_rows(report_id, report.cells.values(), report.meta.template, self.keys,
+                                            self.texts)
+        conn.executemany(_INSERT["printed_rows"], printed)
+        conn.executemany(_INSERT["cell_values"], values)
+        conn.executemany(_INSERT["derived_figures"], queries.derived_rows(
+            report_id, report.cells, report.meta.template, self.keys))
+        texts = self.texts
+        conn.executemany(_INSERT["passages"], [
+            (report_id, p.seq, None if p.section is None else texts.id(p.section), p.text, p.page, p.line)
+            for p in report.passages])
+        self._insert_problems(report_id, report.problems)
+        self._insert_coverage(report_id, report)
+        self._insert_facts(report_id, report.facts, {p.seq: p for p in report.passages})
 
     def _metadata_differs(self, report_id: int, meta) -> bool:
         rep = self.report(report_id) or {}
@@ -210,12 +225,11 @@ class Store:
 
     # ------------------------------------------------------------------ findings (the audit)
     def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
-        self.db.conn.executemany(
-            "insert into problems (report_id, rule, message, keys, severity, scope, section, page, line, evidence) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity,
-              getattr(p, "scope", "report"), getattr(p, "section", None), getattr(p, "page", None),
-              getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems))
+        keys, texts = self.keys, self.texts
+        self.db.conn.executemany(_INSERT["problems"], [
+            (report_id, p.rule, p.message, compact.problem_keys(p.keys, keys), p.severity,
+             getattr(p, "scope", "report"), None if getattr(p, "section", None) is None else texts.id(p.section),
+             getattr(p, "page", None), getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems])
 
     def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
         """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
@@ -240,10 +254,9 @@ class Store:
             ((report_id, c.table, c.expected, c.matched, int(c.cut)) for c in report.coverage))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems", "coverage", "facts"):
-            self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-        queries.forget_report(self.db, report_id)  # its figures for rankings and totals
-        self.db.execute("delete from reports where id = ?", [report_id])
+        for table in ("cell_values", "printed_rows", "derived_figures", "passages", "problems", "coverage", "facts"):
+            self.db.conn.execute(f"delete from {table} where report_id = ?", [report_id])
+        self.db.conn.execute("delete from reports where id = ?", [report_id])
 
     def _cross_year(self, agency_id: int) -> None:
         """Re-run the checks that compare consecutive years of one agency."""
@@ -265,29 +278,47 @@ class Store:
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:
         """key -> value of the cells that hold a figure (printed or inferred)."""
-        return {r["key"]: r["value"] for r in self.db.query(
-            "select key, value from cells where report_id = ? and status in ('number', 'inferred')", [report_id])}
+        return {r[0]: r[1] for r in self.db.conn.execute(
+            "select k.key, c.value from cell_values c join cell_keys k on k.id = c.key_id "
+            f"where c.report_id = ? and c.status < {compact.FIGURE_BELOW}", [report_id])}
 
-    def cells(self, report_id: int) -> dict[str, dict]:
-        return {r["key"]: r for r in self.db.query("select * from cells where report_id = ?", [report_id])}
+    def cells(self, report_id: int, keys=None) -> dict[str, dict]:
+        """Every cell of a report by key, in template order: the stored ones, and ``missing`` for the
+        template's cells not stored (only ``keys`` when given)."""
+        rep = next(self.db.query("select template from reports where id = ?", [report_id]), None)
+        if rep is None:
+            return {}
+        sql, args = "select * from cells where report_id = ?", [report_id]
+        if keys is not None:
+            keys = sorted(set(keys))
+            if not keys:
+                return {}
+            sql += f" and key in ({','.join('?' * len(keys))})"
+            args += keys
+        stored = {r["key"]: r for r in self.db.query(sql, args)}
+        return compact.with_missing(report_id, stored, rep["template"], keys)
 
     def coverage(self, report_id: int) -> dict[str, dict]:
         """table id -> {expected, matched, cut}: how much of each standard table was found."""
         return {r["table_id"]: r for r in self.db.query("select * from coverage where report_id = ?", [report_id])}
 
     def cell(self, report_id: int, key: str) -> dict | None:
-        return next(self.db.query("select * from cells where report_id = ? and key = ?", [report_id, key]), None)
+        """One cell (``missing`` for a template cell not stored; None for a key the report's template
+        does not have and that was not stored)."""
+        return self.cells(report_id, [key]).get(key)
 
     def problems(self, report_id: int | None = None) -> list[dict]:
-        sql = ("select p.*, r.year, a.name as agency from problems p join reports r on r.id = p.report_id "
-               "join agencies a on a.id = r.agency_id")
+        sql = ("select p.id, p.report_id, p.rule, p.message, p.keys, p.severity, p.scope, t.text as section, "
+               "p.page, p.line, p.evidence, r.year, a.name as agency from problems p "
+               "join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+               "left join texts t on t.id = p.section_id")
         args: list = []
         if report_id is not None:
             sql += " where p.report_id = ?"
             args.append(report_id)
         out = []
         for r in self.db.query(sql + " order by a.name, r.year, p.id", args):
-            r["keys"] = json.loads(r["keys"] or "[]")
+            r["keys"] = compact.read_problem_keys(r["keys"], self.keys)
             out.append(r)
         return out
 
@@ -312,24 +343,16 @@ class Store:
         return self.report(row["id"]) if row else None
 
     def passages(self, report_id: int) -> list[dict]:
-        return list(self.db.query("select * from passages where report_id = ? order by seq", [report_id]))
+        return list(self.db.query(_PASSAGES + " where p.report_id = ? order by p.seq", [report_id]))
 
     def search_passages(self, text: str, report_id: int | None = None, limit: int = 20) -> list[dict]:
-        """Full-text search (FTS5 trigram: any 3+ character substring)."""
-        q = '"' + text.replace('"', '""') + '"'
-        sql = ("select p.* from passages_fts f join passages p on p.rowid = f.rowid "
-               "where passages_fts match ?")
-        args: list = [q]
+        """The passages that contain ``text`` (as printed; ``%`` and ``_`` match themselves), one report's
+        or every report's, in report and reading order."""
+        sql, args = _PASSAGES + " where p.text like ? escape '\\'", ["%" + escape_like(text) + "%"]
         if report_id is not None:
             sql += " and p.report_id = ?"
             args.append(report_id)
-        sql += " order by p.report_id, p.seq limit ?"
-        args.append(limit)
-        if len(text) < 3:  # trigram needs three characters
-            sql = "select * from passages where text like ? escape '\\'" + (" and report_id = ?" if report_id else "")
-            args = ["%" + escape_like(text) + "%"] + ([report_id] if report_id else [])
-            sql += " order by report_id, seq limit %d" % int(limit)
-        return list(self.db.query(sql, args))
+        return list(self.db.query(sql + " order by p.report_id, p.seq limit ?", args + [int(limit)]))
 
     def stats(self) -> dict:
         q = lambda sql: next(self.db.query(sql))["n"]  # noqa: E731
@@ -338,21 +361,18 @@ class Store:
             "agencies": q("select count(*) as n from agencies"),
             "years": [r["year"] for r in self.db.query("select distinct year from reports order by year")],
             "problems": q("select count(*) as n from problems"),
-            "cells": q("select count(*) as n from cells"),
+            "cells": q("select count(*) as n from cell_values"),
             "passages": q("select count(*) as n from passages"),
         }
 
     # ------------------------------------------------------------------ narrative facts
-    def _insert_facts(self, report_id: int, facts: list[Fact]) -> None:
-        cols = FACT_COLUMNS
-        self.db.conn.executemany(
-            f"insert into facts (report_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
-            ((report_id, *(getattr(f, c) for c in cols)) for f in facts))
+    def _insert_facts(self, report_id: int, facts: list[Fact], passages: dict) -> None:
+        self.db.conn.executemany(_INSERT["facts"], compact.fact_rows(report_id, facts, passages))
 
     def facts_for(self, report_id: int) -> list[dict]:
         """The figures one report's narrative states, in reading order."""
         out = []
-        for r in self.db.query("select * from facts where report_id = ? order by id", [report_id]):
+        for r in self.db.query(_FACTS, [report_id]):
             v = r["value"]
             r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
             for flag in ("shared", "negated"):
@@ -456,6 +476,31 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+_INSERT = {
+    "printed_rows": "insert into printed_rows (report_id, row, label_id, text, line, page) values (?, ?, ?, ?, ?, ?)",
+    "cell_values": "insert into cell_values (report_id, key_id, value, status, raw, row, dline) "
+                   "values (?, ?, ?, ?, ?, ?, ?)",
+    "derived_figures": "insert into derived_figures (report_id, key_id, value, status) values (?, ?, ?, ?)",
+    "passages": "insert into passages (report_id, seq, section_id, text, page, line) values (?, ?, ?, ?, ?, ?)",
+    "problems": "insert into problems (report_id, rule, message, keys, severity, scope, section_id, page, line, "
+                "evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "facts": f"insert into facts (report_id, n, seq, {', '.join(compact.FACT_STORED)}, at, len, sentence, section, "
+             f"page, line) values ({', '.join('?' * (len(compact.FACT_STORED) + 9))})",
+}
+
+_PASSAGES = ("select p.id, p.report_id, p.seq, t.text as section, p.text, p.page, p.line from passages p "
+             "left join texts t on t.id = p.section_id")
+
+_FACTS = ("select f.n as id, f.report_id, f.subject, f.value, f.unit, f.raw, f.approx, f.tail, f.topic, "
+          "case when f.at is null then f.sentence else substr(p.text, f.at + 1, f.len) end as sentence, "
+          "case when f.at is null then f.section else t.text end as section, "
+          "case when f.at is null then f.page else p.page end as page, "
+          "case when f.at is null then f.line else p.line end as line, "
+          "f.seq, f.shared, f.negated, f.change from facts f "
+          "left join passages p on p.report_id = f.report_id and p.seq = f.seq "
+          "left join texts t on t.id = p.section_id where f.report_id = ? order by f.n")
 
 
 def _alive(pid: int) -> bool:

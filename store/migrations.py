@@ -149,10 +149,28 @@ def m005_facts(db: Database) -> None:
 def m006_figures(db: Database) -> None:
     """The figures rankings and totals read (``store.queries``): every figure of every report and
     the template's derived sums and ratios, indexed by (key, year, value); filled from the stored
-    cells of a database written before the table existed."""
-    from store import queries
+    cells of a database written before the table existed.  (The table as this step made it; step
+    ``m008_compact_store`` keeps only the derived figures.)"""
+    if "figures" in db.table_names():
+        return
+    conn = db.conn
+    conn.execute("create table if not exists figures (key text not null, year integer not null, "
+                 "value real not null, report_id integer not null, agency_id integer not null, "
+                 "status text not null, primary key (key, year, value, report_id)) without rowid")
+    conn.execute("create index if not exists idx_figures_report on figures (report_id)")
+    if "reports" not in db.table_names():
+        return
+    conn.execute("create index if not exists idx_reports_year on reports (year)")
+    from store.queries import derived_figures
 
-    queries.ensure_schema(db)
+    for r in list(db.query("select id, agency_id, year, template from reports")):
+        cells = {row[0]: (row[1], row[2]) for row in conn.execute(
+            "select key, value, status from cells where report_id = ?", [r["id"]])}
+        rows = [(k, r["year"], v, r["id"], r["agency_id"], s) for k, (v, s) in cells.items()
+                if s in ("number", "inferred") and v is not None]
+        rows += [(k, r["year"], v, r["id"], r["agency_id"], s)
+                 for k, v, s in derived_figures(cells, r["template"] or "2021")]
+        conn.executemany("insert or replace into figures values (?, ?, ?, ?, ?, ?)", rows)
 
 
 @MIGRATIONS()
@@ -162,6 +180,151 @@ def m007_table_coverage(db: Database) -> None:
     if "coverage" not in db.table_names():
         db["coverage"].create({"report_id": int, "table_id": str, "expected": int, "matched": int, "cut": int},
                               pk=("report_id", "table_id"), foreign_keys=[("report_id", "reports", "id")])
+
+
+@MIGRATIONS()
+def m008_compact_store(db: Database) -> None:
+    """The compact store (:mod:`store.compact`): a cell keeps its key id, value, status code, what was
+    printed only when it differs from the value's spelling, and its printed row and line; rows as
+    printed once per row with their labels in the shared dictionary ``texts``; template cells not
+    found are not stored (absent = missing); ``cells`` becomes a view with the old columns.
+    ``figures`` keeps only the derived figures (cells are ranked through an index on ``cell_values``);
+    passages lose the trigram index (searched by report) and keep their section as a text id; a fact
+    points into its passage instead of copying the sentence; a finding's keys become key ids.
+    Every report stored before is converted here, row for row."""
+    names = set(db.table_names())
+    if "cell_values" in names:
+        return
+    from store import compact
+
+    conn = db.conn
+    for sql in COMPACT_SCHEMA:
+        conn.execute(sql)
+    compact.seed_keys(conn)
+    keys = compact.Dictionary(conn, "cell_keys", "key")
+    texts = compact.Dictionary(conn, "texts", "text")
+    reports = conn.execute("select id, template from reports order by id").fetchall()
+    _compact_cells(conn, reports, keys, texts)
+    _compact_facts(conn, reports)
+    _compact_passages(conn, texts)
+    _compact_problems(conn, keys, texts)
+    for sql in _compact_sql():
+        conn.execute(sql)
+
+
+#: The compact tables (step ``m008_compact_store``; their meaning: :mod:`store.compact`).
+COMPACT_SCHEMA = (
+    "create table cell_keys (id integer primary key, key text not null unique)",
+    "create table texts (id integer primary key, text text not null unique)",
+    "create table printed_rows (report_id integer not null references reports(id), row integer not null, "
+    "label_id integer, text text, line integer, page integer, primary key (report_id, row)) without rowid",
+    "create table cell_values (report_id integer not null references reports(id), key_id integer not null, "
+    "value real, status integer not null, raw text, row integer, dline integer, "
+    "primary key (report_id, key_id)) without rowid",
+    # rankings read the figures that are not 0 from this index (0 is common: those are read per report)
+    "create index cell_values_rank on cell_values (key_id, value) where status < 2 and value <> 0",
+    "create table derived_figures (report_id integer not null references reports(id), key_id integer not null, "
+    "value real not null, status integer not null, primary key (report_id, key_id)) without rowid",
+    "create index derived_figures_rank on derived_figures (key_id, value) where status < 2 and value <> 0",
+    "create table facts_compact (report_id integer not null references reports(id), n integer not null, "
+    "seq integer, subject text, value real, unit text, raw text, approx text, tail text, topic text, "
+    "shared integer, negated integer, change integer, at integer, len integer, sentence text, section text, "
+    "page integer, line integer, primary key (report_id, n)) without rowid",
+)
+
+COMPACT_VIEWS = (
+    "create view cells as select c.report_id as report_id, k.key as key, c.value as value, "
+    "{raw} as raw, {status} as status, r.page as page, r.line + c.dline as line, "
+    "case when r.text is null then null else coalesce(t.text, '') || r.text end as row_text "
+    "from cell_values c join cell_keys k on k.id = c.key_id "
+    "left join printed_rows r on r.report_id = c.report_id and r.row = c.row "
+    "left join texts t on t.id = r.label_id",
+    "create trigger cells_update instead of update on cells begin "
+    "update cell_values set value = new.value, status = {code}, raw = {stored} "
+    "where report_id = old.report_id and key_id = (select id from cell_keys where key = old.key); end",
+    "create trigger cells_delete instead of delete on cells begin "
+    "delete from cell_values where report_id = old.report_id "
+    "and key_id = (select id from cell_keys where key = old.key); end",
+)
+
+
+def _compact_sql() -> tuple[str, ...]:
+    from store.compact import RAW_SQL, STORED_RAW_SQL, _STATUS_CODE_SQL, status_sql
+
+    fill = {"raw": RAW_SQL.format(v="c.value", r="c.raw"), "status": status_sql("c.status"),
+            "code": _STATUS_CODE_SQL.format(col="new.status"), "stored": STORED_RAW_SQL.format(v="new.value", r="new.raw")}
+    return tuple(sql.format(**fill) for sql in COMPACT_VIEWS)
+
+
+def _compact_cells(conn, reports, keys, texts) -> None:
+    from store import compact
+    from store.queries import derived_figures
+
+    cols = "key, value, raw, status, page, line, row_text"
+    for report_id, template in reports:
+        cells = [dict(zip(cols.split(", "), row)) for row in conn.execute(
+            f"select {cols} from cells where report_id = ? order by rowid", [report_id])]
+        values, printed = compact.cell_rows(report_id, cells, template, keys, texts)
+        conn.executemany("insert into printed_rows values (?, ?, ?, ?, ?, ?)", printed)
+        conn.executemany("insert into cell_values values (?, ?, ?, ?, ?, ?, ?)", values)
+        plain = {c["key"]: (c["value"], c["status"]) for c in cells}
+        conn.executemany("insert into derived_figures values (?, ?, ?, ?)",
+                         [(report_id, keys.id(k), v, compact.STATUS_CODES[s])
+                          for k, v, s in derived_figures(plain, template or "2021")])
+    conn.execute("drop table cells")
+    conn.execute("drop table figures")
+
+
+def _compact_facts(conn, reports) -> None:
+    from store import compact
+    from store.records import FACT_COLUMNS
+
+    n_cols = len(compact.FACT_STORED) + 9
+    for report_id, _ in reports:
+        passages = {row[0]: {"section": row[1], "text": row[2], "page": row[3], "line": row[4]} for row in conn.execute(
+            "select seq, section, text, page, line from passages where report_id = ?", [report_id])}
+        facts = [dict(zip(FACT_COLUMNS, row)) for row in conn.execute(
+            f"select {', '.join(FACT_COLUMNS)} from facts where report_id = ? order by id", [report_id])]
+        conn.executemany(f"insert into facts_compact values ({', '.join('?' * n_cols)})",
+                         compact.fact_rows(report_id, facts, passages))
+    conn.execute("drop table facts")
+    conn.execute("alter table facts_compact rename to facts")
+
+
+def _compact_passages(conn, texts) -> None:
+    for row in conn.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'passages'").fetchall():
+        conn.execute(f"drop trigger [{row[0]}]")
+    for row in conn.execute("select name from sqlite_master where type = 'table' and name like 'passages_fts%'").fetchall():
+        if row[0] == "passages_fts":
+            conn.execute("drop table passages_fts")  # its shadow tables go with it
+    conn.execute("create table passages_compact (id integer primary key, report_id integer not null references "
+                 "reports(id), seq integer, section_id integer, text text, page integer, line integer)")
+    rows = conn.execute("select id, report_id, seq, section, text, page, line from passages "
+                        "where report_id in (select id from reports) order by id").fetchall()
+    conn.executemany("insert into passages_compact values (?, ?, ?, ?, ?, ?, ?)",
+                     [(i, r, q, None if s is None else texts.id(s), t, p, ln) for i, r, q, s, t, p, ln in rows])
+    conn.execute("drop table passages")
+    conn.execute("alter table passages_compact rename to passages")
+    conn.execute("create index idx_passages_report_id_seq on passages (report_id, seq)")
+
+
+def _compact_problems(conn, keys, texts) -> None:
+    import json
+
+    from store import compact
+
+    conn.execute("create table problems_compact (id integer primary key, report_id integer not null references "
+                 "reports(id), rule text, message text, keys text, severity text, scope text, section_id integer, "
+                 "page integer, line integer, evidence text)")
+    rows = conn.execute("select id, report_id, rule, message, keys, severity, scope, section, page, line, evidence "
+                        "from problems where report_id in (select id from reports) order by id").fetchall()
+    conn.executemany("insert into problems_compact values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(i, r, rule, msg, compact.problem_keys(json.loads(k or "[]"), keys), sev, scope,
+                       None if sec is None else texts.id(sec), page, line, ev)
+                      for i, r, rule, msg, k, sev, scope, sec, page, line, ev in rows])
+    conn.execute("drop table problems")
+    conn.execute("alter table problems_compact rename to problems")
+    conn.execute("create index idx_problems_report_id on problems (report_id)")
 
 
 def pending(db: Database) -> list[str]:
