@@ -27,6 +27,9 @@ The view ``cells`` shows the stored cells with the old columns (key, status and 
 text, the row as printed joined back): SQL written for the wide table reads it unchanged, and it can
 be updated (value, status, what was printed) or deleted from.
 
+A passage's id is its report's id × 2**20 + its number in the report (``seq``), so that one report's
+passages are one range of the table, read and deleted without an index of their own.
+
 A fact keeps the passage it was read from (``seq``) and where its sentence starts in that passage's
 text (``at``, ``len``) instead of a copy of the sentence, section, page and line.  A finding keeps its
 cell keys as key ids.
@@ -58,6 +61,8 @@ def status_sql(column: str) -> str:
 def spelling(value) -> str | None:
     """How a value is written when nothing else was printed: ``3`` for 3 or 3.0; ``None`` for a
     fraction (its printed form is always kept)."""
+    if type(value) is int:
+        return str(value) if abs(value) < 10 ** 15 else None
     if value is None or isinstance(value, bool):
         return None
     v = float(value)
@@ -153,61 +158,82 @@ class Dictionary:
         self._texts.clear()
 
 
-def seed_keys(conn) -> None:
-    """Give every template key an id, in template order (both versions: 2021's keys, then the 2019
-    keys 2021 does not have), then the derived figures' keys."""
-    from store.template import APPLICANT_COLUMNS, DERIVED_RATIOS, DERIVED_SUMS, RESULT_COLUMNS, VERSIONS
+def headline_keys() -> tuple[str, ...]:
+    """The figure a question means when it names a row and no column, for every row of both versions
+    (``apply.<row>.total``, ``review.total``, ``active.license.decisions`` …) and the derived sums'
+    totals and ratios: what rankings are asked about.  They get positive key ids, and only they are
+    kept in the ranking indexes; the other keys get negative ids (ranked by reading each report)."""
+    from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLY, DERIVED_RATIOS, DERIVED_SUMS, REVIEW,
+                                VERSIONS, row_key)
 
     keys: dict[str, None] = {}
     for version in sorted(VERSIONS, reverse=True):
-        keys.update((s.key, None) for s in template_cells(version))
+        for row in ACTIVE.rows_for(version):
+            keys[f"active.{row_key(row)}.{ACTIVE_DEFAULT_COLUMN[version][row_key(row)]}"] = None
+        keys.update((f"apply.{row_key(row)}.total", None) for row in APPLY.rows_for(version))
+        keys.update((f"{row_key(row)}.total", None) for row in REVIEW.rows_for(version))
+    keys.update((f"{d.key}.total", None) for d in DERIVED_SUMS)
+    keys.update((d.key, None) for d in DERIVED_RATIOS)
+    return tuple(keys)
+
+
+def seed_keys(conn) -> None:
+    """Give every template key an id: the headline keys 1, 2, 3 …; the others, in template order
+    (2021's, then the 2019 keys 2021 does not have, then the derived sums' columns), -1, -2, …"""
+    from store.template import APPLICANT_COLUMNS, DERIVED_SUMS, RESULT_COLUMNS, VERSIONS
+
+    headline = headline_keys()
+    others: dict[str, None] = {}
+    for version in sorted(VERSIONS, reverse=True):
+        others.update((s.key, None) for s in template_cells(version) if s.key not in headline)
     for d in DERIVED_SUMS:
         columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
-        keys.update((f"{d.key}.{c.key}", None) for c in columns)
-    keys.update((d.key, None) for d in DERIVED_RATIOS)
-    conn.executemany("insert or ignore into cell_keys (key) values (?)", [(k,) for k in keys])
+        others.update((k, None) for c in columns if (k := f"{d.key}.{c.key}") not in headline)
+    conn.executemany("insert or ignore into cell_keys (id, key) values (?, ?)",
+                     [(i, k) for i, k in enumerate(headline, 1)] + [(-i, k) for i, k in enumerate(others, 1)])
 
 
 # --------------------------------------------------------------------------- cells
 
-def _get(c, name):
-    return c[name] if isinstance(c, Mapping) else getattr(c, name)
-
-
 def is_absent(cell, template_keys: frozenset[str] | set[str]) -> bool:
     """Whether a cell need not be stored: a template cell not found, with nothing printed and no place."""
-    return (_get(cell, "status") == "missing" and _get(cell, "key") in template_keys
-            and all(_get(cell, f) is None for f in ("value", "raw", "page", "line", "row_text")))
+    return (cell.status == "missing" and cell.key in template_keys and cell.value is None and cell.raw is None
+            and cell.page is None and cell.line is None and cell.row_text is None)
 
 
 def cell_rows(report_id: int, cells: Iterable, version: str | None, keys: Dictionary,
-              texts: Dictionary) -> tuple[list[tuple], list[tuple]]:
-    """The rows of ``cell_values`` and ``printed_rows`` for one report's cells (records or dicts with
-    key, value, raw, status, page, line, row_text)."""
+              texts: Dictionary) -> tuple[list[tuple], list[tuple], dict[str, int]]:
+    """The rows of ``cell_values`` and ``printed_rows`` for one report's cells
+    (:class:`~store.records.CellRecord`), and the printed rows' numbers by text (the first of a text)."""
     template_keys = template_key_set(version)
     rows: dict[tuple, tuple[int, int | None]] = {}
     printed: list[tuple] = []
     out: list[tuple] = []
+    key_id, codes = keys.id, STATUS_CODES
     for c in cells:
-        if is_absent(c, template_keys):
-            continue
-        text, line, page = _get(c, "row_text"), _get(c, "line"), _get(c, "page")
-        row = dline = None
-        if text is not None or line is not None or page is not None:
+        text, line, page, value = c.row_text, c.line, c.page, c.value
+        if text is None and line is None and page is None:
+            if c.status == "missing" and value is None and c.raw is None and c.key in template_keys:
+                continue  # absent: missing
+            row = dline = None
+        else:
             ident = (text, page, line is None)
-            if ident not in rows:
-                rows[ident] = (len(rows), line)
+            got = rows.get(ident)
+            if got is None:
+                got = rows[ident] = (len(rows), line)
                 label_id = rest = None
                 if text is not None:
                     label, rest = split_label(text)
                     label_id = texts.id(label) if label else None
-                printed.append((report_id, len(rows) - 1, label_id, rest, line, page))
-            row, first = rows[ident]
-            dline = None if line is None else line - first
-        value = _get(c, "value")
-        out.append((report_id, keys.id(_get(c, "key")), value, STATUS_CODES[_get(c, "status")],
-                    stored_raw(value, _get(c, "raw")), row, dline))
-    return out, printed
+                printed.append((report_id, got[0], label_id, rest, line, page))
+            row = got[0]
+            dline = None if line is None else line - got[1]
+        out.append((report_id, key_id(c.key), value, codes[c.status], stored_raw(value, c.raw), row, dline))
+    by_text: dict[str, int] = {}
+    for (text, _, _), (row, _) in rows.items():
+        if text is not None and (text not in by_text or row < by_text[text]):
+            by_text[text] = row
+    return out, printed, by_text
 
 
 _TEMPLATE_KEYS: dict[str, frozenset[str]] = {}
@@ -243,42 +269,127 @@ def with_missing(report_id: int, stored: Mapping[str, dict], version: str | None
     return out
 
 
-# --------------------------------------------------------------------------- facts and findings
+# --------------------------------------------------------------------------- passages, facts and findings
 
-FACT_STORED = ("subject", "value", "unit", "raw", "approx", "tail", "topic", "shared", "negated", "change")
+PASSAGE_BITS = 20  # a report's passages: ids report_id << 20 … (report_id << 20) + 2**20 - 1
+
+
+def passage_id(report_id: int, seq: int) -> int:
+    if not 0 <= seq < 1 << PASSAGE_BITS:
+        raise ValueError(f"a report of more than {1 << PASSAGE_BITS} paragraphs is not stored (paragraph {seq})")
+    return (report_id << PASSAGE_BITS) + seq
+
+
+def passage_range(report_id: int) -> tuple[int, int]:
+    """The first and last passage id a report may have."""
+    return report_id << PASSAGE_BITS, ((report_id + 1) << PASSAGE_BITS) - 1
+
+
+#: The columns of ``facts`` (see :func:`fact_rows`).
+FACT_TABLE_COLUMNS = ("report_id", "n", "seq", "subject", "subject_at", "subject_len", "value", "unit", "raw",
+                      "approx", "tail", "topic", "shared", "negated", "change", "at", "len", "sentence", "section",
+                      "page", "line")
 
 
 def fact_rows(report_id: int, facts: Iterable, passages: Mapping[int, object]) -> list[tuple]:
-    """Rows of ``facts``: (report_id, n, seq, *FACT_STORED, at, len, sentence, section, page, line).
-    ``passages``: seq -> the passage (record or dict).  A fact whose sentence is found in its passage,
-    with the passage's section, page and line, keeps only where the sentence starts and its length."""
+    """Rows of ``facts`` (:data:`FACT_TABLE_COLUMNS`).  ``facts``: :class:`~store.records.Fact`;
+    ``passages``: seq -> :class:`~store.records.Passage`.  A fact whose sentence is found in its
+    passage, with the passage's section, page and line, keeps only where the sentence starts (``at``)
+    and its length; its subject, when the sentence holds it, only where it starts in the sentence and
+    its length."""
     out = []
     for n, f in enumerate(facts, 1):
-        seq = _get(f, "seq")
-        p = passages.get(seq)
-        sentence = _get(f, "sentence")
+        p = passages.get(f.seq)
+        sentence, subject = f.sentence, f.subject
         at = -1
-        if p is not None and (_get(f, "section"), _get(f, "page"), _get(f, "line")) == (
-                _get(p, "section"), _get(p, "page"), _get(p, "line")):
-            at = (_get(p, "text") or "").find(sentence) if sentence is not None else -1
-        head = (report_id, n, seq, *(_stored_flag(_get(f, c)) for c in FACT_STORED))
-        if at >= 0:
-            out.append((*head, at, len(sentence), None, None, None, None))
-        else:
-            out.append((*head, None, None, sentence, _get(f, "section"), _get(f, "page"), _get(f, "line")))
+        if p is not None and sentence is not None and (f.section, f.page, f.line) == (p.section, p.page, p.line):
+            at = (p.text or "").find(sentence)
+        place = (at, len(sentence), None, None, None, None) if at >= 0 else (
+            None, None, sentence, f.section, f.page, f.line)
+        s_at = sentence.find(subject) if at >= 0 and subject else -1
+        who = (None, s_at, len(subject)) if s_at >= 0 else (subject, None, None)
+        out.append((report_id, n, f.seq, *who, f.value, f.unit, f.raw, f.approx, f.tail, f.topic, int(f.shared),
+                    int(f.negated), f.change, *place))
     return out
 
 
-def _stored_flag(v):
-    return int(v) if isinstance(v, bool) else v
+#: The SQL reading one report's facts back (the sentence and subject cut from the passage).
+_SENTENCE = "case when f.at is null then f.sentence else substr(p.text, f.at + 1, f.len) end"
+FACTS_SQL = (
+    "select f.n as id, f.report_id, "
+    f"case when f.subject_at is null then f.subject else substr({_SENTENCE}, f.subject_at + 1, f.subject_len) end "
+    "as subject, f.value, f.unit, f.raw, f.approx, f.tail, f.topic, "
+    f"{_SENTENCE} as sentence, "
+    "case when f.at is null then f.section else t.text end as section, "
+    "case when f.at is null then f.page else p.page end as page, "
+    "case when f.at is null then f.line else p.line end as line, "
+    "f.seq, f.shared, f.negated, f.change from facts f "
+    f"left join passages p on p.id = (f.report_id << {PASSAGE_BITS}) + f.seq "
+    "left join texts t on t.id = p.section_id where f.report_id = ? order by f.n")
 
 
-def problem_keys(keys: Iterable[str], ids: Dictionary) -> str | None:
-    """A finding's cell keys as the ``keys`` column keeps them: key ids, space-separated."""
-    return " ".join(str(ids.id(k)) for k in keys) or None
+# A finding: its rule, severity, scope and section are texts ids; its message is kept as the message
+# with its figures taken out (a texts id: "（自然人列）本年新收 + 上年结转 = \x1f，但…") and the figures
+# ("0 2"); its evidence as the number of the printed row it quotes when it quotes one.
+MARK = "\x1f"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+#: The columns of ``problems`` after ``id`` (see :func:`problem_row`).
+PROBLEM_COLUMNS = ("report_id", "rule_id", "severity_id", "scope_id", "message_id", "args", "message", "keys",
+                   "section_id", "page", "line", "evidence", "evidence_row")
 
 
-def read_problem_keys(stored: str | None, ids: Dictionary) -> list[str]:
-    if not stored:
-        return []
-    return [ids.text(int(k)) for k in stored.split()]
+def message_parts(message: str | None) -> tuple[str, str | None] | None:
+    """(the message without its figures, the figures space-separated), or None when the message is
+    kept as it is (it holds the mark itself, or there is none)."""
+    if message is None or MARK in message:
+        return None
+    args = _FIGURE.findall(message)
+    return _FIGURE.sub(MARK, message), " ".join(args) or None
+
+
+def message_text(skeleton: str, args: str | None) -> str:
+    """The inverse of :func:`message_parts`."""
+    if not args:
+        return skeleton
+    parts, figures = skeleton.split(MARK), args.split(" ")
+    return "".join(p + (figures[i] if i < len(figures) else "") for i, p in enumerate(parts))
+
+
+def problem_row(report_id: int, p, keys: Dictionary, texts: Dictionary, rows: Mapping[str, int]) -> tuple:
+    """A row of ``problems`` (:data:`PROBLEM_COLUMNS`) for a :class:`~store.records.Problem`; ``rows``:
+    the report's printed rows, text -> row number."""
+    def tid(text):
+        return None if text is None else texts.id(text)
+
+    parts = message_parts(p.message)
+    message_id, args, message = (texts.id(parts[0]), parts[1], None) if parts else (None, None, p.message)
+    evidence_row = rows.get(p.evidence) if p.evidence is not None else None
+    return (report_id, tid(p.rule), tid(p.severity), tid(getattr(p, "scope", "report")), message_id, args, message,
+            " ".join(str(keys.id(k)) for k in p.keys) or None, tid(getattr(p, "section", None)),
+            getattr(p, "page", None), getattr(p, "line", None),
+            None if evidence_row is not None else getattr(p, "evidence", None), evidence_row)
+
+
+#: The SQL reading findings back (``where`` and ``order by`` added by the caller): the texts joined.
+PROBLEMS_SQL = (
+    "select p.id, p.report_id, rule.text as rule, p.message_id, p.args, p.message, p.keys, sev.text as severity, "
+    "scope.text as scope, sec.text as section, p.page, p.line, "
+    "case when p.evidence_row is null then p.evidence else coalesce(label.text, '') || pr.text end as evidence, "
+    "r.year, a.name as agency from problems p join reports r on r.id = p.report_id "
+    "join agencies a on a.id = r.agency_id left join texts rule on rule.id = p.rule_id "
+    "left join texts sev on sev.id = p.severity_id left join texts scope on scope.id = p.scope_id "
+    "left join texts sec on sec.id = p.section_id "
+    "left join printed_rows pr on pr.report_id = p.report_id and pr.row = p.evidence_row "
+    "left join texts label on label.id = pr.label_id")
+
+
+def read_problem(row: dict, keys: Dictionary, texts: Dictionary) -> dict:
+    """A finding as the store gives it: rule, message, keys (a list), severity, scope, section, page,
+    line, evidence (and id, report_id, year, agency)."""
+    message_id, args = row.pop("message_id"), row.pop("args")
+    if message_id is not None:
+        row["message"] = message_text(texts.text(message_id), args)
+    stored = row["keys"]
+    row["keys"] = [keys.text(int(k)) for k in stored.split()] if stored else []
+    return row

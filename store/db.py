@@ -11,7 +11,8 @@ Tables (how they are encoded: :mod:`store.compact`):
 * ``printed_rows`` – each table row as printed, once per row (its label as a ``texts`` id), with its
   line and page; ``cell_keys`` and ``texts`` – the dictionaries of cell keys and shared texts;
 * ``derived_figures`` – the template's derived sums and ratios of each report (rankings and totals);
-* ``passages`` – every narrative paragraph with its section (a ``texts`` id);
+* ``passages`` – every narrative paragraph with its section (a ``texts`` id); a report's passages are
+  one range of ids (:func:`store.compact.passage_id`);
 * ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys (key ids),
   severity (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading)
   and evidence (section, page or line, the passage as printed);
@@ -52,6 +53,7 @@ import sqlite_utils
 from store import compact, queries
 from store.checks import Equality
 from store.records import Fact, ParsedReport, Problem
+from store.template.audit_rules import RULES
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
 QUESTIONS_KEPT = 100_000  # rows of the question log kept
@@ -151,7 +153,9 @@ class Store:
         fields = {"short_name": meta.short_name, "district": meta.district, "city": meta.city,
                   "province": meta.province}
         if row is None:
-            return db["agencies"].insert({"name": meta.agency, **fields}).last_pk
+            return db.conn.execute(
+                "insert into agencies (name, short_name, district, city, province) values (?, ?, ?, ?, ?)",
+                [meta.agency, meta.short_name, meta.district, meta.city, meta.province]).lastrowid
         updates = {k: v for k, v in fields.items() if v and not row.get(k)}
         if len(meta.agency or "") > len(row["name"]) and not next(
                 db.query("select 1 from agencies where name = ?", [meta.agency]), None):
@@ -175,7 +179,7 @@ class Store:
         try:
             if same:  # the same file, now with other metadata (a corrected manifest): it moves
                 self._delete_report(same["id"])
-                self._cross_year(same["agency_id"])
+                self._cross_year(same["agency_id"], same["year"])
             agency_id = self.agency_id(meta)
             old = next(self.db.query("select id from reports where agency_id = ? and year = ?",
                                      [agency_id, meta.year]), None)
@@ -189,7 +193,7 @@ class Store:
                 [agency_id, meta.year, meta.template, meta.title, meta.report_date, file, sha256, report.format,
                  report.pages, meta.source_url, now(), run_id]).lastrowid
             self._insert_report_rows(report_id, report)
-            self._cross_year(agency_id)
+            self._cross_year(agency_id, meta.year)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -201,17 +205,17 @@ class Store:
     def _insert_report_rows(self, report_id: int, report: ParsedReport) -> None:
         """Every row of one report but its ``reports`` row (inside the caller's transaction)."""
         conn = self.db.conn
-        values, printed = compact.cell_rows(report_id, report.cells.values(), report.meta.template, self.keys,
-                                            self.texts)
+        values, printed, rows = compact.cell_rows(report_id, report.cells.values(), report.meta.template,
+                                                  self.keys, self.texts)
         conn.executemany(_INSERT["printed_rows"], printed)
         conn.executemany(_INSERT["cell_values"], values)
         conn.executemany(_INSERT["derived_figures"], queries.derived_rows(
             report_id, report.cells, report.meta.template, self.keys))
         texts = self.texts
         conn.executemany(_INSERT["passages"], [
-            (report_id, p.seq, None if p.section is None else texts.id(p.section), p.text, p.page, p.line)
-            for p in report.passages])
-        self._insert_problems(report_id, report.problems)
+            (compact.passage_id(report_id, p.seq), report_id, p.seq, None if p.section is None else texts.id(p.section),
+             p.text, p.page, p.line) for p in report.passages])
+        self._insert_problems(report_id, report.problems, rows)
         self._insert_coverage(report_id, report)
         self._insert_facts(report_id, report.facts, {p.seq: p for p in report.passages})
 
@@ -224,12 +228,20 @@ class Store:
                    for k in ("district", "city", "province", "source_url"))
 
     # ------------------------------------------------------------------ findings (the audit)
-    def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
-        keys, texts = self.keys, self.texts
+    def _insert_problems(self, report_id: int, problems: list[Problem], rows: dict[str, int] | None = None) -> None:
+        """Store findings; ``rows``: the report's printed rows, text -> row number (read when not given)."""
+        if not problems:
+            return
+        if rows is None:
+            rows = self.printed_rows(report_id)
         self.db.conn.executemany(_INSERT["problems"], [
-            (report_id, p.rule, p.message, compact.problem_keys(p.keys, keys), p.severity,
-             getattr(p, "scope", "report"), None if getattr(p, "section", None) is None else texts.id(p.section),
-             getattr(p, "page", None), getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems])
+            compact.problem_row(report_id, p, self.keys, self.texts, rows) for p in problems])
+
+    def printed_rows(self, report_id: int) -> dict[str, int]:
+        """A report's rows as printed: text -> row number."""
+        return {text: row for row, text in self.db.conn.execute(
+            "select r.row, coalesce(t.text, '') || r.text from printed_rows r left join texts t on t.id = r.label_id "
+            "where r.report_id = ? and r.text is not null order by r.row desc", [report_id])}
 
     def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
         """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
@@ -244,9 +256,13 @@ class Store:
     def finding_counts(self) -> list[dict]:
         """Findings per report, rule, severity and scope (an assessor's overview starts from this)."""
         return list(self.db.query(
-            "select a.name as agency, r.year, p.rule, p.severity, coalesce(p.scope, 'report') as scope, "
-            "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
-            "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
+            "select a.name as agency, r.year, rule.text as rule, sev.text as severity, "
+            "coalesce(scope.text, 'report') as scope, count(*) as n from problems p "
+            "join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+            "left join texts rule on rule.id = p.rule_id left join texts sev on sev.id = p.severity_id "
+            "left join texts scope on scope.id = p.scope_id "
+            "group by a.name, r.year, rule.text, sev.text, coalesce(scope.text, 'report') "
+            "order by a.name, r.year, rule.text"))
 
     def _insert_coverage(self, report_id: int, report: ParsedReport) -> None:
         self.db.conn.executemany(
@@ -254,26 +270,33 @@ class Store:
             ((report_id, c.table, c.expected, c.matched, int(c.cut)) for c in report.coverage))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cell_values", "printed_rows", "derived_figures", "passages", "problems", "coverage", "facts"):
+        for table in ("cell_values", "printed_rows", "derived_figures", "problems", "coverage", "facts"):
             self.db.conn.execute(f"delete from {table} where report_id = ?", [report_id])
+        self.db.conn.execute("delete from passages where id between ? and ?", compact.passage_range(report_id))
         self.db.conn.execute("delete from reports where id = ?", [report_id])
 
-    def _cross_year(self, agency_id: int) -> None:
-        """Re-run the checks that compare consecutive years of one agency."""
+    def _cross_year(self, agency_id: int, year: int | None) -> None:
+        """Re-run the checks that compare consecutive years of one agency where the report of ``year``
+        was added, replaced or removed: (year - 1, year) and (year, year + 1).  Their findings are kept
+        on the later report of each pair."""
         from store.audit.crossyear import with_evidence
         from store.checks import cross_year_problems
 
-        reports = list(self.db.query("select id, year from reports where agency_id = ? order by year",
-                                     [agency_id]))
-        ids = [r["id"] for r in reports]
-        if ids:
-            self.db.execute(f"delete from problems where rule like 'cross_year%' and report_id in "
-                            f"({','.join('?' * len(ids))})", ids)
-        for prev, cur in zip(reports, reports[1:]):
-            if cur["year"] != prev["year"] + 1:
-                continue
-            problems = cross_year_problems(self.values(prev["id"]), self.values(cur["id"]), prev["year"])
-            self._insert_problems(cur["id"], with_evidence(problems, self.cells(cur["id"]), self.cells(prev["id"])))
+        if year is None:
+            return
+        conn = self.db.conn
+        by_year = {y: i for i, y in conn.execute(
+            "select id, year from reports where agency_id = ? and year between ? and ?", [agency_id, year - 1, year + 1])}
+        later = [by_year[y] for y in (year, year + 1) if y in by_year]
+        rules = [i for r in CROSS_YEAR_RULES if (i := self.texts.find(r)) is not None]
+        if later and rules:
+            conn.execute(f"delete from problems where report_id in ({','.join('?' * len(later))}) "
+                         f"and rule_id in ({','.join('?' * len(rules))})", later + rules)
+        for y in (year, year + 1):
+            if y in by_year and y - 1 in by_year:
+                prev, cur = by_year[y - 1], by_year[y]
+                problems = cross_year_problems(self.values(prev), self.values(cur), y - 1)
+                self._insert_problems(cur, with_evidence(problems, self.cells(cur), self.cells(prev)))
 
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:
@@ -308,19 +331,12 @@ class Store:
         return self.cells(report_id, [key]).get(key)
 
     def problems(self, report_id: int | None = None) -> list[dict]:
-        sql = ("select p.id, p.report_id, p.rule, p.message, p.keys, p.severity, p.scope, t.text as section, "
-               "p.page, p.line, p.evidence, r.year, a.name as agency from problems p "
-               "join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
-               "left join texts t on t.id = p.section_id")
-        args: list = []
+        sql, args = compact.PROBLEMS_SQL, []
         if report_id is not None:
             sql += " where p.report_id = ?"
             args.append(report_id)
-        out = []
-        for r in self.db.query(sql + " order by a.name, r.year, p.id", args):
-            r["keys"] = compact.read_problem_keys(r["keys"], self.keys)
-            out.append(r)
-        return out
+        return [compact.read_problem(r, self.keys, self.texts)
+                for r in self.db.query(sql + " order by a.name, r.year, p.id", args)]
 
     def reports(self) -> list[dict]:
         return list(self.db.query(
@@ -343,16 +359,17 @@ class Store:
         return self.report(row["id"]) if row else None
 
     def passages(self, report_id: int) -> list[dict]:
-        return list(self.db.query(_PASSAGES + " where p.report_id = ? order by p.seq", [report_id]))
+        return list(self.db.query(_PASSAGES + " where p.id between ? and ? order by p.id",
+                                  compact.passage_range(report_id)))
 
     def search_passages(self, text: str, report_id: int | None = None, limit: int = 20) -> list[dict]:
         """The passages that contain ``text`` (as printed; ``%`` and ``_`` match themselves), one report's
         or every report's, in report and reading order."""
         sql, args = _PASSAGES + " where p.text like ? escape '\\'", ["%" + escape_like(text) + "%"]
         if report_id is not None:
-            sql += " and p.report_id = ?"
-            args.append(report_id)
-        return list(self.db.query(sql + " order by p.report_id, p.seq limit ?", args + [int(limit)]))
+            sql += " and p.id between ? and ?"
+            args += compact.passage_range(report_id)
+        return list(self.db.query(sql + " order by p.id limit ?", args + [int(limit)]))
 
     def stats(self) -> dict:
         q = lambda sql: next(self.db.query(sql))["n"]  # noqa: E731
@@ -372,7 +389,7 @@ class Store:
     def facts_for(self, report_id: int) -> list[dict]:
         """The figures one report's narrative states, in reading order."""
         out = []
-        for r in self.db.query(_FACTS, [report_id]):
+        for r in self.db.query(compact.FACTS_SQL, [report_id]):
             v = r["value"]
             r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
             for flag in ("shared", "negated"):
@@ -483,25 +500,19 @@ _INSERT = {
     "cell_values": "insert into cell_values (report_id, key_id, value, status, raw, row, dline) "
                    "values (?, ?, ?, ?, ?, ?, ?)",
     "derived_figures": "insert into derived_figures (report_id, key_id, value, status) values (?, ?, ?, ?)",
-    "passages": "insert into passages (report_id, seq, section_id, text, page, line) values (?, ?, ?, ?, ?, ?)",
-    "problems": "insert into problems (report_id, rule, message, keys, severity, scope, section_id, page, line, "
-                "evidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "facts": f"insert into facts (report_id, n, seq, {', '.join(compact.FACT_STORED)}, at, len, sentence, section, "
-             f"page, line) values ({', '.join('?' * (len(compact.FACT_STORED) + 9))})",
+    "passages": "insert into passages (id, report_id, seq, section_id, text, page, line) values (?, ?, ?, ?, ?, ?, ?)",
+    "problems": f"insert into problems ({', '.join(compact.PROBLEM_COLUMNS)}) "
+                f"values ({', '.join('?' * len(compact.PROBLEM_COLUMNS))})",
+    "facts": f"insert into facts ({', '.join(compact.FACT_TABLE_COLUMNS)}) "
+             f"values ({', '.join('?' * len(compact.FACT_TABLE_COLUMNS))})",
 }
+
+#: The rules of the checks that compare consecutive years (their findings are redone when a year changes).
+CROSS_YEAR_RULES = tuple(r.id for r in RULES if r.id.startswith("cross_year"))
+
 
 _PASSAGES = ("select p.id, p.report_id, p.seq, t.text as section, p.text, p.page, p.line from passages p "
              "left join texts t on t.id = p.section_id")
-
-_FACTS = ("select f.n as id, f.report_id, f.subject, f.value, f.unit, f.raw, f.approx, f.tail, f.topic, "
-          "case when f.at is null then f.sentence else substr(p.text, f.at + 1, f.len) end as sentence, "
-          "case when f.at is null then f.section else t.text end as section, "
-          "case when f.at is null then f.page else p.page end as page, "
-          "case when f.at is null then f.line else p.line end as line, "
-          "f.seq, f.shared, f.negated, f.change from facts f "
-          "left join passages p on p.report_id = f.report_id and p.seq = f.seq "
-          "left join texts t on t.id = p.section_id where f.report_id = ? order by f.n")
-
 
 def _alive(pid: int) -> bool:
     try:

@@ -208,6 +208,7 @@ def m008_compact_store(db: Database) -> None:
     _compact_facts(conn, reports)
     _compact_passages(conn, texts)
     _compact_problems(conn, keys, texts)
+    _compact_coverage(conn)
     for sql in _compact_sql():
         conn.execute(sql)
 
@@ -221,15 +222,22 @@ COMPACT_SCHEMA = (
     "create table cell_values (report_id integer not null references reports(id), key_id integer not null, "
     "value real, status integer not null, raw text, row integer, dline integer, "
     "primary key (report_id, key_id)) without rowid",
-    # rankings read the figures that are not 0 from this index (0 is common: those are read per report)
-    "create index cell_values_rank on cell_values (key_id, value) where status < 2 and value <> 0",
+    # rankings of the headline figures (positive key ids) read the figures that are not 0 from this index
+    # (0 is common: those are read per report, as are the other figures)
+    "create index cell_values_rank on cell_values (key_id, value) where status < 2 and value <> 0 and key_id > 0",
     "create table derived_figures (report_id integer not null references reports(id), key_id integer not null, "
     "value real not null, status integer not null, primary key (report_id, key_id)) without rowid",
-    "create index derived_figures_rank on derived_figures (key_id, value) where status < 2 and value <> 0",
+    "create index derived_figures_rank on derived_figures (key_id, value) "
+    "where status < 2 and value <> 0 and key_id > 0",
     "create table facts_compact (report_id integer not null references reports(id), n integer not null, "
-    "seq integer, subject text, value real, unit text, raw text, approx text, tail text, topic text, "
-    "shared integer, negated integer, change integer, at integer, len integer, sentence text, section text, "
-    "page integer, line integer, primary key (report_id, n)) without rowid",
+    "seq integer, subject text, subject_at integer, subject_len integer, value real, unit text, raw text, "
+    "approx text, tail text, topic text, shared integer, negated integer, change integer, at integer, "
+    "len integer, sentence text, section text, page integer, line integer, primary key (report_id, n)) without rowid",
+    "create table problems_compact (id integer primary key, report_id integer not null references reports(id), "
+    "rule_id integer, severity_id integer, scope_id integer, message_id integer, args text, message text, "
+    "keys text, section_id integer, page integer, line integer, evidence text, evidence_row integer)",
+    "create table coverage_compact (report_id integer not null references reports(id), table_id text not null, "
+    "expected integer, matched integer, cut integer, primary key (report_id, table_id)) without rowid",
 )
 
 COMPACT_VIEWS = (
@@ -260,14 +268,16 @@ def _compact_cells(conn, reports, keys, texts) -> None:
     from store import compact
     from store.queries import derived_figures
 
-    cols = "key, value, raw, status, page, line, row_text"
+    from store.records import CellRecord
+
     for report_id, template in reports:
-        cells = [dict(zip(cols.split(", "), row)) for row in conn.execute(
-            f"select {cols} from cells where report_id = ? order by rowid", [report_id])]
-        values, printed = compact.cell_rows(report_id, cells, template, keys, texts)
+        cells = [CellRecord(*row) for row in conn.execute(
+            "select key, value, raw, status, page, line, row_text from cells where report_id = ? order by rowid",
+            [report_id])]
+        values, printed, _ = compact.cell_rows(report_id, cells, template, keys, texts)
         conn.executemany("insert into printed_rows values (?, ?, ?, ?, ?, ?)", printed)
         conn.executemany("insert into cell_values values (?, ?, ?, ?, ?, ?, ?)", values)
-        plain = {c["key"]: (c["value"], c["status"]) for c in cells}
+        plain = {c.key: (c.value, c.status) for c in cells}
         conn.executemany("insert into derived_figures values (?, ?, ?, ?)",
                          [(report_id, keys.id(k), v, compact.STATUS_CODES[s])
                           for k, v, s in derived_figures(plain, template or "2021")])
@@ -277,13 +287,13 @@ def _compact_cells(conn, reports, keys, texts) -> None:
 
 def _compact_facts(conn, reports) -> None:
     from store import compact
-    from store.records import FACT_COLUMNS
+    from store.records import FACT_COLUMNS, Fact, Passage
 
-    n_cols = len(compact.FACT_STORED) + 9
+    n_cols = len(compact.FACT_TABLE_COLUMNS)
     for report_id, _ in reports:
-        passages = {row[0]: {"section": row[1], "text": row[2], "page": row[3], "line": row[4]} for row in conn.execute(
+        passages = {row[0]: Passage(*row) for row in conn.execute(
             "select seq, section, text, page, line from passages where report_id = ?", [report_id])}
-        facts = [dict(zip(FACT_COLUMNS, row)) for row in conn.execute(
+        facts = [Fact(**dict(zip(FACT_COLUMNS, row))) for row in conn.execute(
             f"select {', '.join(FACT_COLUMNS)} from facts where report_id = ? order by id", [report_id])]
         conn.executemany(f"insert into facts_compact values ({', '.join('?' * n_cols)})",
                          compact.fact_rows(report_id, facts, passages))
@@ -292,39 +302,50 @@ def _compact_facts(conn, reports) -> None:
 
 
 def _compact_passages(conn, texts) -> None:
+    from store.compact import passage_id
+
     for row in conn.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'passages'").fetchall():
         conn.execute(f"drop trigger [{row[0]}]")
-    for row in conn.execute("select name from sqlite_master where type = 'table' and name like 'passages_fts%'").fetchall():
-        if row[0] == "passages_fts":
-            conn.execute("drop table passages_fts")  # its shadow tables go with it
-    conn.execute("create table passages_compact (id integer primary key, report_id integer not null references "
-                 "reports(id), seq integer, section_id integer, text text, page integer, line integer)")
-    rows = conn.execute("select id, report_id, seq, section, text, page, line from passages "
-                        "where report_id in (select id from reports) order by id").fetchall()
+    conn.execute("drop table if exists passages_fts")  # the trigram index; its shadow tables go with it
+    conn.execute("create table passages_compact (id integer primary key, report_id integer not null, seq integer, "
+                 "section_id integer, text text, page integer, line integer)")
+    rows = conn.execute("select report_id, seq, section, text, page, line from passages "
+                        "where report_id in (select id from reports) order by report_id, seq, id").fetchall()
     conn.executemany("insert into passages_compact values (?, ?, ?, ?, ?, ?, ?)",
-                     [(i, r, q, None if s is None else texts.id(s), t, p, ln) for i, r, q, s, t, p, ln in rows])
+                     [(passage_id(r, q), r, q, None if s is None else texts.id(s), t, p, ln) for r, q, s, t, p, ln in rows])
     conn.execute("drop table passages")
     conn.execute("alter table passages_compact rename to passages")
-    conn.execute("create index idx_passages_report_id_seq on passages (report_id, seq)")
 
 
 def _compact_problems(conn, keys, texts) -> None:
     import json
 
     from store import compact
+    from store.records import Problem
 
-    conn.execute("create table problems_compact (id integer primary key, report_id integer not null references "
-                 "reports(id), rule text, message text, keys text, severity text, scope text, section_id integer, "
-                 "page integer, line integer, evidence text)")
     rows = conn.execute("select id, report_id, rule, message, keys, severity, scope, section, page, line, evidence "
                         "from problems where report_id in (select id from reports) order by id").fetchall()
-    conn.executemany("insert into problems_compact values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(i, r, rule, msg, compact.problem_keys(json.loads(k or "[]"), keys), sev, scope,
-                       None if sec is None else texts.id(sec), page, line, ev)
-                      for i, r, rule, msg, k, sev, scope, sec, page, line, ev in rows])
+    printed: dict[int, dict[str, int]] = {}
+    out = []
+    for i, report_id, rule, message, k, severity, scope, section, page, line, evidence in rows:
+        if report_id not in printed:
+            printed[report_id] = {text: row for row, text in conn.execute(
+                "select r.row, coalesce(t.text, '') || r.text from printed_rows r left join texts t on "
+                "t.id = r.label_id where r.report_id = ? and r.text is not null order by r.row desc", [report_id])}
+        p = Problem(rule, message, json.loads(k or "[]"), severity, scope, section, page, line, evidence)
+        out.append((i, *compact.problem_row(report_id, p, keys, texts, printed[report_id])))
+    conn.executemany(f"insert into problems_compact (id, {', '.join(compact.PROBLEM_COLUMNS)}) "
+                     f"values (?{', ?' * len(compact.PROBLEM_COLUMNS)})", out)
     conn.execute("drop table problems")
     conn.execute("alter table problems_compact rename to problems")
     conn.execute("create index idx_problems_report_id on problems (report_id)")
+
+
+def _compact_coverage(conn) -> None:
+    conn.execute("insert into coverage_compact select report_id, table_id, expected, matched, cut from coverage "
+                 "where report_id in (select id from reports)")
+    conn.execute("drop table coverage")
+    conn.execute("alter table coverage_compact rename to coverage")
 
 
 def pending(db: Database) -> list[str]:

@@ -5,10 +5,12 @@ Every function takes a :class:`store.db.Store` first and returns plain dicts.
 Rankings and totals over many reports read the cells themselves (``cell_values``) and the
 template's derived sums and ratios (``derived_figures``, computed once when a report is stored):
 
-* "the ten largest 收到申请 of 2023" reads the index of the figures that are not 0, ``(key, value)``,
-  from the largest down, keeping the reports of 2023, until ten are found; the figures equal to 0
-  (common: most rows of most reports) are not in that index and are read per report of the year,
-  only when the ranking reaches them;
+* "the ten largest 收到申请 of 2023" reads the index of the headline figures that are not 0,
+  ``(key, value)``, from the largest down, keeping the reports of 2023, until ten are found; the
+  figures equal to 0 (common: most rows of most reports) are not in that index and are read per
+  report of the year, only when the ranking reaches them.  The headline figures
+  (:func:`store.compact.headline_keys`: what a question naming a row means) have positive key ids;
+  a ranking of another figure (one applicant column) reads that figure of every report of the year;
 * "their total" (and how many reports hold the figure) reads, for every report of the year (or of
   the agencies asked about), that report's cell by primary key;
 * a region's agencies are read through their reports, by (agency, year).
@@ -30,13 +32,8 @@ _MANY = 500  # above this many agency ids a filter runs through json_each, not a
 
 def derived_rows(report_id: int, cells: Mapping[str, object], template: str | None, keys) -> list[tuple]:
     """Rows of ``derived_figures`` for one report: (report_id, key id, value, status code).
-    ``cells``: key -> a record or dict with ``value`` and ``status``; ``keys``: the key dictionary."""
-    plain = {}
-    for key, c in cells.items():
-        if isinstance(c, Mapping):
-            plain[key] = (c["value"], c["status"])
-        else:
-            plain[key] = (c.value, c.status)
+    ``cells``: key -> :class:`~store.records.CellRecord`; ``keys``: the key dictionary."""
+    plain = {key: (c.value, c.status) for key, c in cells.items()}
     return [(report_id, keys.id(k), v, STATUS_CODES[s]) for k, v, s in derived_figures(plain, template or "2021")]
 
 
@@ -61,23 +58,37 @@ _DERIVED_KEYS: frozenset[str] | None = None
 def derived_figures(cells: Mapping[str, tuple], template: str) -> list[tuple[str, float, str]]:
     """The template's derived sums (per column) and ratios of one report: (key, value, status).
     A figure is derived only when every part holds a figure; a ratio not when its denominator is 0."""
+    sums, ratios = _derived_plan(template)
     out = []
-    for d in DERIVED_SUMS:
-        if template not in d.versions:
-            continue
-        columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
-        for col in columns:
-            parts = [cells.get(f"{p}.{col.key}") for p in d.parts]
-            if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts):
-                status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
-                out.append((f"{d.key}.{col.key}", float(sum(p[0] for p in parts)), status))
-    for d in DERIVED_RATIOS:
-        parts = [cells.get(k) for k in d.parts]
+    for key, part_keys in sums:
+        parts = [cells.get(k) for k in part_keys]
+        if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts):
+            status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
+            out.append((key, float(sum(p[0] for p in parts)), status))
+    for key, part_keys in ratios:
+        parts = [cells.get(k) for k in part_keys]
         if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts) and parts[-1][0]:
             value = round(sum(p[0] for p in parts[:-1]) / parts[-1][0] * 100, 1)
             status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
-            out.append((d.key, value, status))
+            out.append((key, value, status))
     return out
+
+
+_PLANS: dict[str, tuple] = {}
+
+
+def _derived_plan(template: str) -> tuple[tuple, tuple]:
+    """(sums, ratios) of one template version: (key, the keys of its parts)."""
+    plan = _PLANS.get(template)
+    if plan is None:
+        sums = []
+        for d in DERIVED_SUMS:
+            if template not in d.versions:
+                continue
+            columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
+            sums += [(f"{d.key}.{col.key}", tuple(f"{p}.{col.key}" for p in d.parts)) for col in columns]
+        plan = _PLANS[template] = (tuple(sums), tuple((d.key, tuple(d.parts)) for d in DERIVED_RATIOS))
+    return plan
 
 
 # --------------------------------------------------------------------------- agencies and reports
@@ -239,11 +250,11 @@ def _ranked_one(store, key: str, table: str, key_id: int, year: int, agency_ids,
                 limit: int) -> list[dict]:
     cols = "c.value, c.status, c.report_id, r.agency_id"
     order = "asc" if fewest else "desc"
-    if agency_ids is not None:  # a region: its agencies' reports of the year, each read by primary key
-        where, args = _by_report(table, year, agency_ids)
+    if agency_ids is not None or key_id < 0:  # a region, or a figure not in the ranking index: every report
+        where, args = _by_report(table, year, agency_ids)  # of the year (of the region), each by primary key
         found = store.db.conn.execute(f"select {cols} {where} order by c.value {order}, c.report_id limit ?",
                                       [key_id, year, *args, limit]).fetchall()
-    else:  # every agency: the figures that are not 0 from the index, the zeros where the ranking reaches them
+    else:  # every agency, a headline figure: those not 0 from the index, the zeros where the ranking reaches them
         found = []
         for part in (("< 0", None, "> 0") if fewest else ("> 0", None, "< 0")):
             need = limit - len(found)
@@ -254,8 +265,8 @@ def _ranked_one(store, key: str, table: str, key_id: int, year: int, agency_ids,
                 sql, args = f"select {cols} {where} order by c.report_id limit ?", [key_id, year, need]
             else:
                 sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value {part} "
-                       f"and c.status < {FIGURE_BELOW} and c.value <> 0 and r.id = c.report_id and r.year = ? "
-                       f"order by c.value {order}, c.report_id limit ?")
+                       f"and c.status < {FIGURE_BELOW} and c.value <> 0 and c.key_id > 0 and r.id = c.report_id "
+                       f"and r.year = ? order by c.value {order}, c.report_id limit ?")
                 args = [key_id, year, need]
             found += store.db.conn.execute(sql, args).fetchall()
     return [{"key": key, "value": v, "status": STATUS_NAMES[s], "report_id": rid, "agency_id": aid}

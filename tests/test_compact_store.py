@@ -221,26 +221,35 @@ def test_a_rollback_forgets_the_ids_it_handed_out(parsed, monkeypatch):
 # --------------------------------------------------------------------------- rankings over the compact cells
 
 
-def test_rankings_and_totals_read_zeros_and_negatives_in_order(tmp_path):
+@pytest.mark.parametrize("key", ["apply.new.total", "apply.new.natural", "derived.open_rate", "apply.denied.legal"])
+def test_rankings_and_totals_read_zeros_and_negatives_in_order(key):
+    """The same ranking through the index (a headline figure: positive key id) or report by report."""
     from store import queries
 
     store = Store(":memory:")
+    table = "derived_figures" if queries.is_derived(key) else "cell_values"
+    assert (store.keys.id(key) > 0) == (key in compact.headline_keys())
     conn = store.db.conn
-    conn.execute("insert into agencies (id, name) values (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')")
-    values = {1: 5, 2: 0, 3: -2, 4: 0, 5: 9}
-    key = store.keys.id("active.rules.change")
+    conn.execute("insert into agencies (id, name) values (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e'), (6, 'f')")
+    values = {1: 5, 2: 0, 3: -2, 4: 0, 5: 9, 6: 5}
+    key_id = store.keys.id(key)
     for aid, v in values.items():
         conn.execute("insert into reports (id, agency_id, year, template) values (?, ?, 2022, '2021')", [aid, aid])
-        conn.execute("insert into cell_values (report_id, key_id, value, status) values (?, ?, ?, 0)", [aid, key, v])
-    conn.execute("insert into reports (id, agency_id, year, template) values (6, 1, 2021, '2021')")
-    conn.execute("insert into cell_values (report_id, key_id, value, status) values (6, ?, 100, 0)", [key])
-    top = queries.ranked(store, ["active.rules.change"], 2022, limit=10)
-    assert [(r["report_id"], r["value"]) for r in top] == [(5, 9), (1, 5), (2, 0), (4, 0), (3, -2)]
-    low = queries.ranked(store, ["active.rules.change"], 2022, fewest=True, limit=3)
+        conn.execute(f"insert into {table} (report_id, key_id, value, status) values (?, ?, ?, ?)",
+                     [aid, key_id, v, 1 if aid == 6 else 0])
+    conn.execute("insert into reports (id, agency_id, year, template) values (7, 1, 2021, '2021')")
+    conn.execute(f"insert into {table} (report_id, key_id, value, status) values (7, ?, 100, 0)", [key_id])
+    conn.execute("insert into reports (id, agency_id, year, template) values (8, 2, 2021, '2021')")
+    conn.execute(f"insert into {table} (report_id, key_id, value, status) values (8, ?, 50, 3)", [key_id])  # blank
+    top = queries.ranked(store, [key], 2022, limit=10)
+    assert [(r["report_id"], r["value"]) for r in top] == [(5, 9), (1, 5), (6, 5), (2, 0), (4, 0), (3, -2)]
+    assert [r["status"] for r in top][:3] == ["number", "number", "inferred"]
+    low = queries.ranked(store, [key], 2022, fewest=True, limit=3)
     assert [(r["report_id"], r["value"]) for r in low] == [(3, -2), (2, 0), (4, 0)]
-    assert [r["report_id"] for r in queries.ranked(store, ["active.rules.change"], 2022, [2, 3, 4], limit=2)] == [2, 4]
-    assert queries.total(store, ["active.rules.change"], 2022) == {"value": 12, "with": 5, "inferred": 0}
-    assert queries.total(store, ["active.rules.change"], 2022, [1, 3])["value"] == 3
+    assert [r["report_id"] for r in queries.ranked(store, [key], 2022, [2, 3, 4], limit=2)] == [2, 4]
+    assert [r["report_id"] for r in queries.ranked(store, [key], 2021)] == [7]  # a blank cell holds no figure
+    assert queries.total(store, [key], 2022) == {"value": 17, "with": 6, "inferred": 1}
+    assert queries.total(store, [key], 2022, [1, 3])["value"] == 3
     assert queries.ranked(store, ["no.such.key"], 2022) == []
 
 
