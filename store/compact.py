@@ -1,10 +1,11 @@
 """How a report is written compactly, and read back exactly (the encoding behind :mod:`store.db`).
 
-A stored cell keeps only what the template does not already know:
+A stored cell (``cell_values``) keeps only what the template does not already know:
 
 * its **key** as a small integer (``cell_keys``: one row per key, ids handed out once and never
-  changed; the template's keys are seeded in template order, so a report's cells come back in the
-  order the template prints them);
+  changed).  The headline figures (:func:`headline_keys`: what a question naming a row means, the
+  ones rankings are asked about) have ids 1, 2, 3 …; the template's other keys -1, -2, … Only
+  positive ids are in the ranking index and in ``figure_counts``;
 * its **value**, and its **status** as a small code (:data:`STATUS_CODES`);
 * **what was printed** (``raw``) only when it differs from the value's own spelling: ``NULL`` stands
   for "printed as the value is written" (``3`` for 3), ``''`` for "nothing printed" (an inferred
@@ -13,26 +14,27 @@ A stored cell keeps only what the template does not already know:
   line relative to that row's first line (``dline``, 0 for a row printed on one line).
 
 The row as printed is stored once per printed row (``printed_rows``), not once per cell: its label
-part (everything up to its last character that is not ASCII: ``一、本年新收政府信息公开申请数量``) is
-the same in thousands of reports and is kept once in the shared dictionary ``texts``; the row keeps
-the id of its label and the rest as printed (`` 3 0 0 0 0 0 3``).  Passage and finding sections are
-kept in ``texts`` too.  The dictionaries only grow (a text or key is never deleted or renumbered),
-so any process may cache them.
+(:func:`split_label`: ``一、本年新收政府信息公开申请数量``) is the same in thousands of reports and is
+kept once in the shared dictionary ``texts``; the row keeps the id of its label, the rest as printed
+(`` 3 0 0 0 0 0 3``), its first line and its page.  The dictionaries only grow (a text or key is
+never deleted or renumbered), so any process may cache them.
 
 A template cell that was not found at all (status ``missing``, nothing printed, no position) is not
 stored: **an absent cell is missing** — never blank.  Every reader adds those cells back from the
 template of the report's version (:func:`with_missing`), so what is read equals what was parsed.
 
 The view ``cells`` shows the stored cells with the old columns (key, status and what was printed as
-text, the row as printed joined back): SQL written for the wide table reads it unchanged, and it can
+text, page, line, the row as printed): SQL written for the wide table reads it unchanged, and it can
 be updated (value, status, what was printed) or deleted from.
 
 A passage's id is its report's id × 2**20 + its number in the report (``seq``), so that one report's
-passages are one range of the table, read and deleted without an index of their own.
+passages are one range of the table, read and deleted without an index; its section is a ``texts`` id.
 
-A fact keeps the passage it was read from (``seq``) and where its sentence starts in that passage's
-text (``at``, ``len``) instead of a copy of the sentence, section, page and line.  A finding keeps its
-cell keys as key ids.
+A fact (:func:`fact_rows`) keeps the passage it was read from and where its sentence starts in that
+passage's text instead of a copy of the sentence, section, page and line, and its subject as a place
+in the sentence.  A finding (:func:`problem_row`) keeps its rule, severity, scope and section as
+``texts`` ids, its message with the figures taken out (a ``texts`` id) and the figures apart, the row
+it quotes as that row's number, and its cell keys as key ids.
 """
 
 from __future__ import annotations

@@ -209,6 +209,7 @@ def m008_compact_store(db: Database) -> None:
     _compact_passages(conn, texts)
     _compact_problems(conn, keys, texts)
     _compact_coverage(conn)
+    _fill_counts(conn)
     for sql in _compact_sql():
         conn.execute(sql)
 
@@ -238,7 +239,48 @@ COMPACT_SCHEMA = (
     "keys text, section_id integer, page integer, line integer, evidence text, evidence_row integer)",
     "create table coverage_compact (report_id integer not null references reports(id), table_id text not null, "
     "expected integer, matched integer, cut integer, primary key (report_id, table_id)) without rowid",
+    # per headline figure and year: how many reports hold it, how many of those inferred it, the sum of its
+    # whole values, how many are not whole, how many are 0 (kept by the triggers below; totals and
+    # rankings read it)
+    "create table figure_counts (key_id integer not null, year integer not null, n integer not null, "
+    "inferred integer not null, whole integer not null, fractions integer not null, zeros integer not null, "
+    "primary key (key_id, year)) without rowid",
 )
+
+# A figure (status number or inferred, a value) of a headline key (id > 0) counts in ``figure_counts``.
+_COUNTS = "{t}.key_id > 0 and {t}.status < 2 and {t}.value is not null"
+_IS_WHOLE = "({t}.value = cast({t}.value as integer) and abs({t}.value) < 1e15)"
+_WHOLE = "case when " + _IS_WHOLE + " then cast({t}.value as integer) else 0 end"
+_FRACTION = "(not " + _IS_WHOLE + ")"
+_YEAR = "(select year from reports where id = {t}.report_id)"
+
+
+def _count_triggers(table: str) -> tuple[str, ...]:
+    add = ("insert into figure_counts (key_id, year, n, inferred, whole, fractions, zeros) "
+           f"select new.key_id, {_YEAR}, 1, new.status = 1, {_WHOLE}, {_FRACTION}, new.value = 0 where {_COUNTS} "
+           "on conflict (key_id, year) do update set n = n + 1, inferred = inferred + excluded.inferred, "
+           "whole = whole + excluded.whole, fractions = fractions + excluded.fractions, "
+           "zeros = zeros + excluded.zeros;").format(t="new")
+    remove = ("update figure_counts set n = n - 1, inferred = inferred - (old.status = 1), "
+              f"whole = whole - {_WHOLE}, fractions = fractions - {_FRACTION}, zeros = zeros - (old.value = 0) "
+              f"where key_id = old.key_id and year = {_YEAR} and {_COUNTS};").format(t="old")
+    return (f"create trigger {table}_counted after insert on {table} begin {add} end",
+            f"create trigger {table}_uncounted after delete on {table} begin {remove} end",
+            f"create trigger {table}_recounted after update of key_id, value, status on {table} begin {remove} {add} end")
+
+
+def _fill_counts(conn) -> None:
+    """``figure_counts`` of the stored figures, as the triggers would have counted them one by one."""
+    for table in ("cell_values", "derived_figures"):
+        c = "c"
+        conn.execute(
+            "insert into figure_counts (key_id, year, n, inferred, whole, fractions, zeros) "
+            f"select c.key_id, r.year, count(*), sum(c.status = 1), sum({_WHOLE.format(t=c)}), "
+            f"sum({_FRACTION.format(t=c)}), sum(c.value = 0) from {table} c join reports r on r.id = c.report_id "
+            f"where {_COUNTS.format(t=c)} group by c.key_id, r.year "
+            "on conflict (key_id, year) do update set n = n + excluded.n, inferred = inferred + excluded.inferred, "
+            "whole = whole + excluded.whole, fractions = fractions + excluded.fractions, "
+            "zeros = zeros + excluded.zeros")
 
 COMPACT_VIEWS = (
     "create view cells as select c.report_id as report_id, k.key as key, c.value as value, "
@@ -253,6 +295,9 @@ COMPACT_VIEWS = (
     "create trigger cells_delete instead of delete on cells begin "
     "delete from cell_values where report_id = old.report_id "
     "and key_id = (select id from cell_keys where key = old.key); end",
+    # the counts are per year: a report's year is never changed in place (it is stored again)
+    "create trigger reports_year_kept before update of year on reports when old.year is not new.year begin "
+    "select raise(abort, 'a report''s year is not changed in place: store the report again'); end",
 )
 
 
@@ -261,7 +306,8 @@ def _compact_sql() -> tuple[str, ...]:
 
     fill = {"raw": RAW_SQL.format(v="c.value", r="c.raw"), "status": status_sql("c.status"),
             "code": _STATUS_CODE_SQL.format(col="new.status"), "stored": STORED_RAW_SQL.format(v="new.value", r="new.raw")}
-    return tuple(sql.format(**fill) for sql in COMPACT_VIEWS)
+    return tuple(sql.format(**fill) for sql in COMPACT_VIEWS) + _count_triggers("cell_values") + \
+        _count_triggers("derived_figures")
 
 
 def _compact_cells(conn, reports, keys, texts) -> None:

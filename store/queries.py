@@ -11,8 +11,10 @@ template's derived sums and ratios (``derived_figures``, computed once when a re
   report of the year, only when the ranking reaches them.  The headline figures
   (:func:`store.compact.headline_keys`: what a question naming a row means) have positive key ids;
   a ranking of another figure (one applicant column) reads that figure of every report of the year;
-* "their total" (and how many reports hold the figure) reads, for every report of the year (or of
-  the agencies asked about), that report's cell by primary key;
+* "their total" (and how many reports hold the figure): for a headline figure over every agency, one
+  row of ``figure_counts`` (kept by triggers as cells are written: reports holding the figure, inferred,
+  the sum of whole values; a figure with fractions is added up report by report); otherwise, for every
+  report of the year (or of the agencies asked about), that report's cell by primary key;
 * a region's agencies are read through their reports, by (agency, year).
 """
 
@@ -256,13 +258,17 @@ def _ranked_one(store, key: str, table: str, key_id: int, year: int, agency_ids,
                                       [key_id, year, *args, limit]).fetchall()
     else:  # every agency, a headline figure: those not 0 from the index, the zeros where the ranking reaches them
         found = []
+        zeros = store.db.conn.execute("select zeros from figure_counts where key_id = ? and year = ?",
+                                      [key_id, year]).fetchone()
         for part in (("< 0", None, "> 0") if fewest else ("> 0", None, "< 0")):
             need = limit - len(found)
             if need <= 0:
                 break
             if part is None:
+                if not zeros or not zeros[0]:
+                    continue
                 where, _ = _by_report(table, year, None, " and c.value = 0")
-                sql, args = f"select {cols} {where} order by c.report_id limit ?", [key_id, year, need]
+                sql, args = f"select {cols} {where} order by r.id limit ?", [key_id, year, min(need, zeros[0])]
             else:
                 sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value {part} "
                        f"and c.status < {FIGURE_BELOW} and c.value <> 0 and c.key_id > 0 and r.id = c.report_id "
@@ -284,10 +290,19 @@ def total(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | Non
         if source is None:
             continue
         table, key_id = source
-        where, args = _by_report(table, year, agency_ids)
-        v, n, i = store.db.conn.execute(
-            f"select coalesce(sum(c.value), 0), count(*), sum(c.status = {STATUS_CODES['inferred']}) {where}",
-            [key_id, year, *args]).fetchone()
+        counted = None
+        if agency_ids is None and key_id > 0:  # a headline figure over every agency: its counts
+            counted = store.db.conn.execute("select whole, n, inferred from figure_counts where key_id = ? "
+                                            "and year = ? and fractions = 0", [key_id, year]).fetchone()
+            if counted is None and not store.db.conn.execute(
+                    "select 1 from figure_counts where key_id = ? and year = ?", [key_id, year]).fetchone():
+                counted = (0, 0, 0)  # no report of the year holds it
+        if counted is None:  # a region, another figure, or fractions: every report of the year, one by one
+            where, args = _by_report(table, year, agency_ids)
+            counted = store.db.conn.execute(
+                f"select coalesce(sum(c.value), 0), count(*), sum(c.status = {STATUS_CODES['inferred']}) {where}",
+                [key_id, year, *args]).fetchone()
+        v, n, i = counted
         value += v or 0
         with_ += n or 0
         inferred += i or 0

@@ -380,3 +380,49 @@ def test_an_old_database_migrates_in_place_and_answers_the_same(parsed, tmp_path
     migrated.close()
     assert old_path.stat().st_size < old_size / 2  # and the database is much smaller
     assert Store(old_path).ensure_schema() == []  # migrated once: opening again writes nothing
+
+
+def _counts(store: Store) -> dict:
+    return {(k, y): (n, i, w, f, z) for k, y, n, i, w, f, z in store.db.conn.execute("select * from figure_counts") if n}
+
+
+def _counted_afresh(store: Store) -> dict:
+    out = {}
+    for table in ("cell_values", "derived_figures"):
+        for k, y, values in store.db.conn.execute(
+                f"select c.key_id, r.year, json_group_array(json_array(c.value, c.status)) from {table} c "
+                "join reports r on r.id = c.report_id where c.key_id > 0 and c.status < 2 and c.value is not null "
+                "group by 1, 2"):
+            values = json.loads(values)
+            whole = [v for v, _ in values if float(v).is_integer()]
+            out[(k, y)] = (len(values), sum(s == 1 for _, s in values), int(sum(whole)), len(values) - len(whole),
+                           sum(v == 0 for v, _ in values))
+    return out
+
+
+def test_the_counts_totals_read_follow_every_change(parsed, tmp_path):
+    from store import queries
+
+    store = Store(tmp_path / "counts.db")
+    for name, sha, report in parsed:
+        store.save(report, name, sha)
+    assert _counts(store) == _counted_afresh(store) and len(_counts(store)) > 50
+    name, sha, report = parsed[0]  # the same report again, changed: replaced
+    report.cells["apply.new.total"].value += 5
+    report.cells["apply.new.total"].raw = None
+    store.save(report, name, "another sha")
+    rid = next(store.db.query("select id from reports where sha256 = 'another sha'"))["id"]
+    store.db.execute("update cells set status = 'uncertain', value = null where report_id = ? and key = ?",
+                     [rid, "apply.granted.total"])
+    store.db.execute("update cells set value = 12 where report_id = ? and key = ?", [rid, "review.total"])
+    store.db.execute("delete from cells where report_id = ? and key = ?", [rid, "active.license.decisions"])
+    assert _counts(store) == _counted_afresh(store)
+    year = store.report(rid)["year"]
+    fast = queries.total(store, ["apply.new.total"], year)
+    slow = queries.total(store, ["apply.new.total"], year, [a["id"] for a in store.agencies()])
+    assert fast == slow and fast["with"] >= 1
+    with pytest.raises(Exception, match="year"):
+        store.db.execute("update reports set year = year + 1 where id = ?", [rid])
+    store.close()
+    migrated = Store(tmp_path / "counts.db")  # reopening changes nothing
+    assert _counts(migrated) == _counted_afresh(migrated)
