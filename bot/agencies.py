@@ -45,7 +45,8 @@ _STOP = re.compile(
     r"(?:(?:19|20)\d{2}|[二][〇零○][一二三四五六七八九〇零○]{2}|\d{2}年|今年|去年|前年|最新|最近|近几年|历年|"
     r"收到|受理|新收|多少|几件|几个|几起|是多少|有多少|的|，|,|？|\?|。|\s|行政|主动|依申请|申请|公开|办结|结转|复议|诉讼)")
 #: Words around a question that are not part of any name.
-_FILLER = re.compile(r"^(?:请问|我想知道|想知道|帮我查一?下|查一?下|告诉我|那么|那|还有|然后|再问一下)|"
+_FILLER = re.compile(r"^(?:请问一?下?|根据|据|我想知道|想知道|想问一?下|想问问?|麻烦(?:问一?下)?|帮忙查一?下|我?想了解一?下?|"
+                     r"帮我查一?下|查一?下|告诉我|那么|那|还有|然后|再问一下)|"
                      r"(?:呢|吗|啊|呀|么|吧|了)+[？?。!！]*$|[？?。!！]+$")
 _GOVERNMENT_RANK = {w: 2 + i / 100 for i, w in enumerate(GOVERNMENT_WORDS)}
 #: A name on its own that is no agency (it is part of the words of every question).
@@ -153,6 +154,10 @@ def peel_regions(name: str, known: list[str] | tuple[str, ...] = ()) -> tuple[li
     return list(regions), rest
 
 
+#: A region written in brackets after another (武汉经济技术开发区(汉南区)医疗保障局): the same place's other name.
+_BRACKETED_REGION = re.compile(r"(?<=[\u4e00-\u9fff])\(([\u4e00-\u9fff]{1,10}?(?:%s))\)" % "|".join(REGION_TOKEN_SUFFIXES))
+
+
 @lru_cache(maxsize=65536)
 def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The regions a name starts with and the rest: 武汉市江岸区教育局 -> ([武汉市, 江岸区], 教育局).
@@ -162,7 +167,7 @@ def _peel(name: str, known: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     street or town word follows it (红旗街道) or, after the first, when it has one character before
     its suffix (城市管理局)."""
     regions: list[str] = []
-    rest = name
+    rest = _BRACKETED_REGION.sub(r"\1", name)
     progress = True
     while rest and progress:
         progress = False
@@ -322,9 +327,33 @@ def aliases(a: Agency) -> dict[str, float]:
                 break
     if region is not None:
         rank = _GOVERNMENT_RANK[own]
-        for form in region_forms(region) | {region}:
-            out[form] = rank  # even when it is also the short name (垫江县): a region named alone
+        places = {region}
+        district = fold(a.district) if a.district else ""
+        if district and district not in peeled and region not in stored[:-1]:
+            places.add(district)  # 平潭综合实验区 on file in 平潭县: the county named alone is it too
+        for place in places:
+            for form in region_forms(place) | {place}:
+                out[form] = rank  # even when it is also the short name (垫江县): a region named alone
+    if not peeled and not s_peeled:
+        # "365体育直播,365体育备用网址自然资源和规划局" (a spam mirror rewrote the place): the department
+        # its name ends with is what people name it by
+        for n in {body, s_body}:
+            part = _department_ending(n)
+            if part and re.search(r"[^\u4e00-\u9fff]", n[: -len(part)]):
+                add(part, 0)
+                for ab in _abbreviated(part):
+                    add(ab, 1.0)
     return {n: r for n, r in out.items() if r < 99}
+
+
+_DEPARTMENT_PARTS = sorted({p for parts in ABBREVIATIONS.values() for p in parts if p.endswith(DEPARTMENT_ENDINGS)}
+                           | {k for k in ABBREVIATIONS if len(k) >= 3 and k.endswith(DEPARTMENT_ENDINGS)},
+                           key=len, reverse=True)
+
+
+def _department_ending(name: str) -> str:
+    """The longest department name of :mod:`store.template.abbreviations` that ``name`` ends with."""
+    return next((p for p in _DEPARTMENT_PARTS if name.endswith(p) and len(name) > len(p)), "")
 
 
 _SOUNDS: dict[str, str] = {}
@@ -378,21 +407,43 @@ def _completed(a: Agency, names: list[str]) -> list[str]:
 def _parents(region: str) -> list[str]:
     """The regions above ``region`` by the gazetteer of divisions (:mod:`store.regions`): its city
     and province; none when the gazetteer does not know the name or is not installed."""
-    if _gazetteer is None:
-        return []
+    return list(dict.fromkeys(p for place in gazetteer_places(region) for p in (place.city, place.province)
+                              if p and p != place.name))
+
+
+#: The level of division a region's last character names (a 县 is a county, a 州 an autonomous prefecture).
+_SUFFIX_LEVEL = {"省": ("province",), "县": ("district",), "旗": ("district",), "区": ("district", "province"),
+                 "州": ("city",), "盟": ("city",), "市": ("province", "city", "district")}
+
+
+@lru_cache(maxsize=8192)
+def gazetteer_places(name: str) -> tuple:
+    """The divisions of the gazetteer a region named in a question stands for: by its full name (合江县),
+    else by its short name (济宁, 北京, 新疆), or by its short name with a level (互助县 for 互助土族自治县,
+    临夏州 for 临夏回族自治州); () when the gazetteer does not know it or is not installed."""
+    if _gazetteer is None or len(name) < 2:
+        return ()
     try:
-        found = _gazetteer.parents(region)
-    except Exception:  # noqa: BLE001 - the gazetteer is an aid: a name it cannot place has no parents
-        return []
-    return list(dict.fromkeys(p for pair in found or () for p in (pair if isinstance(pair, tuple) else (pair,))
-                              if isinstance(p, str) and p))
+        found = _gazetteer.current(_gazetteer.lookup(name))
+        if not found:
+            found = _gazetteer.current(_gazetteer.lookup(name, short=True))
+        if not found and len(name) >= 3 and name[-1] in _SUFFIX_LEVEL:
+            levels = _SUFFIX_LEVEL[name[-1]]
+            found = [p for p in _gazetteer.current(_gazetteer.lookup(name[:-1], short=True)) if p.level in levels]
+    except Exception:  # noqa: BLE001 - the gazetteer is an aid: a name it cannot place is no region
+        return ()
+    return tuple(found)
 
 
 class AgencyIndex:
     """Resolve the agencies named in a question, fast enough for 10 000 agencies."""
 
-    def __init__(self, agencies: list[Agency]):
+    def __init__(self, agencies: list[Agency], texts: dict[int, str] | None = None):
+        """``texts``: for the governments named by their level alone (自治区人民政府办公厅) whose region is not
+        on file, the text of their reports — a region named alone is read as one of them only when its
+        report names that region."""
         self.agencies = {a.id: a for a in agencies}
+        self.texts = texts or {}
         self.by_alias: dict[str, dict[int, float]] = defaultdict(dict)
         for a in agencies:
             for n, rank in aliases(a).items():
@@ -419,15 +470,27 @@ class AgencyIndex:
             self.by_length[len(n)].append(n)
         self._by_sound: dict[str, list[str]] | None = None
         self._by_look: dict[str, list[str]] | None = None
+        # governments named by their level alone, their region not on file (自治区人民政府办公厅, 市人民政府)
+        self.unplaced_governments: list[tuple[str, int]] = []
+        for a in agencies:
+            level = _unplaced_government_level(a)
+            if level:
+                self.unplaced_governments.append((level, a.id))
 
     @classmethod
     def from_store(cls, store) -> "AgencyIndex":
         from store import queries
 
         rows = queries.agencies(store)
-        return cls([Agency(r["id"], r["name"], r["short_name"] or r["name"], r["district"], r["city"],
+        agencies = [Agency(r["id"], r["name"], r["short_name"] or r["name"], r["district"], r["city"],
                            r["province"], sorted({int(y) for y in str(r["years"] or "").split(",") if y}))
-                    for r in rows])
+                    for r in rows]
+        texts = {}
+        for a in agencies:
+            if _unplaced_government_level(a):  # rare: a report that names no region for a government
+                texts[a.id] = fold(" ".join(p["text"] for rep in queries.reports_of(store, a.id).values()
+                                            for p in queries.passages_for(store, rep["id"]))[:_EVIDENCE_CHARS])
+        return cls(agencies, texts)
 
     # ------------------------------------------------------------------ scanning
     def scan(self, text: str) -> list[Mention]:
@@ -479,7 +542,7 @@ class AgencyIndex:
         government; a department on file in several regions is narrowed to the region of the other
         agencies named with it."""
         text = fold(text) if mentions is None else text
-        mentions = self.scan(text) if mentions is None else mentions
+        mentions = self._shared_departments(text, self.scan(text) if mentions is None else mentions)
         named = [m for m in mentions if m.ids and min(m.ids.values()) < 99]
         if not named:
             return []
@@ -500,22 +563,38 @@ class AgencyIndex:
         for m in named:
             if m.via_region:
                 others = [o for o in named if o is not m and not o.via_region]
-                if id(m) in qualifiers or any(o.best & (m.region or set()) for o in others):
+                # 平潭公安局和平潭, 平潭和平潭公安局: an item of the list on its own
+                listed = ((m.start > 0 and text[m.start - 1] in _JOINS) or text[m.end:m.end + 1] in _JOINS
+                          or text[m.end:].startswith(_WHOLE_REGION))  # 平潭全区…和行政审批局: the region itself
+                if id(m) in qualifiers or (not listed and any(o.best & (m.region or set()) for o in others)):
                     continue  # 平潭…公安局: the region narrows the other name, it is no agency here
             ids = set(m.ids)
+            before_start = m.start
+            unplaced = ""  # a region named before a name whose agency's region is not on file
             before = next((r for r in places if r is not m and _adjacent(text, r, m)), None)
             if before is not None and not m.via_region:
-                if not ids & before.region:  # 汉阳区后湖街道: not the 后湖街道 on file
-                    out.append(Match([], before.text + m.text, True, span=(before.start, m.end),
+                inside = ids & before.region
+                outer = _unknown_region_before(text, before, mentions)  # 北京市临江公安局: not 吉林's 临江
+                if outer and not any(_may_lie_in(self.agencies[i], outer) for i in inside):
+                    inside = set()
+                else:
+                    outer = ""
+                if not inside:  # 汉阳区后湖街道: not the 后湖街道 on file
+                    out.append(Match([], outer + before.text + m.text, True, span=(before.start - len(outer), m.end),
                                      suggestions=[self.agencies[i] for i in sorted(m.best)][:5]))
                     continue
-                ids &= before.region
+                ids = inside
+                before_start = before.start
             elif m.needs_region and len(ids) > 1:
                 continue  # 公安, 政府办 with no region before them: no name here
             else:
                 unknown = _unknown_region_before(text, m, mentions)
-                if unknown and any(_may_lie_in(self.agencies[i], unknown) for i in ids):
-                    unknown = ""  # 实验区 of 平潭综合实验区, or an agency whose region is not on file
+                lying = {i for i in ids if _may_lie_in(self.agencies[i], unknown)} if unknown else set()
+                if lying:  # 实验区 of 平潭综合实验区, 北京市 of an agency whose region is not on file
+                    ids = lying
+                    before_start = m.start - len(unknown)
+                    unplaced = unknown
+                    unknown = ""
                 if unknown and not m.via_region:
                     # 末央区教育局: a region not on file before the name; read the whole name, or not found
                     read = self.read_as(unknown + m.text)
@@ -534,9 +613,11 @@ class AgencyIndex:
             low = min(m.ids[i] for i in ids)
             ids = {i for i in ids if m.ids[i] == low}  # the strongest name among those left
             match = Match(sorted((self.agencies[i] for i in ids), key=lambda a: a.name), m.text, True,
-                          span=(before.start if before is not None else m.start, m.end))
+                          span=(before_start, m.end))
             if m.via_region:
                 match.region = m.text
+            if unplaced and len(match.agencies) == 1 and not _has_region(match.agencies[0]):
+                match.reading = f"{match.agencies[0].name}（报告未写明所在地区）"
             if out and out[-1].agencies and {a.id for a in out[-1].agencies} & ids:
                 prev = out[-1]  # two names of one agency side by side
                 both = {a.id for a in prev.agencies} & ids
@@ -554,6 +635,23 @@ class AgencyIndex:
                           if any(r and r in (o.district, o.city) for o in settled for r in (a.district, a.city))]
                 if len(shared) == 1:
                     mt.agencies = shared
+        return out
+
+    def _shared_departments(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """垫江县和信丰县卫健委: a region listed right before a region's department names that region's
+        department of the same name (when it has exactly one)."""
+        out = list(mentions)
+        for k, r in enumerate(mentions):
+            if not r.region or text[r.end:r.end + 1] not in _JOINS:
+                continue
+            nxt = next((n for n in mentions if n.start == r.end + 1), None)
+            if nxt is None or not nxt.ids or nxt.via_region or nxt.region:
+                continue
+            regions, dept = peel_regions(nxt.text)
+            ids = set(self.by_alias.get(dept, {})) & r.region if regions and dept else set()
+            if len(ids) == 1:
+                i = ids.pop()
+                out[k] = Mention(r.start, r.end, r.text, {i: self.by_alias[dept][i]}, None)
         return out
 
     def resolve(self, text: str, fuzzy: bool = True) -> Match:
@@ -619,6 +717,34 @@ class AgencyIndex:
             near = near or m.suggestions
         return Match([], phrase, False, near or self.suggest(phrase, limit))
 
+    def unplaced_government(self, text: str) -> Match | None:
+        """A region not on file named alone (新疆, 新疆政府门户网站): the one government report on file whose
+        name gives only its level (自治区人民政府办公厅), whose region is not on file and whose text names
+        that region, when exactly one fits.  The reply says how the name was read."""
+        if not self.unplaced_governments:
+            return None
+        phrase = _FILLER.sub(" ", text).strip()
+        for k in range(min(len(phrase), 12), 1, -1):
+            places = gazetteer_places(phrase[:k])
+            if not places:
+                continue
+            if phrase[:k] in self.regions:
+                return None  # a region on file: its own agencies are offered
+            fits = {i for level, i in self.unplaced_governments
+                    if any(p.name.endswith(level) and _names_place(self.texts.get(i, ""), p.name) for p in places)}
+            if len(fits) != 1:
+                return None
+            a = self.agencies[fits.pop()]
+            start = text.find(phrase[:k])
+            return Match([a], phrase[:k], False, reading=f"{a.name}（报告未写明所在地区）", region=phrase[:k],
+                         span=(start, start + k))
+        return None
+
+    def place_named(self, text: str) -> str:
+        """The region the gazetteer knows at the start of ``text`` (新疆 of 新疆2022年…), or ""."""
+        phrase = _FILLER.sub(" ", text).strip()
+        return next((phrase[:k] for k in range(min(len(phrase), 12), 1, -1) if gazetteer_places(phrase[:k])), "")
+
     def candidate_phrase(self, text: str) -> str:
         text = _FILLER.sub(" ", text).strip()
         m = _STOP.search(text)
@@ -649,10 +775,15 @@ class AgencyIndex:
         return sorted(out, key=lambda a: a.name)
 
     def in_region(self, text: str) -> tuple[str, set[int]] | None:
-        """The region named in ``text`` (the longest), with its agencies."""
+        """The region named in ``text``, with its agencies: the narrowest of those named, the later of two
+        that hold the same agencies (重庆垫江: 垫江), else the longest name."""
         best = None
         for m in self.scan(fold(text)):
-            if m.region and (best is None or len(m.text) > len(best[0])):
+            if not m.region:
+                continue
+            narrower = best is not None and m.region < best[1]
+            if best is None or narrower or m.region == best[1] or \
+                    (not best[1] <= m.region and not narrower and len(m.text) > len(best[0])):
                 best = (m.text, m.region)
         return best
 
@@ -678,22 +809,71 @@ def _place_words(a: Agency) -> str:
 
 def _may_lie_in(a: Agency, region: str) -> bool:
     """Nothing on file says agency ``a`` is not in ``region``: its region is unknown, ``region`` is
-    its own written short (实验区), or the gazetteer puts ``region`` inside the agency's region."""
+    its own region written short (实验区, 平潭县 of 平潭综合实验区), or every region on file for the agency
+    lies above ``region`` by the gazetteer (青海省 for 互助县: the agency's county is not on file)."""
     words = _place_words(a)
     if region in words:
         return True
-    known = [x for x in (a.district, a.city, a.province) if x] + list(peel_regions(fold(a.name))[0])
+    known = [fold(x) for x in (a.district, a.city, a.province) if x] + list(peel_regions(fold(a.name))[0])
     if not known:
         return True
-    return any(fold(p) in words for p in _parents(region))
+    above = {fold(p) for p in _parents(region)}
+    short = region_short(region)
+    return all(k in above or k == region or region_short(k) == short for k in known)
+
+
+#: How much of a report's text is kept to tell which region it speaks of.
+_EVIDENCE_CHARS = 20000
+
+
+def _names_place(text: str, place: str) -> bool:
+    """Whether ``text`` names ``place`` (新疆维吾尔自治区) in full or by its short name (新疆)."""
+    short = region_short(place)
+    return bool(text) and (place in text or (len(short) >= 2 and short in text))
+
+
+def _unplaced_government_level(a: Agency) -> str:
+    """The level word of a government report named by its level alone (自治区人民政府办公厅 -> 自治区) whose
+    region is not on file; "" for any other agency."""
+    if _has_region(a):
+        return ""
+    name = fold(a.name)
+    for level in _LEVEL_WORDS:
+        if name.startswith(level) and name[len(level):] in _GOVERNMENT_RANK and name[len(level):]:
+            return level
+    return ""
+
+
+#: Characters that join the items of a list of names (甲和乙, 甲、乙).
+_JOINS = "和与及、,，"
+#: Words after a region that mean the region itself, not one of its agencies (平潭全区, 垫江县本级).
+_WHOLE_REGION = ("全区", "全市", "全县", "全省", "全镇", "全乡", "全旗", "本级")
+
+
+def _has_region(a: Agency) -> bool:
+    return bool(a.district or a.city or a.province or peel_regions(fold(a.name))[0])
 
 
 def _unknown_region_before(text: str, name: Mention, mentions: list[Mention]) -> str:
-    """The words right before ``name`` when they look like a region that is not on file (末央区)."""
+    """The words right before ``name`` when they name a region that is not on file: one the gazetteer
+    knows (淄博, 北京市, 互助县), or words shaped like one (末央区)."""
     start = max([m.end for m in mentions if m.end <= name.start] + [0])
     chunk = text[start:name.start]
     cut = [x.end() for x in _BEFORE_NAME.finditer(chunk)]
     chunk = chunk[cut[-1]:] if cut else chunk
+    start = len(chunk)
+    while start >= 2:  # 张掖甘州: places one after the other, the larger first
+        k = next((k for k in range(min(start, 12), 1, -1) if gazetteer_places(chunk[start - k:start])), 0)
+        if not k:
+            break
+        start -= k
+    if start < len(chunk) and (start == 0 or not _UNKNOWN_REGION.fullmatch(chunk)):
+        return chunk[start:]
+    level = next((w for w in _LEVEL_WORDS if name.text.startswith(w)), "")
+    if level:  # 新疆维吾尔 + 自治区人民政府办公厅: the region's name runs into the name's level word
+        k = next((k for k in range(min(len(chunk), 10), 1, -1) if gazetteer_places(chunk[-k:] + level)), 0)
+        if k:
+            return chunk[-k:]
     return chunk if _UNKNOWN_REGION.fullmatch(chunk) else ""
 
 

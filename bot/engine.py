@@ -37,7 +37,8 @@ def _unsupported(ans: "Answerer", intent: Intent) -> Answer:
 
 
 def _need_agency(ans: "Answerer", intent: Intent) -> Answer:
-    return Answer("not_found", "请说明是哪个单位的报告，例如：" + "；".join(ans.examples()[:3]), kind="cell")
+    return Answer("not_found", (intent.lead + "\n" if intent.lead else "") + "请说明是哪个单位的报告，例如："
+                  + "；".join(ans.examples()[:3]), kind="cell")
 
 
 def _need_figure(ans: "Answerer", intent: Intent) -> Answer:
@@ -63,6 +64,7 @@ HANDLERS = {
     "section": one.section,
     "problems": one.problems,
     "free_text": one.free_text,
+    "rank_columns": one.rank_columns,
     "compare": many.compare,
     "sum_agencies": many.sum_agencies,
     "rank": many.rank,
@@ -125,6 +127,8 @@ class Answerer:
         lead = []
         for name in intent.readings:
             lead.append(f"（按“{name}”理解）")
+        for written, read in intent.spelled:
+            lead.append(f"（“{written}”按“{read}”理解）")
         if intent.region_of_government and intent.agency is not None and ans.status == "answered":
             others = self.index.others_in_region(intent.agency, intent.region_of_government)
             if others:
@@ -134,7 +138,8 @@ class Answerer:
         if lead:
             ans.text = "".join(lead) + "\n" + ans.text
         if intent.language == "en" and ans.status == "answered" and ans.value is not None and ans.metric:
-            who = ans.agency["name"] if ans.agency else ""
+            who = (ans.agency["name"] if ans.agency else "、".join(a.name for a in intent.agencies)
+                   or (intent.region[0] if intent.region else ""))
             ans.text = (f"{who} {ans.year or ''}: {replies.fmt_number(ans.value)}{ans.unit or ''} "
                         f"— {ans.metric.get('label', '')}\n" + ans.text)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
-from store.template.english import FIGURE_PHRASES, FILLER_WORDS, PLACE_WORDS, QUESTION_PHRASES
+from store.template.english import DEPARTMENT_WORDS, FIGURE_PHRASES, FILLER_WORDS, PLACE_WORDS, QUESTION_PHRASES
 
 _TOKEN = re.compile(r"[\u4e00-\u9fff]+|\d{4}|\d+|[A-Za-z][A-Za-z'’\-]*")
 _PHRASES: dict[tuple[str, ...], str] = {}
@@ -52,15 +52,19 @@ def to_chinese(question: str, index) -> str | None:
     """The Chinese question an English one asks, or None when it names no figure the template has
     (or little else was understood): such a question is not guessed at."""
     text = _YEAR_LIST.sub(lambda m: f" {m.group(1)}到{m.group(2)}年 ", question)
+    text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", text)  # Erqi's, district's: the name itself
     tokens = _TOKEN.findall(text)
     names = _pinyin_names(index)
     out: list[str] = []
     understood = 0
     figure = False
     unknown: list[str] = []
+    after_unknown = False  # the token before was not understood
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if tok.lower() in DEPARTMENT_WORDS and after_unknown:
+            return None  # "Pingtan Social Affairs Bureau" with 社会事业 not understood: no agency is guessed
         if re.fullmatch(r"[\u4e00-\u9fff]+", tok) or "到" in tok:
             out.append(tok)
             understood += 1
@@ -93,9 +97,11 @@ def to_chinese(question: str, index) -> str | None:
                 taken = True
                 break
         if taken:
+            after_unknown = False
             continue
         if tok.lower() not in _FILLER:
             unknown.append(tok)
+            after_unknown = True
         i += 1
     listing = "有哪些单位" in out or "概况" in out
     if not (figure or listing) or (figure and understood < 2) or len(unknown) > understood:

@@ -26,7 +26,8 @@ from functools import lru_cache
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
                                   EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
-                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, UNITS, unit_family)
+                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, YES_NO_WORDS, PREVIOUS_YEAR, UNITS,
+                                  unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
 MIN_RECALL = 0.6
@@ -200,6 +201,8 @@ def counted_part(subject: str) -> tuple[str, str, str]:
             examples.append(m.group(1))
             subject = subject.replace(m.group(0), " ")
     items = [x for x in re.split("|".join(LIST_SEPARATORS), subject) if x.strip()]
+    if len(items) > 1 and any(w in items[-1] for w in SHARE_WORDS):
+        items = [subject]  # "主动公开及依申请公开政府信息占比": the share of the things listed together
     if len(items) > 1:
         verb = None
         for verb in re.finditer(rf"主动|{_act_words()}", items[0]):
@@ -238,6 +241,7 @@ def _ask_pattern() -> re.Pattern:
 def asked(text: str) -> Asked:
     """The question's subject: ``text`` is the question without its agency and years."""
     t = re.sub(r"\([^()]*\)", " ", fold(text))  # "(减少记负数)", "(截至2019年报)": remarks to the reader
+    t = re.sub(_alternation(YES_NO_WORDS), " ", t)  # 有没有收到: whether any was received, not 没有
     unit = ""
     m = _ask_pattern().search(t)
     if m:
@@ -260,11 +264,11 @@ def counting_unit(text: str) -> str:
 def asks_figure(text: str) -> bool:
     """Whether a question asks for a figure (多少, 几, 占比 …)."""
     t = fold(text)
-    return bool(_ask_pattern().search(t)) or any(w in t for w in SHARE_WORDS + FIGURE_WORDS)
+    return bool(_ask_pattern().search(t)) or any(w in t for w in SHARE_WORDS + FIGURE_WORDS + YES_NO_WORDS)
 
 
 #: Words a table question uses loosely (收到, 公开, 信息): they never make it a question about something else.
-LOOSE_GROUPS = ("act", "thing")
+LOOSE_GROUPS = ("act", "thing", "scope")
 
 
 def without_names(text: str, names: list[str], region_known: bool = True) -> str:
@@ -322,6 +326,7 @@ class Judgement:
     score: float
     recall: float
     reason: str = ""  # why it does not answer; "" when it does
+    part: frozenset = frozenset()  # the qualifiers it names and the question does not (通过网站: a part)
 
     @property
     def answers(self) -> bool:
@@ -368,6 +373,11 @@ def split_means(subject: str) -> tuple[str, str]:
 
 
 def fact_words(fact: dict) -> FactWords:
+    subject = fold(fact.get("subject") or "").strip()
+    if subject in PREVIOUS_VALUE_SUBJECTS and not fact.get("change") and fact.get("topic"):
+        # "共收到申请22起，比2022年(31起)下降29%": 31 is the year before's count of the topic's thing
+        topic = re.sub(rf"[\d.]+\s*(?:{_alternation(UNITS)})?", " ", fold(fact["topic"]))
+        return FactWords(tuple(dict.fromkeys(tokens(PREVIOUS_YEAR + " " + topic))), (), (), ())
     means, rest = split_means(fact.get("subject") or "")
     counted, examples, cause = counted_part(rest)
     names = re.findall(_QUOTED, counted)  # “发展北京”: an account's or a column's name
@@ -457,6 +467,9 @@ def _conflict(q: Asked, w: FactWords, fact: dict) -> tuple[str, float]:
     f_groups = _groups(w.own + w.means)
     if "act" not in f_groups and _is_part(fact):  # "制发政府信息487条，其中…依申请公开274条": 制发
         f_groups.update({g: n for g, n in _groups(w.topic).items() if g == "act"})
+    if (PUBLISHED_ACT in f_groups.get("act", set()) and PUBLISHED_ACT not in q_groups.get("act", set())
+            and set(q_groups) & set(NOT_COUNTED_BY_PUBLISHING)):
+        return "说的是公开发布的信息条数", 0.0  # "公示行政处罚案件信息31条" is no count of 行政处罚
     penalty = 0.0
     for group, names in f_groups.items():
         asked_names = q_groups.get(group, set())
@@ -521,6 +534,8 @@ def judge(q: Asked, fact: dict) -> Judgement:
     j.reason, penalty = _conflict(q, w, fact)
     if j.reason:
         return j
+    asked_names = {t.name for t in q.tokens}
+    j.part = frozenset(t.name for t in w.own + w.means if t.group in QUALIFIER_GROUPS and t.name not in asked_names)
     precision = _precision(q, w)
     unit = _unit_score(q, fact)
     if unit is None:
@@ -572,15 +587,37 @@ def _part_of(part: dict, whole: dict) -> bool:
     return 0 <= a < b and any(w in sentence[a:b] for w in PART_MARKERS)
 
 
-def label_of(fact: dict) -> str:
+def label_of(fact: dict, question: str = "") -> str:
     """What a fact counts, for a reply: its subject without the means and the fillers it opens with,
-    else the words after its figure."""
+    else the words after its figure.  A figure set against the year before names what its sentence
+    counts: "上年收到信息公开申请" (比2022年(31起)), "行政许可事项比上年增减" when a change is asked."""
     subject = split_means((fact.get("subject") or "").strip())[1].strip()
+    bare = fold(subject)
+    for w in sorted(PREVIOUS_VALUE_SUBJECTS + tuple(w for w, _ in CHANGE_WORDS), key=len, reverse=True):
+        bare = bare.replace(w, "")
+    if not bare.strip() and fact.get("topic"):
+        topic = _without_leading_fillers(re.sub(rf"[\d.]+\s*(?:{_alternation(UNITS)})?", "",
+                                                fact["topic"]).strip(" ,，"))
+        if not fact.get("change"):
+            return f"{PREVIOUS_YEAR}{topic}"
+        signed = asked(question).change or asked_direction(question) not in (0, fact["change"])
+        return f"{topic}{'比上年增减' if signed else subject}"
+    return _label_words(subject, fact)
+
+
+def _without_leading_fillers(subject: str) -> str:
     for _ in range(8):
+        if subject.startswith((PREVIOUS_YEAR, NEXT_YEAR)):  # 上年结转: 上 is no filler here
+            break
         lead = next((w for w in sorted(FILLER_WORDS, key=len, reverse=True) if subject.startswith(w)), None)
         if not lead:
             break
         subject = subject[len(lead):].strip()
+    return subject
+
+
+def _label_words(subject: str, fact: dict) -> str:
+    subject = _without_leading_fillers(subject)
     tail = (fact.get("tail") or "").strip()
     if fact.get("negated"):
         return subject
@@ -590,11 +627,32 @@ def label_of(fact: dict) -> str:
 
 
 def value_of(fact: dict, question: str = "") -> float | int:
-    """The figure a fact gives: as printed, negative for a stated decrease when a change is asked."""
+    """The figure a fact gives: as printed, negative for a stated decrease when a change is asked
+    (变化了多少), or for a change the other way than the one asked ("增加了几项" of "比上年减少3项": -3)."""
     v = fact["value"]
-    if fact.get("change") and asked(question).change:
+    if not fact.get("change"):
+        return v
+    if asked(question).change:
         return v * fact["change"]
-    return v
+    direction = asked_direction(question)
+    return v * fact["change"] * direction if direction else v
+
+
+def asked_direction(question: str) -> int:
+    """+1 when a question asks how much something grew (增加了几项), -1 how much it fell (减少了多少),
+    0 when it names no direction."""
+    t = fold(question)
+    for word, sign in sorted(CHANGE_WORDS, key=lambda ws: -len(ws[0])):
+        if word in t:
+            return sign
+    return 0
+
+
+def change_words(question: str) -> str:
+    """The words of ``question`` that ask for a change (变化, 增减, 减少 …), to say to the facts again."""
+    t = fold(question)
+    return " ".join(w for w in sorted({*CHANGE_ASKED, *(w for w, _ in CHANGE_WORDS)}, key=len, reverse=True)
+                    if w in t)[:12]
 
 
 def match(question: str, facts: list[dict]) -> FactMatch:
@@ -608,6 +666,13 @@ def match(question: str, facts: list[dict]) -> FactMatch:
         if any(_part_of(j.fact, other.fact) and other.recall >= j.recall for other in answering if other is not j):
             j.score -= PART_PENALTY
     good = sorted(answering, key=lambda j: -j.score)
+    if good and good[0].part:
+        # "通过网站公开754条，通过新媒体公开2808条": parts by channel, none the whole asked for
+        others = [j for j in good[1:] if j.part and j.part != good[0].part and j.fact["value"] != good[0].fact["value"]
+                  and j.recall >= good[0].recall - 1e-9
+                  and unit_family(j.fact.get("unit") or "") == unit_family(good[0].fact.get("unit") or "")]
+        if others:
+            return FactMatch(None, good[0].fact, "原文按渠道分别给出，没有说总数", [good[0].fact] + [j.fact for j in others])
     if good:
         best = good[0]
         tied = [j.fact for j in good[1:] if best.score - j.score < TIE and j.fact["value"] != best.fact["value"]]

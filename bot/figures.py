@@ -135,8 +135,8 @@ def stated_figure(question: str, facts: list[dict]) -> Figure:
     if found.fact is not None:
         f = found.fact
         unit = f["unit"] or stated.counting_unit(question)  # "未收到…申请" asked in 件: 0件
-        return Figure(_number(stated.value_of(f, question)), "number", f"narrative:{stated.label_of(f)}",
-                      stated.label_of(f), unit, passage=_passage(f), approx=bool(f["approx"]), note=f["raw"])
+        label = stated.label_of(f, question)
+        return Figure(_number(stated.value_of(f, question)), "number", f"narrative:{label}", label, unit, passage=_passage(f), approx=bool(f["approx"]), note=f["raw"])
     fig = Figure(None, "not_stated", f"narrative:{question.strip()}", question.strip(), "")
     if found.closest is not None:
         fig.closest = found.closest

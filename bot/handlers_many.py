@@ -34,7 +34,12 @@ def _named_figures(ans, intent: Intent):
     """(agency, year, report, figure) for each agency named (with its own year when the question pairs
     them: 甲2024年 … 乙2022年)."""
     query = intent.figures[0]
-    pairs = intent.pairs or [(a, _common_year(intent, intent.agencies)) for a in intent.agencies]
+    years = intent.years.years
+    if not intent.pairs and 2 <= len(years) <= 6 and not intent.difference and not intent.who:
+        # 二七街道和花桥街道2021到2022年: each agency in each year asked
+        pairs = [(a, y) for a in intent.agencies for y in years]
+    else:
+        pairs = intent.pairs or [(a, _common_year(intent, intent.agencies)) for a in intent.agencies]
     rows = []
     for a, year in pairs:
         rep = ans.lookup.report(a.id, year) if year else None

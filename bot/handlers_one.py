@@ -7,16 +7,24 @@ Each handler is ``handler(answerer, intent) -> Answer``; :mod:`bot.engine` holds
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from bot import facts as stated
 from bot import replies
 from bot.agencies import Agency
 from bot.answers import Answer, Candidate, Source
 from bot.figures import Figure
 from bot.intent import Intent, content_words
 from bot.lookup import ANSWERED
-from bot.metrics import MetricQuery
+from bot.metrics import MetricQuery, metric_unit
+from bot.years import YearSpec
 from store import queries
+from store.template import cell_spec
+from store.template.facts import PREVIOUS_YEAR
+
+#: The column of section 二 (2019 format) that is itself the change from the year before (本年增/减).
+CHANGE_COLUMN = "change"
 
 
 def agency_dict(a: Agency) -> dict:
@@ -100,7 +108,16 @@ def sum_figures(ans, intent: Intent) -> Answer:
     figs = [ans.lookup.figure(rep, m, strict=intent.strict) for m in intent.figures[:8]]
     sources, warnings = _collect(ans, rep, figs)
     total = None
-    if all(f.has_value for f in figs) and len({f.unit for f in figs}) == 1:
+    stated_once = {(f.key, f.value) for f in figs if f.key.startswith("narrative:")}
+    if len(stated_once) < sum(1 for f in figs if f.key.startswith("narrative:")):
+        # one sentence answered several of the figures ("予以公开及部分公开42件"): it states them together
+        if len(stated_once) == 1 and all(f.key.startswith("narrative:") for f in figs):
+            figs = figs[:1]
+            total = figs[0].value
+            warnings.append("报告正文把这几项合在一起给出，以上是正文的合计数字")
+        else:
+            warnings.append("报告正文把其中几项合在一起给出，不能分别相加")
+    elif all(f.has_value for f in figs) and len({f.unit for f in figs}) == 1:
         total = replies.number(sum(f.value for f in figs))
     text = replies.sum_text(agency, rep, figs, total, note, sources, warnings)
     status = "answered" if any(f.status in ANSWERED for f in figs) else "not_found"
@@ -136,7 +153,7 @@ def trend(ans, intent: Intent) -> Answer:
                   kind="trend")
 
 
-def _figures_over_years(ans, agency: Agency, query: MetricQuery, years: list[int], strict: bool = False):
+def _figures_over_years(ans, agency: Agency, query: MetricQuery, years: list[int], strict: str = ""):
     reports = ans.lookup.reports(agency.id)
     rows, sources, warnings = [], [], []
     for y in years:
@@ -178,6 +195,33 @@ def rank_years(ans, intent: Intent) -> Answer:
                   kind="rank")
 
 
+def rank_columns(ans, intent: Intent) -> Answer:
+    """One row's figure for each kind of applicant, the largest (smallest) first: 哪类申请人最多."""
+    agency = intent.agency
+    rep, problem, note = report_for(ans, agency, intent)
+    if problem:
+        return problem
+    figs = [ans.lookup.figure(rep, m, strict="table") for m in intent.figures]
+    sources, warnings = _collect(ans, rep, figs)
+    known = sorted((f for f in figs if f.has_value), key=lambda f: f.value, reverse=not intent.fewest)
+    top = known[0] if known and len(known) == len(figs) and (len(known) < 2 or known[0].value != known[1].value) \
+        else None
+    lines = [f"{agency.display} {rep['year']}年{note}"]
+    if top is not None:
+        lines.append(f"{'最少' if intent.fewest else '最多'}的是：{top.label}，{replies.value_text(top)}")
+    else:
+        lines.append("有的类别没有读出数字或并列，无法确定哪一类" + ("最少" if intent.fewest else "最多"))
+    lines += [f"• {f.label}：{replies.value_text(f)}" for f in known + [f for f in figs if not f.has_value]]
+    lines.append("来源：")
+    lines += replies.sources_text(sources[:1])
+    lines += [f"⚠ {w}" for w in warnings]
+    return Answer("answered" if top is not None else "not_found", "\n".join(lines), agency=agency_dict(agency),
+                  year=rep["year"], metric={"key": top.key, "label": top.label} if top else None,
+                  value=top.value if top else None, unit=top.unit if top else None,
+                  values=[value_row(agency, rep["year"], f) for f in figs], sources=sources[:1], warnings=warnings,
+                  kind="rank")
+
+
 def compare_years(ans, intent: Intent) -> Answer:
     agency, query, spec = intent.agency, intent.figures[0], intent.years
     if len(spec.years) >= 2:
@@ -186,7 +230,25 @@ def compare_years(ans, intent: Intent) -> Answer:
         y2 = spec.years[0] if spec.years else (agency.years[-1] if agency.years else None)
         first, second = (y2 - 1, y2) if y2 else (None, None)
     earlier, later = sorted((first, second)) if first else (None, None)
+    if query.column == CHANGE_COLUMN and later is not None:
+        # 比上年增加了几项: the later report's own 本年增/减 (or its sentence "比上年减少3项") answers; a
+        # report without that column compares the row's figure of the two years
+        if later - earlier == 1 and later in agency.years:
+            rep = ans.lookup.report(agency.id, later)
+            has_column = cell_spec(query.key(rep["template"] or "2021"), rep["template"] or "2021") is not None
+            if has_column or query.narrative:
+                # the sentence must state a change too ("比2019年减少3项"), never the count itself
+                said = f"比上年 {stated.change_words(intent.question)}"
+                asked = replace(query, narrative=f"{query.narrative} {said}".strip())
+                answer = cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[asked]))
+                if answer.value is not None or earlier not in agency.years or has_column:
+                    return answer  # the column unread: said so, never the decisions of two years instead
+        query = query.with_column(None)
     missing = [y for y in (earlier, later) if y not in agency.years]
+    if missing == [earlier] and later - earlier == 1:
+        told = _against_the_year_before(ans, intent, agency, query, first, second, later)
+        if told is not None:
+            return told
     if later is None or missing:
         return Answer("not_found", f"没有{agency.display}{'、'.join(f'{y}年' for y in missing)}的报告，无法比较。"
                       f"现有年份：{'、'.join(map(str, agency.years)) or '无'}。",
@@ -201,6 +263,50 @@ def compare_years(ans, intent: Intent) -> Answer:
                   metric={"key": figs[later].key, "label": figs[later].label}, value=diff, unit=figs[later].unit,
                   values=[value_row(agency, y, figs[y]) for y in (earlier, later)],
                   sources=sources, warnings=warnings, kind="compare")
+
+
+def _against_the_year_before(ans, intent: Intent, agency: Agency, query: MetricQuery, first: int, second: int,
+                             later: int) -> Answer | None:
+    """Two consecutive years when only the later report is on file: what that report states of the year
+    before ("共收到申请18件，比2022年（25件）下降28%": 25), or of the change ("比2019年减少2项"); None
+    when it states neither."""
+    rep = ans.lookup.report(agency.id, later)
+    words = query.narrative or (query.prefix if query.kind == "narrative" else "")
+    if not words:
+        return None
+    plain = re.sub(r"\s+", " ", _COMPARISON.sub(" ", _ASK_PATTERN.sub(" ", words))).strip()
+    if stated.asked(intent.question).unit == "%":  # 下降了百分之多少: only the stated change answers
+        said = MetricQuery(f"{plain} 比上年 {stated.change_words(intent.question)} 百分之多少", None, "", "narrative")
+        if ans.lookup.figure(rep, said).has_value:
+            return cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[said]))
+        return None
+    unit = metric_unit(query, rep["template"] or "2021") if query.kind != "narrative" else ""
+    asked = f"{plain} 多少{unit}"
+    if query.kind == "narrative":
+        this = ans.lookup.figure(rep, MetricQuery(asked, None, "", "narrative"))
+    else:
+        this = ans.lookup.figure(rep, replace(query, narrative=asked, order="table"), strict=intent.strict)
+    before = ans.lookup.figure(rep, MetricQuery(f"{PREVIOUS_YEAR} {asked}", None, "", "narrative"))
+    if this.has_value and before.has_value and before.key.startswith("narrative:"):
+        figs = {later: this, later - 1: before}
+        diff = difference(intent.difference or "later-earlier", figs[first], figs[second], before, this)
+        sources = ans.lookup.sources(rep, this)[:1] + [s for s in ans.lookup.sources(rep, before) if s.passage][:1]
+        text = replies.compare_text(agency, (later - 1, later), [before, this], sources)
+        text += f"\n（没有{later - 1}年的报告；{later - 1}年的数字是{later}年报告中所述）"
+        return Answer("answered", text, agency=agency_dict(agency), year=later,
+                      metric={"key": this.key, "label": this.label}, value=diff, unit=this.unit,
+                      values=[value_row(agency, later - 1, before), value_row(agency, later, this)],
+                      sources=sources, warnings=ans.lookup.warnings(rep, this), kind="compare")
+    said = MetricQuery(f"{asked} 比上年 {stated.change_words(intent.question)}", None, "", "narrative")
+    if ans.lookup.figure(rep, said).has_value:  # "比2019年减少2项"
+        return cell(ans, replace(intent, kind="cell", years=YearSpec(years=[later]), figures=[said]))
+    return None
+
+
+_ASK_PATTERN = re.compile(r"多少\S?|几\S?")
+#: The words that set a figure against another year's: the figure itself is asked without them.
+_COMPARISON = re.compile(r"比上一?年度?|较上一?年度?|比去年|较去年|同比|相比|比(?=\s|$)|增加了?|减少了?|增长了?|下降了?|"
+                         r"多了|少了|变化了?|增减")
 
 
 def difference(how: str, first: Figure, second: Figure, earlier: Figure | None = None,

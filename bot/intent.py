@@ -13,6 +13,7 @@ Kinds (one handler each):
 ``compare_years``  one figure of one agency in two years (2024年比2022年少了多少)
 ``trend``          one figure of one agency over years (历年, 2020到2022年, 23、24、25三年分别)
 ``rank_years``     the year in which one agency's figure was largest (哪一年最多)
+``rank_columns``   the kinds of applicant of one figure, largest first (哪类申请人最多)
 ``compare``        one figure of several named agencies (和, 、; 谁多, 相差多少, 哪家最多)
 ``sum_agencies``   one figure of several named agencies added up (加起来一共)
 ``rank``           the agencies of a region (or all) ordered by one figure
@@ -42,16 +43,18 @@ from datetime import date
 
 from bot import facts as stated
 from bot.agencies import Agency, AgencyIndex, Match
-from bot.metrics import MetricQuery, find_hits, parse_metrics
+from bot.metrics import MetricQuery, find_hits, parse_metrics, read_by_sound
 from bot.textnorm import fold
-from bot.years import YearSpec, parse_years
+from bot.years import YearSpec, parse_years, relative_years
+from store.template import APPLICANT_PARTS
 from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS
 
 MAX_QUESTION_CHARS = 500
 
-_RANK = re.compile(r"排名|排行|排序|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二三四五六七八九十]+名?|哪个.*最|哪些.*最|谁最|"
+_RANK = re.compile(r"排名|排行|排序|最多|最少|最高|最低|最大|最小|倒数|前\s*\d+|前[一二三四五六七八九十]+名?|哪个.*最|哪些.*最|谁最|"
                    r"哪家|哪一家|哪个单位|哪个部门|谁的.*多|谁.*多|谁.*少|top", re.I)
 _WHICH_YEAR = re.compile(r"哪一?年|哪个年份|哪年度|哪一年度")
+_WHICH_YEAR_MORE = re.compile(r"(?:哪一?年|哪个年份|哪年度)[^，,。？?]*?(多|少|高|低|大|小)")
 _TREND = re.compile(r"趋势|历年|每年|逐年|各年|这几年|近几年|走势|变化情况|历史|怎么变|如何变化|变化趋势")
 _COMPARE = re.compile(r"比去年|比上年|同比|相比|对比|比较|较上年|较去年|增加了|减少了|多了|少了|增长|下降|变化|变成|差多少|差别|相差|"
                       r"增减|多几|少几|多多少|少多少|[^\d]比\d|比[二〇零\d]|增加|减少")
@@ -79,18 +82,30 @@ _SECTION_FIVE = re.compile(r"主要问题|存在的问题|存在问题|哪些问
 _PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不上|不一致|不符|有误")
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
+                             r"想问一?下|想问问?|问一?下|麻烦|帮忙|帮我|查一?下|我?想了解一?下?|我?想知道|告诉我|"
                              r"政府信息公开|信息公开|政府信息|公开|信息|情况|全年|本年|提出|提交|方面|相关|"
                              r"报告|年度|年|中|里|在|和|与|及|被|对|把|给|从|到|变成|增加|减少|比|多|少|"
                              r"[，,。？?！!、：:\s\d]")
 _SEVERAL = re.compile(r"[和与及、,，]|以及|分别|各(?:是)?多少|各几|合计|加起来|一共|总共|之和")
 _COMPARE_WORD = re.compile(r"比")
 _NAME_END = _NAME_LIKE
-#: The question names the table's own wording: a figure only the text states does not answer it.
-_STRICT = re.compile(r"新收|表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
+#: The question names the table itself: a figure only the text states does not answer it …
+_STRICT = re.compile(r"表格|表里|表中|报表|年报表|表上|[（(]七[)）]|总计|填的|填写|填报")
+#: … or the table's own row (本年新收): only a sentence that says so too answers it, and a sentence that
+#: counts the applications carried over with the new ones (收到75件 = 74 + 1) does not contradict it.
+_TABLE_ROW = re.compile(r"新收")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 #: A phrase that names an agency (when it was not found on file): 城东街道, 吴起县, 某某局.
 _NAME_CHUNK = re.compile(rf"[\u4e00-\u9fff]{{2,14}}?(?:{_ANY_NAME_END})")
 _FROM_TO = re.compile(r"从.*?(?:到|变成|变为|至)")
+#: Words that ask for several years (这几年的趋势): they shape the question.
+_OVER_YEARS = re.compile(r"趋势|走势|变化情况|这几年|近几年|逐年|各年|每一年|每年")
+#: A question about which kind of applicant leads (哪类申请人最多, 申请人主要是什么类型).
+_WHICH_KIND = re.compile(r"哪一?类|哪一?种|什么类型|什么样的申请人|申请人类型|申请人主要|主要是谁|谁申请的?最多")
+#: A follow-up that sets the agency of the chat beside another (和龙阳街道比呢, 跟花桥街道对比一下).
+_COMPARE_FOLLOWUP = re.compile(r"^\s*(?:那|那么)?(?:和|跟|与|同)\S+?(?:比|相比|对比|比较)|(?:比|相比|对比|比较)(?:一下)?呢?\s*[？?]?\s*$")
+#: Words that set a figure against the year before's (比上年多了几件): they shape the question.
+_AGAINST_LAST_YEAR = re.compile(r"[与和跟同]上一?年度?相比|比上一?年度?|较上一?年度?|比去年|较去年|同比")
 
 
 @dataclass
@@ -122,11 +137,12 @@ class Intent:
     match: Match | None = None  # name_problem: the name that did not settle
     region_of_government: str = ""  # the agency was named by its region alone (平潭): offer the others
     readings: list[str] = field(default_factory=list)  # names read through a look-alike or homophone
+    spelled: list[tuple[str, str]] = field(default_factory=list)  # figure words read by sound (工开 -> 公开)
     lead: str = ""  # unsupported / need_*: the first line of the reply
     language: str = "zh"
     followup: bool = False
     section: str = ""
-    strict: bool = False  # the question names the table's own row (本年新收, 表格里)
+    strict: str = ""  # "table": the question names the table (表格里, 总计); "row": the table's own row (本年新收)
     facts_words: str = ""  # what is counted, in the question's words (for the narrative's facts)
 
     @property
@@ -275,6 +291,7 @@ def _side_by_side(m: MetricQuery, words: str) -> MetricQuery:
 def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     index = ctx.index
     session = ctx.session
+    q = relative_years(q, ctx.today)  # 2022年…（23年年报里提到的）: the 2023 report's 上年
     spec = parse_years(q, ctx.today)
     if ctx.year:
         spec = YearSpec(years=[ctx.year])
@@ -302,7 +319,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         matches = [Match([forced], forced.name, True)]
     elif not matches and not (_RANK.search(q) and not _WHICH_YEAR.search(q)) and not each:
         regions = [m.region for m in mentions if m.region]
-        fz = index.fuzzy(blanked, regions=regions)
+        fz = index.unplaced_government(blanked) or index.fuzzy(blanked, regions=regions)
         if fz.agencies or (fz.suggestions and not regions):
             matches = [fz]
     matches = [_name_after_region(m, rest, index) if m.region else m for m in matches]
@@ -312,7 +329,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     agencies = list({m.agencies[0].id: m.agencies[0] for m in settled}.values())
     if region is None and not agencies:
         region = index.in_region(rest)
-    named_text = _blank(rest, [m.span for m in matches if m.span != (0, 0)])
+    # the names found, and the regions named beside them (遵义的桐梓县、绥阳县): no figure words
+    qualifiers = [(m.start, m.end + (rest[m.end:m.end + 1] == "的")) for m in mentions if m.region] if agencies else []
+    named_text = _blank(rest, [m.span for m in matches if m.span != (0, 0)] + qualifiers)
     for m in matches:  # the name, wherever it was found, is no figure word
         if m.matched:
             named_text = named_text.replace(m.matched, " ")
@@ -323,6 +342,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                                           bool(a.district or a.city or a.province))
 
     # ---------------------------------------------------------------- what figure
+    named_text, spelled = read_by_sound(named_text)  # 信息工开: 信息公开
+    named_text = _AGAINST_LAST_YEAR.sub(" ", named_text)  # 比上年: which years, not what is counted
+    named_text = _OVER_YEARS.sub(" ", named_text)  # 这几年的趋势: which years, not what is counted
     mp = parse_metrics(named_text)
     metrics = [_plain_words(m) for m in drop_context_rows(list(mp.metrics), named_text)]
 
@@ -332,7 +354,8 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         a = index.agencies.get(session.agency_id)
         if a is not None:
             agencies = [a]
-    asks_other = bool(_OVERVIEW.search(q) or _LIST_YEARS.search(q) or re.search(r"报告[?？。]?$", q))
+    asks_other = bool(_OVERVIEW.search(q) or (_LIST_YEARS.search(q) and not _TREND.search(q))
+                      or re.search(r"报告[?？。]?$", q))
     used_session = False
     if followup and not metrics and session.metric and not asks_other:
         prev = metric_from_session(session.metric)
@@ -347,10 +370,11 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
     if followup and not spec.given and session.year and metrics and not _TREND.search(q):
         spec = YearSpec(years=[session.year])
     facts_words = re.sub(r"\s+", " ", _SHAPE_WORDS.sub(" ", named_text)).strip()
-    base = replace(base, years=spec, figures=metrics, readings=readings, followup=followup and used_session,
+    base = replace(base, years=spec, figures=metrics, readings=readings, spelled=spelled,
+                   followup=followup and used_session,
                    facts_words=facts_words,
                    fewest=bool(_FEWEST.search(q)), top_n=top_n(q), who=bool(_WHO.search(q)),
-                   strict=bool(_STRICT.search(q)))
+                   strict="table" if _STRICT.search(q) else "row" if _TABLE_ROW.search(q) else "")
 
     # ---------------------------------------------------------------- a name not on file beside names on file
     if metrics and forced is None and (agencies or unsettled) and _several_named(q):
@@ -364,13 +388,19 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                 return replace(base, kind="name_problem", match=Match([], missing[0], False, fz.suggestions))
 
     # ---------------------------------------------------------------- several agencies
+    if (len(agencies) == 1 and metrics and forced is None and _COMPARE_FOLLOWUP.search(q) and session is not None
+            and not session.expired() and session.agency_id not in (None, agencies[0].id)):
+        before = index.agencies.get(session.agency_id)  # 和龙阳街道比呢: the agency of the chat beside it
+        if before is not None:
+            agencies = [before, agencies[0]]
     if len(agencies) >= 2 and metrics and forced is None:
         lost = [m for m in unsettled if not m.region]
         if lost:  # one of the names is not on file (or fits several): ask, never compare without it
             return replace(base, kind="name_problem", match=lost[0])
         return _several(base, q, agencies, settled, spec)
 
-    if _LIST_YEARS.search(q) and agencies and not metrics and len(agencies) == 1:
+    only_words = all(m.kind == "narrative" for m in metrics) and re.search(r"报告|年份", q)  # 有哪几年的报告
+    if _LIST_YEARS.search(q) and agencies and (not metrics or only_words) and len(agencies) == 1:
         return replace(base, kind="list_years", agencies=agencies)
 
     # ---------------------------------------------------------------- rank and total over a region
@@ -389,7 +419,9 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         if matches and not matches[0].agencies and (metrics or _NAME_LIKE.search(matches[0].matched or "")):
             return replace(base, kind="name_problem", match=matches[0])
         if metrics:
-            return replace(base, kind="need_agency")
+            place = index.place_named(blanked)
+            lead = f"已收录的报告中没有“{place}”的单位（或它们的报告没有写明所在地区）。" if place else ""
+            return replace(base, kind="need_agency", lead=lead)
         if region:
             return replace(base, kind="list_agencies", region=region)
         return replace(base, kind="unsupported", lead="没有看懂这个问题。可以这样问：")
@@ -405,11 +437,18 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
                    region_of_government=next((m.region for m in settled if m.agencies[0].id == agency.id), ""))
 
     # ---------------------------------------------------------------- one agency
+    if (_WHICH_KIND.search(q) and metrics and metrics[0].family == "applicant" and metrics[0].kind in ("cell", "sum")
+            and len(spec.years) <= 1):
+        # 哪类申请人最多: the row's figure for each kind of applicant, the largest first
+        row = replace(metrics[0], column=None, narrative="", order="table")
+        return replace(base, kind="rank_columns", figures=[row.with_column(c) for c in APPLICANT_PARTS])
     if _WHEN.search(q) and _REPORT_WORDS.search(q):
         return replace(base, kind="report_date")
     if _SECTION_FIVE.search(q) and not metrics:
         return replace(base, kind="section", section="五")
-    if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only):
+    only_problems = all(m.kind == "narrative" and not stated.significant(_PROBLEM_WORDS.sub(" ", m.prefix))
+                        for m in metrics)  # 有没有问题: the audit, no figure of the text
+    if _PROBLEM_WORDS.search(q) and (not metrics or mp.weak_only or only_problems):
         return replace(base, kind="problems")
     if metrics and mp.weak_only and not used_session:
         unknown = content_words(blank_figure_words(named_text))
@@ -430,8 +469,12 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         base = replace(base, years=spec)
         return _compare_years(base, q, spec)
     several_years = spec.all_years or spec.last_n or len(spec.years) > 2 or spec.is_range
-    if _RANK.search(q) and (which_year or several_years) and not re.search(r"排名|排行", q):
-        return replace(base, kind="rank_years", figures=metrics[:1])
+    more = _WHICH_YEAR_MORE.search(q)  # 哪年多, 哪一年少
+    if not spec.years and not spec.latest and re.search(r"最多|最少|最高|最低|最大|最小", q):
+        which_year = True  # 二七街道收到申请最多 (one agency, no year): the year with the most
+    if ((_RANK.search(q) and (which_year or several_years)) or more) and not re.search(r"排名|排行", q):
+        fewest = base.fewest or bool(more and more.group(1) in "少低小")
+        return replace(base, kind="rank_years", figures=metrics[:1], fewest=fewest)
     if len(metrics) >= 2 and _SUM.search(q) and not several_years and len(spec.years) <= 1:
         return replace(base, kind="sum")
     two_years = len(spec.years) == 2
@@ -455,6 +498,8 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
     tail = blank_figure_words(tail).split(" ")[0]
+    if tail[:1] in "和与及、,，" or any(x.start == m.span[1] for x in index.scan(rest)):
+        return m  # 平潭和平潭公安局: the next name of a list; 平潭公安局: a name on file follows
     if not _NAME_CHUNK.fullmatch(tail or "") or not re.search(rf"(?:{_AGENCY_END})$", tail):
         return m
     region = index.regions.get(m.matched) or set()
@@ -470,7 +515,7 @@ def _name_after_region(m: Match, rest: str, index: AgencyIndex) -> Match:
 _SHAPE_WORDS = re.compile(
     r"分别|各是|各有|各(?=多少|几)|[两二三四五六七八九十]+个?年|\d+个?年|相比|对比|比较|相差|差多少|差几|多了|少了|多多少|少多少|"
     r"增减|变化|变成了?|从|谁的|谁|哪一年|哪年|哪个|哪家|哪一家|最多|最少|最高|最低|最大|最小|加起来|合计|总共|一共|"
-    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|[、，,?？!！。]|"
+    r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|比(?=\s)|[、，,?？!！。]|"
     r"[一二三四五六七八九十两\d]+(?:个|家|所|位)(?:县|区|市|单位|部门|街道|乡镇|镇)?(?:里|中|之中)?")
 
 
@@ -509,8 +554,9 @@ def _compare_years(base: Intent, q: str, spec: YearSpec) -> Intent:
         difference = difference_of(q, spec.spans[0][0], spec.spans[1][0])
     elif len(spec.years) == 2 and "从" in q:
         difference = "second-first"
-    elif re.search(r"比[去上]年|同比|较[去上]年", q) and re.search(r"少|减少|下降", q) and not re.search(r"增减", q):
-        difference = "later-earlier"
+    elif (re.search(r"比[去上]一?年|同比|较[去上]一?年", q) and re.search(r"少|减少|下降", q.replace("多少", ""))
+          and not re.search(r"增减", q)):
+        difference = "first-second"  # 比上年少了多少: the year before less this one (first is the earlier)
     if re.search(r"相差|差多少|差几|差距", q):
         difference = "abs"
     return replace(base, kind="compare_years", figures=base.figures[:1], difference=difference)

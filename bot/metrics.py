@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import facts as stated
+from bot.textnorm import fold
+from store.template.facts import WORD_ALIASES
 from store.template import (ACTIVE, ACTIVE_DEFAULT_COLUMN, APPLICANT_COLUMNS, APPLY, DERIVED_RATIOS, DERIVED_SUMS,
                             RESULT_COLUMNS, REVIEW, TABLE_HEADINGS, cell_spec, row_key)
 
@@ -73,6 +75,10 @@ def synonym_index() -> tuple[tuple[str, Target], ...]:
     for row in APPLY.rows:
         for w in row.synonyms + tuple(v for v in row.variants if len(v) >= 4):
             add(w, Target("row", "applicant", f"apply.{row.key}"))
+    for row in APPLY.rows:  # the label as printed, quoted by the question ("按（七）总计")
+        label = fold(row.label)
+        if len(label) >= 4 and re.match(r"[(（]?[一二三四五六七八九十\d]+[)）、.]", label):
+            add(label, Target("row", "applicant", f"apply.{row.key}"))
     for d in DERIVED_SUMS:
         family = "result" if d.key.startswith("suit") else "applicant"
         for w in d.synonyms:
@@ -98,6 +104,9 @@ def synonym_index() -> tuple[tuple[str, Target], ...]:
                 add(w, Target("col", "active", col.key))
     for w in _WEAK_APPLY:
         out[w] = Target("row", "applicant", "apply.new", weak=True)
+    for alias, word in WORD_ALIASES.items():  # 还没审完: 尚未审结
+        if word in out:
+            add(alias, out[word])
     return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -128,6 +137,13 @@ class MetricParse:
 #: Verbs that name 收到申请 only when the question speaks of applications (收到多少封信 is not).
 _APPLY_VERBS = ("收到", "受理", "接到", "接收")
 _APPLY_NOUN = re.compile(r"申请|依申请")
+#: A question about pieces of information published (公开了多少条信息) is none about applications.
+_INFORMATION = re.compile(r"信息|稿件|文件|文章")
+_INFORMATION_UNITS = ("条", "篇", "期")
+#: What a verb of receiving counts when the question names nothing (收到几件: applications) …
+_BARE_VERB_OBJECT = "申请"
+#: … and the groups of words such a question is made of (收到, 申请, 信息).
+_BARE_GROUPS = ("act", "request", "thing")
 #: Words for the 总计 column that are only question words (几起, 一共): a named column beats them.
 _WEAK_TOTAL = ("一共", "总共", "多少起", "几起", "总数")
 
@@ -144,6 +160,9 @@ def parse_metrics(text: str) -> MetricParse:
                 if not (t.kind == "col" and t.ref == "total" and text[s:e] in _WEAK_TOTAL
                         and any(f == t.family for f, _ in named_cols))]
     rows = [t for _, _, t in hits if t.kind == "row"]
+    if not rows:  # 采购金额: the column's word names its row too
+        rows = [t for s, e, c in hits if c.kind == "col" for w, t in synonym_index()
+                if t.kind == "row" and t.family == c.family and len(w) >= 2 and w in text[s:e]][:1]
     strong = [t for t in rows if not t.weak]
     if strong:
         rows = strong
@@ -170,27 +189,38 @@ def parse_metrics(text: str) -> MetricParse:
     metrics = list(dict.fromkeys(metrics))
     loose_cols = [(c.family, c.ref) for c in cols] if not rows else []
     weak_only = bool(rows) and all(t.weak for t in rows)
-    metrics, narrative = _with_narrative(text, hits, metrics, weak_only)
-    return MetricParse(metrics, loose_cols, hits, weak_only and not narrative)
+    metrics, narrative, bare = _with_narrative(text, hits, metrics, weak_only)
+    return MetricParse(metrics, loose_cols, hits, weak_only and not narrative and not bare)
 
 
-def _with_narrative(text: str, hits, metrics: list[MetricQuery], weak_only: bool) -> tuple[list[MetricQuery], bool]:
+def _with_narrative(text: str, hits, metrics: list[MetricQuery],
+                    weak_only: bool) -> tuple[list[MetricQuery], bool, bool]:
     """The queries with the question's words for the narrative's facts (see the module docstring).
 
-    Returns the queries and whether the question is asked of the narrative alone.
+    Returns the queries, whether the question is asked of the narrative alone, and whether it names
+    nothing but applications received (收到几件, 信息公开申请有几个: the table's first row).
     """
     if not stated.asks_figure(text):
-        return metrics, False
+        return metrics, False, False
     words = re.sub(r"\s+", " ", text).strip()
     said = stated.unexplained(words, [(s, e, _target_labels(t)) for s, e, t in hits])
     table_words = any(t.kind == "col" for _, _, t in hits)  # 个人申请: a column of the table
-    if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not table_words)):
+    # 收到几件 (nothing but the verb): the applications received, as on the table's first row
+    bare = weak_only and not said and all(t.group in _BARE_GROUPS for t in stated.asked(words).tokens)
+    if bare:
+        words = f"{words} {_BARE_VERB_OBJECT}"  # and so asked of the narrative too
+    if (metrics and all(m.prefix.startswith("apply.") for m in metrics) and not _APPLY_NOUN.search(text)
+            and _INFORMATION.search(text) and stated.asked(words).unit in _INFORMATION_UNITS):
+        # 公开了多少条信息: information published, not applications granted (the table counts those in 件)
+        if stated.significant(words):
+            return [MetricQuery(words, None, "", "narrative")], True, False
+    if not any(m.kind != "narrative" for m in metrics) or (weak_only and (said or not (table_words or bare))):
         if stated.significant(words) and not any(m.kind == "ratio" for m in metrics):
-            return [MetricQuery(words, None, "", "narrative")], True
-        return [MetricQuery(m.prefix, m.column, m.family, m.kind, words, "table") for m in metrics], False
+            return [MetricQuery(words, None, "", "narrative")], True, False
+        return [MetricQuery(m.prefix, m.column, m.family, m.kind, words, "table") for m in metrics], False, False
     order = "facts_only" if said == "concept" else "facts" if said else "table"
     return [m if m.kind == "ratio" else MetricQuery(m.prefix, m.column, m.family, m.kind, words, order)
-            for m in metrics], False
+            for m in metrics], False, bare
 
 
 @lru_cache(maxsize=512)
@@ -265,3 +295,46 @@ def sum_parts(query: MetricQuery, version: str) -> tuple[str, ...]:
 
 
 _QUESTION_WORDS = re.compile(r"多少|几件|几个|几起|几次|是多少|有多少|几|吗|呢|？|\?")
+
+
+@lru_cache(maxsize=1)
+def _sound_words() -> dict[str, list[str]]:
+    from pypinyin import lazy_pinyin
+
+    from store.template.abbreviations import FIGURE_WORDS_READ_BY_SOUND
+
+    out: dict[str, list[str]] = {}
+    for w in FIGURE_WORDS_READ_BY_SOUND:
+        out.setdefault("-".join(lazy_pinyin(w)), []).append(w)
+    return out
+
+
+def read_by_sound(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with a mistyped figure word read as the word it sounds like (信息工开 -> 信息公开): two
+    characters that sound like a word of :data:`FIGURE_WORDS_READ_BY_SOUND` and share one character with it,
+    where no figure word is found as written.  Returns the text and (as written, as read) of each."""
+    from pypinyin import lazy_pinyin
+
+    sounds = _sound_words()
+    taken = [False] * len(text)
+    spans = [(s, e) for s, e, _ in find_hits(text)]
+    spans += [(m.start(), m.end()) for w in {w for ws in sounds.values() for w in ws} for m in re.finditer(w, text)]
+    for s, e in spans:
+        for k in range(s, e):
+            taken[k] = True
+    out, read = list(text), []
+    i = 0
+    while i < len(text) - 1:
+        pair = text[i:i + 2]
+        if taken[i] or taken[i + 1] or not all("\u4e00" <= c <= "\u9fff" for c in pair):
+            i += 1
+            continue
+        words = [w for w in sounds.get("-".join(lazy_pinyin(pair)), ()) if w != pair
+                 and sum(a == b for a, b in zip(w, pair)) == 1]
+        if len(words) == 1:
+            out[i:i + 2] = list(words[0])
+            read.append((pair, words[0]))
+            i += 2
+            continue
+        i += 1
+    return "".join(out), read

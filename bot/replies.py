@@ -57,6 +57,7 @@ def value_text(f: Figure) -> str:
         "partial": f.note or "部分组成项未填写，不能合计",
         "zero_division": f.note or "无法计算",
         "not_stated": "报告正文中没有找到这一数字",
+        "not_in_format": f"{f.note}，不给出数字",
     }.get(f.status, "无")
 
 
@@ -170,6 +171,8 @@ def sum_text(agency: Agency, rep: dict, figs: list[Figure], total, note: str, so
         lines.append(f"• {f.label}：{value_text(f)}")
     if total is not None:
         lines.append(f"合计：{fmt_number(total)}{figs[0].unit}（{' + '.join(fmt_number(f.value) for f in figs)}）")
+    elif all(f.has_value for f in figs):
+        lines.append("不能合计（见下方说明）")
     else:
         lines.append("有一项没有数字，不能合计")
     lines.append("来源：")
@@ -194,8 +197,8 @@ def rank_years_text(agency: Agency, rows: list[tuple[int, Figure]], ranked: list
 
 def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]],
                missing: list[int] | None = None) -> str:
-    label = rows[-1][1].label
-    lines = [f"{agency.display} 历年{label}："]
+    ref = next((f for _, f in reversed(rows) if f.has_value), rows[-1][1])  # a year that has the figure
+    lines = [f"{agency.display} 历年{ref.label}："]
     for y, f in rows:
         lines.append(f"• {y}年：{value_text(f)}")
     nums = [(y, f.value) for y, f in rows if f.value is not None]
@@ -203,7 +206,7 @@ def trend_text(agency: Agency, query: MetricQuery, rows: list[tuple[int, Figure]
         (y0, v0), (y1, v1) = nums[0], nums[-1]
         d = v1 - v0
         trend = "增加" if d > 0 else ("减少" if d < 0 else "持平")
-        unit = rows[-1][1].unit if rows[-1][1].unit != "%" else "个百分点"
+        unit = ref.unit if ref.unit != "%" else "个百分点"
         lines.append(f"{y0}年至{y1}年{trend}" + (f"{fmt_number(number(abs(d)))}{unit}" if d else ""))
     if missing:
         lines.append(f"（没有{'、'.join(map(str, missing))}年的报告）")

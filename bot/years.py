@@ -112,6 +112,54 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
     return spec
 
 
+#: A year that names the report a figure was read in ("（23年年报里提到的）", "据2023年的报告") …
+_REPORT_OF = re.compile(rf"(?:据|根据|按照?)?\s*(?P<y>{_YEAR})\s*年?\s*(?:的|度)?\s*(?:年度报告|年报|报告)"
+                        rf"(?:里|中|上|内)?(?:提到|说|所说|写|称|披露)?(?:的)?")
+#: … and a year that belongs to the figure's own words: applications carried over to it (结转到2025年) or
+#: from it (从2023年结转过来).
+_CARRY_TO = re.compile(rf"(?:结转|转入|转)\s*(?:到|至|入)\s*(?P<y>{_YEAR})\s*年?")
+_CARRY_FROM = re.compile(rf"(?P<y>{_YEAR})\s*年?\s*(?:结转|转入|转来)")
+#: How a year next to the report's is written in the report's own words (as ingest writes facts).
+_NEIGHBOURS = {-1: "上年", 1: "下年"}
+
+
+def relative_years(text: str, today: date | None = None) -> str:
+    """``text`` with a year that is not the report asked about written as the report says it:
+    "平度公安2022年收到的申请是多少（23年年报里提到的）" asks the 2023 report for 上年收到的申请;
+    "24年结转到2025年的申请" asks the 2024 report for the applications carried over to 下年.
+    Unchanged unless the question names exactly two years, one the report's, next to each other."""
+    spec = parse_years(text, today)
+    if len(spec.years) != 2:
+        return text
+    original = text
+    report = _REPORT_OF.search(text)
+    carry = _CARRY_TO.search(text) or _CARRY_FROM.search(text)
+    if report is not None:
+        year = _to_int(report.group("y"))
+        # the report named by its year alone: its year stays, the words around it go
+        text = text[:report.start()] + report.group("y") + "年 " + text[report.end():]
+        keep = (report.start(), report.start() + len(report.group("y")))
+    elif carry is not None:
+        year = next((y for y in spec.years if y != _to_int(carry.group("y"))), None)
+        keep = None
+    else:
+        return text
+    if year is None:
+        return text
+    for m in _SINGLE.finditer(text):
+        y = _to_int(m.group("y"))
+        if keep is not None and m.start() <= keep[0] < m.end():
+            continue
+        if y is None or y == year or (m.group("y").isdigit() and len(m.group("y")) == 2
+                                      and not m.group(0).rstrip().endswith("年")):
+            continue
+        word = _NEIGHBOURS.get(y - year)
+        if word is None:
+            return original
+        return text[:m.start()] + word + text[m.end():]
+    return original
+
+
 def strip_years(text: str, spec: YearSpec) -> str:
     """``text`` without the year expressions (so that 2021 is not read as a figure or a name)."""
     out, last = [], 0

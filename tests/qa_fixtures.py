@@ -105,3 +105,37 @@ def build_departments(folder: Path) -> tuple[Store, dict]:
     summary = ingest(store, [folder / "reports"])
     assert summary.count("skipped") == 0, summary.lines()
     return store, figures
+
+
+# ---------------------------------------------------------------------------- what only the narrative states
+
+#: Excerpts whose tables were not printed: figures only the narrative states, said the ways reports say
+#: them (the year before in brackets, a change against the year before, applications carried over to a
+#: named year, a share of two things listed together, a published count beside a table word, the parts of
+#: a breakdown) — file name -> text.  Names are fictional combinations of real places.
+NARRATIVES = {
+    "police.txt": "临江市公安局2023年政府信息公开工作年度报告\n\n一、总体情况\n"
+                  "2023年，我局共收到政府信息公开申请18件，比2022年（25件）下降28%，全部按期答复。\n"
+                  "通过门户网站主动公开政府信息420条，通过政务新媒体发布信息1300条，通过公告栏等其他渠道公开信息60条。\n"
+                  "全年公示各类行政处罚案件信息75条。\n"
+                  "2022年，我局共印发规范性文件9件。\n",
+    "environment.txt": "临江市生态环境局2020年政府信息公开工作年度报告\n\n一、总体情况\n"
+                       "2020年我局行政许可事项12项，比2019年减少2项，行政许可处理决定数量3400件；"
+                       "行政处罚事项30项，比2019年增加4项。\n主动公开及依申请公开政府信息占比达75.5%。\n",
+    "housing.txt": "临江市住房和城乡建设局2024年政府信息公开工作年度报告\n\n一、总体情况\n"
+                   "全年接收政府信息公开申请140件，2023年结转12件；全年办理130件，结转2025年22件。\n",
+    "office.txt": "自治区人民政府办公厅2022年政府信息公开工作年度报告\n\n一、总体情况\n"
+                  "全年办理政府信息公开申请96件，均按照法定时限依法答复。\n"
+                  "门户网站发布各类信息5110条，其中转载新疆日报稿件300条。\n",
+}
+
+
+def build_narratives(folder: Path) -> Store:
+    """A store of the excerpts in :data:`NARRATIVES` (narrative only, no tables)."""
+    store = Store(folder / "narratives.db")
+    (folder / "reports").mkdir(parents=True, exist_ok=True)
+    for name, text in NARRATIVES.items():
+        (folder / "reports" / name).write_text(text, encoding="utf-8")
+    summary = ingest(store, [folder / "reports"])
+    assert summary.count("added") == len(NARRATIVES), summary.lines()
+    return store

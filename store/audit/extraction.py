@@ -9,8 +9,8 @@ from store.audit.context import NUMERALS, Context
 from store.template import TABLES, cell_spec, normalise_label
 from store.template.audit_rules import RULES_BY_ID, SPAM_WORDS
 
-# The parser's own notes (reader, table_layout, no_tables, table_missing) are findings of this kind.
-PARSER_RULES = ("reader", "table_layout", "no_tables", "table_missing")
+# The parser's own notes (reader, table_layout, table_partial, no_tables, table_missing) are findings of this kind.
+PARSER_RULES = ("reader", "table_layout", "table_partial", "no_tables", "table_missing")
 
 
 def parser_notes(ctx: Context):

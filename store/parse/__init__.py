@@ -81,6 +81,8 @@ def parse_document(doc: Document, hints: dict | None = None, explain: bool = Fal
                                                    meta.province), meta.year),
                           coverage=coverage, traces=traces if explain else [])
     read_by_ocr = ocr_checks.review(doc, report)  # figures read by OCR: kept only when sure (before the audit)
+    if not read_by_ocr:  # a text that OCR made, by the figures it misread: the same care
+        read_by_ocr = ocr_checks.review_text(lines, report)
     from store.audit import audit_report  # (the audit reads the parser's modules: imported when first used)
 
     report.problems = audit_report(report, lines, spans) + read_by_ocr  # the parser's notes and every finding, with evidence
@@ -116,8 +118,8 @@ def _tables(lines: list[Line], regions: dict[str, tuple[int, int]], version: str
         if cov.partial:
             why = "，文件在表格中截断" if cov.cut else ""
             keys = [k for k, c in result.cells.items() if c.status in ("missing", "uncertain")]
-            # a note on the reading of the table (the audit's rule table_layout: 表格版式)
-            problems.append(Problem("table_layout", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
+            # a note on the reading of the table (the audit's rule table_partial: 表格完整)
+            problems.append(Problem("table_partial", f"表格不完整：{t.title}只找到 {cov.matched}/{cov.expected} 行{why}",
                                     keys, "warning"))
     return cells, coverage, traces, table_lines, problems
 

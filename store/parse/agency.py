@@ -34,7 +34,8 @@ from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILIN
                                          NAME_STOP_CHARS, NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS,
                                          REGION_ENDINGS, REGION_SELF_BODIES, REPORT_AFTER_NAME, REPORT_TITLE,
                                          SELF_REFERENCE_ENDINGS, SELF_REFERENCES, SENTENCE_WORDS,
-                                         SHORT_TOWNSHIP_ENDINGS, SPAM_WORDS, SUBJECT_FOLLOWERS, TOWNSHIP_ENDINGS)
+                                         SHORT_TOWNSHIP_ENDINGS, SPAM_FOLLOWERS, SPAM_WORDS, SUBJECT_FOLLOWERS,
+                                         TOWNSHIP_ENDINGS)
 
 _MAX_NAME = 40
 _MAX_OCCURRENCES = 30  # places of a name looked at for its fullest form
@@ -89,7 +90,8 @@ def has_sentence_words(name: str) -> bool:
 
 
 def spam_end(name: str) -> int:
-    """Where the last spam-shaped part of ``name`` ends (0 if it has none)."""
+    """Where the last spam-shaped part of ``name`` ends (0 if it has none), with the ad's words right
+    after it ("皇冠体育": 体育 is spam there)."""
     end = 0
     for w in SPAM_WORDS:
         i = name.rfind(w)
@@ -97,6 +99,11 @@ def spam_end(name: str) -> int:
             end = max(end, i + len(w))
     for m in re.finditer(r"[A-Za-z0-9０-９Ａ-Ｚａ-ｚ]+", name):
         end = max(end, m.end())
+    while end:
+        follower = next((w for w in SPAM_FOLLOWERS if name.startswith(w, end)), None)
+        if not follower:
+            break
+        end += len(follower)
     return end
 
 

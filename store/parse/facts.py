@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from store.records import Fact, Passage
-from store.template.facts import (CONCEPTS, REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
+from store.template.facts import (CONCEPTS, REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, RANGE_MARKS, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
                                   UNITS, WORD_DIGITS, WORD_NUMBER_NOT_AFTER, WORD_NUMBER_NOT_BEFORE,
                                   WORD_NUMBER_UNITS, WORD_POWERS, YEAR_RANGE, ZERO_GAP, ZERO_NEGATIONS, ZERO_VERBS)
 
@@ -39,7 +39,7 @@ _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./_%?=&#:~+-]+|[A-Za-z0-9._-]+@
 _EDGE = "、,:;。!?()[]〔〕【】<>\"'“”‘’《》 \t-—·"
 _LEAD_WORDS = ("其中", "另外", "此外", "同时", "以及", "并且", "并", "和", "及", "与", "另", "共", "还", "也",
                "对", "为", "是")
-_TRAIL_WORDS = ("共计", "合计", "总计", "总数为", "总数", "数量为", "数量", "共有", "共", "计", "达到", "达", "约",
+_TRAIL_WORDS = ("累计", "共计", "合计", "总计", "总数为", "总数", "数量为", "数量", "共有", "共", "计", "达到", "达", "约",
                 "为", "是", "有", "了")
 
 
@@ -88,6 +88,7 @@ class Mention:
     approx: str = ""
     raw: str = ""
     change: int = 0
+    in_range: bool = False  # one end of a range ("5至8场"): never a figure on its own
 
 
 def _alternation(words) -> str:
@@ -144,7 +145,7 @@ def _unitless_ok(text: str, start: int, end: int) -> bool:
     """A figure with no unit counts right after a counted noun ("推送信息1363", "信息数130")."""
     if text[end:end + 1] in ("年", "月", "日", "号", "届", "次", "%", ".", "-", "/"):
         return False
-    before = text[:start].rstrip()
+    before = re.sub(r"(?:为|是|共计|合计|累计|共|计|达到|达)\s*$", "", text[:start].rstrip()).rstrip()  # "申请数量为0"
     return any(before.endswith(w) for w in UNITLESS_AFTER)
 
 
@@ -206,7 +207,28 @@ def mentions(text: str) -> list[Mention]:
         if value is None or any(o.start <= m.start() < o.end for o in out):
             continue
         out.append(Mention(m.start(), m.end(), value, unit, m.group("after") or "", m.group(0), _change(text, m.start())))
-    return sorted(out, key=lambda x: x.start)
+    return _ranges(text, sorted(out, key=lambda x: x.start))
+
+
+@lru_cache(maxsize=1)
+def _range_before() -> re.Pattern:
+    """A range's first end right before a figure: "5至" of "5至8场", "20%～" of "20%～30%"."""
+    return re.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|{_alternation(UNITS)})?\s*(?:{_alternation(RANGE_MARKS)})\s*$")
+
+
+def _ranges(text: str, found: list[Mention]) -> list[Mention]:
+    """A figure that ends a range takes in its first end (one mention, ``in_range``: the text states no
+    one figure); a mention of the first end on its own is dropped."""
+    out: list[Mention] = []
+    for m in found:
+        r = _range_before().search(text, max(0, m.start - 24), m.start)
+        if r and r.end() == m.start and not re.match(r"\d{4}\s*年", text[r.start():]):
+            m.start, m.in_range = r.start(), True
+            m.raw = text[m.start:m.end]
+            while out and out[-1].start >= m.start:
+                out.pop()
+        out.append(m)
+    return out
 
 
 # --------------------------------------------------------------------------- subjects
@@ -479,7 +501,7 @@ def passage_facts(p: Passage, ctx: "Context | None" = None) -> list[Fact]:
                 continue
             out.append(Fact(subject=subject, value=m.value, unit=m.unit, raw=p.text[offset + m.start:offset + m.end],
                             approx=m.approx, tail=tail, topic=topic, sentence=printed, section=p.section,
-                            page=p.page, line=p.line, seq=p.seq, shared=shared, change=m.change))
+                            page=p.page, line=p.line, seq=p.seq, shared=shared or m.in_range, change=m.change))
         pos = 0
         while pos < len(sentence):
             end = _clause_end(sentence, pos)

@@ -18,13 +18,15 @@ from rapidfuzz import fuzz
 
 from store.document import Block, Cell, Document
 from store.template import NOT_APPLICABLE_MARKS
-from store.template.cell_text import CELL_UNITS, MINUS_SIGNS, SIGN_WORDS
+from store.template.cell_text import CELL_UNITS, DIGIT_LOOKALIKES, LONE_LOOKALIKES, MINUS_SIGNS, SIGN_WORDS
 
 _NUMBER = re.compile(
     r"^(?P<sign>" + "|".join(map(re.escape, sorted(SIGN_WORDS, key=len, reverse=True))) + r")?\s*"
     r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
     r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
 _SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
+_SPLIT_NO_PIPE = re.compile(r"\t| {2,}|\u3000+")
+_GARBLED = re.compile(r"(?=[^\d]*\d)[\d,.\s" + re.escape(DIGIT_LOOKALIKES) + r"]{1,12}")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
 
 TokKind = Literal["label", "value", "blank"]
@@ -37,6 +39,7 @@ class Tok:
     explicit: bool = True
     value: float | int | None = None
     na: bool = False  # a printed mark such as "/" or "无"
+    garbled: bool = False  # a label token that is a figure misread ("S8", "l2", "〇"): a cell, unreadable
     line: int | None = None
     page: int | None = None
 
@@ -85,7 +88,14 @@ def classify(text: str, explicit: bool = True, line: int | None = None, page: in
         return Tok(text, "value", explicit, value=n, line=line, page=page)
     if t in NOT_APPLICABLE_MARKS or re.fullmatch(r"[/／\\—\-－–_]+", t):
         return Tok(text, "value", explicit, na=True, line=line, page=page)
-    return Tok(text, "label", explicit, line=line, page=page)
+    return Tok(text, "label", explicit, line=line, page=page, garbled=is_garbled_figure(t))
+
+
+def is_garbled_figure(text: str) -> bool:
+    """A figure with letters OCR puts for digits ("S8", "l2", "1O", "5 4"), or a lone look-alike of 0 or 1."""
+    t = text.strip()
+    return t in LONE_LOOKALIKES or (bool(_GARBLED.fullmatch(t)) and not re.fullmatch(r"[\d,.\s]+", t)) \
+        or bool(re.fullmatch(r"\d+(?: \d+)+", t))
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +133,12 @@ def split_cells(text: str) -> list[str]:
     The last cell may end with numbers separated by single spaces
     ("行政事业性收费 0 0"); they are split off as cells of their own.
     """
-    pieces = [p for p in _SPLIT.split(text)]
+    pipes = text.count("|") + text.count("｜")
+    # a line of tab-separated cells with a pipe here and there: the pipe is a misread character ("|2"), no separator
+    tabbed = "\t" in text and pipes and pipes * 2 < text.count("\t")
+    # one pipe glued to a figure ("… 0 8|", "0 |2"): a misread 1, no separator
+    glued = pipes == 1 and re.search(r"\d[|｜](?=\d|$)|(?:^|(?<=\s))[|｜]\d", text.strip())
+    pieces = [p for p in (_SPLIT_NO_PIPE if tabbed or glued else _SPLIT).split(text)]
     if text.startswith(("\t", " ", "\u3000")) and pieces and not pieces[0].strip():
         pieces = pieces[1:]  # indentation, not an empty cell
     while pieces and not pieces[-1].strip():
@@ -140,7 +155,8 @@ def split_cells(text: str) -> list[str]:
 
 
 def _is_cell_token(tok: str) -> bool:
-    return parse_number(tok) is not None or tok in NOT_APPLICABLE_MARKS or bool(_MARK_RUN.fullmatch(tok))
+    return parse_number(tok) is not None or tok in NOT_APPLICABLE_MARKS or bool(_MARK_RUN.fullmatch(tok)) \
+        or (bool(re.search(r"\d", tok)) and is_garbled_figure(tok))
 
 
 _MARK_RUN = re.compile(r"[/／\\—\-－–_]+")
@@ -153,9 +169,11 @@ def _split_trailing(piece: str) -> list[str]:
     if len(toks) < 2:
         return [piece]
     k = len(toks)
-    while k > 0 and _is_cell_token(toks[k - 1]):
+    while k > 0 and (_is_cell_token(toks[k - 1]) or toks[k - 1] in LONE_LOOKALIKES):
         k -= 1
     cells = toks[k:]
+    if cells and not any(_is_cell_token(t) for t in cells):
+        return [piece]  # look-alikes of 0 and 1 count as cells only among figures
     if not cells or len(cells) == 1 and parse_number(cells[0]) is None and not _MARK_RUN.fullmatch(cells[0]):
         return [piece]  # a lone word such as "无" after a label may be part of it
     if k == 0:

@@ -139,8 +139,15 @@ def review(doc: Document, report: ParsedReport) -> list[Problem]:
             dropped[k] = "row not read"
     for k in dropped:
         cells[k] = _uncertain(cells[k])
-    ocr_keys = set(read)
     eqs = equalities(report.meta.template or "2021")
+    _confirm(cells, set(read), needs_confirmation, dropped, eqs)
+    return _notes(cells, read, dropped)
+
+
+def _confirm(cells: dict[str, CellRecord], ocr_keys: set[str], needs_confirmation: set[str],
+             dropped: dict[str, str], eqs, confirms=lambda eq, key: True) -> None:
+    """Clear (in place) the OCR'd cells that break a 勾稽关系 (the most suspect first) and those that
+    need a confirmation no holding equality (that ``confirms`` the cell) gives."""
     for _ in range(3):
         failing = [eq for eq in eqs if _holds(cells, eq) is False and ocr_keys & set(eq.keys)]
         if not failing:
@@ -160,11 +167,49 @@ def review(doc: Document, report: ParsedReport) -> list[Problem]:
     for k in sorted(needs_confirmation):
         if cells[k].status == "uncertain":
             continue
-        holding = sum(1 for eq in eqs if k in eq.keys and _holds(cells, eq))
+        holding = sum(1 for eq in eqs if k in eq.keys and confirms(eq, k) and _holds(cells, eq))
         if holding < (2 if cells[k].status == "inferred" else 1):
             dropped[k] = "unconfirmed"
             cells[k] = _uncertain(cells[k])
-    return _notes(cells, read, dropped)
+
+
+def _row_of(key: str) -> str:
+    return key.rsplit(".", 1)[0]
+
+
+def _across_rows(eq, key: str) -> bool:
+    """Whether an equality confirms a cell of OCR text: in section 三 only one that ties rows together (a
+    row's own sum holds for a row of zeros under the wrong label too); elsewhere any."""
+    return not key.startswith("apply.") or len({_row_of(k) for k in eq.keys}) > 1
+
+
+#: Misread figures ("S8", "l2", "〇") in a document's tables from which its text is taken for OCR output.
+OCR_TEXT_MISREADS = 3
+
+
+def review_text(lines, report: ParsedReport) -> list[Problem]:
+    """A document without OCR confidences whose tables show misread figures is OCR text all the same (a
+    scan read by another program, a PDF's OCR text layer): a digit it dropped or a decimal point it lost
+    leaves no trace, so its table figures are kept only where a 勾稽关系 that holds confirms them
+    (``uncertain`` otherwise).  Turns them in place; the notes to add."""
+    misread = [t.text for ln in lines if ln.kind in ("cell", "row", "grid") for t in ln.toks if t.garbled]
+    if len(misread) < OCR_TEXT_MISREADS:
+        return []
+    cells = report.cells
+    read = [k for k, c in cells.items() if c.status in ("number", "inferred")]
+    dropped: dict[str, str] = {}
+    _confirm(cells, set(read), set(read), dropped, equalities(report.meta.template or "2021"), _across_rows)
+    shown = "、".join(f"“{fold(x)}”" for x in list(dict.fromkeys(misread))[:3])
+    out = []
+    kept = [k for k in read if k not in dropped]
+    if kept:
+        out.append(Problem("ocr", f"表格中有{len(misread)}处数字像OCR误识（如{shown}），全文按OCR识别的文字处理："
+                                  "表中数字经勾稽关系核实后采用", kept, "info", "extraction"))
+    lost = [k for k in read if k in dropped]
+    if lost:
+        out.append(Problem("ocr_uncertain", f"表格中有{len(misread)}处数字像OCR误识（如{shown}），"
+                                            f"{len(lost)}个数字无法用勾稽关系核实，未采用", lost, "warning", "extraction"))
+    return out
 
 
 def _notes(cells: dict[str, CellRecord], read: list[str], dropped: dict[str, str]) -> list[Problem]:

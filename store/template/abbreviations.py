@@ -163,3 +163,12 @@ LOOKALIKE_CHARACTERS: tuple[str, ...] = (
     "叉又", "刀力", "兔免", "析折", "拔拨", "侯候", "衮哀", "辩辨辫", "壁璧", "崇祟", "汩汨", "淮准",
     "洲州", "沽洁", "杨扬", "瀛嬴", "泾经", "栖棲",
 )
+
+#: The words of the template people mistype by sound (信息工开 for 信息公开, 行政复意 for 行政复议): a
+#: question's two characters that sound like one of them and share a character with it are read as it
+#: (never inside an agency's name, and the reply says how it was read).
+FIGURE_WORDS_READ_BY_SOUND: tuple[str, ...] = (
+    "公开", "申请", "复议", "诉讼", "行政", "信息", "政府", "许可", "处罚", "强制", "办结", "受理", "答复",
+    "结转", "驳回", "纠正", "维持", "收费", "规范", "文件", "解读",
+)
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 AGENCY_ENDINGS: tuple[str, ...] = (
     "街道办事处", "人民政府办公室", "人民政府办公厅", "管理委员会办公室", "管委会办公室",
     "政府办公室", "政府办公厅", "管理委员会", "人民政府", "办事处", "管委会", "委员会", "办公室", "办公厅",
-    "政府办", "街道办", "总局", "分局", "街道", "街办", "政府", "苏木", "中心", "公署", "镇", "乡", "局",
+    "政府办", "街道办", "总局", "分局", "街道", "街办", "政府", "苏木", "中心", "公署", "海关", "镇", "乡", "局",
     "委", "厅", "办", "署", "部", "所", "站", "队",
 )
 
@@ -92,6 +92,11 @@ SPAM_WORDS: tuple[str, ...] = (
     "捕鱼", "体育投注", "体育平台", "平台", "网站", "官方", "入口", "免费",
 )
 
+#: Words an ad puts right after a spam word ("皇冠体育", "太阳城集团", "新葡京娱乐"): spam only there (体育局 is a
+#: body), so a name cut after the spam word loses them too.
+SPAM_FOLLOWERS: tuple[str, ...] = ("体育", "娱乐", "集团", "国际", "在线", "游戏", "电子", "登录", "手机版", "网页版",
+                                   "注册", "网投", "足球", "篮球", "赛事", "彩", "城")
+
 #: Words of a web page's navigation, never part of a title's agency name.
 NAVIGATION_WORDS: tuple[str, ...] = ("首页", "当前位置", "您的位置", "所在位置", "网站导航", "政务公开", "信息公开目录",
                                      "政府信息公开年报", "信息公开年报", "正文", "稿件页")
@@ -128,8 +133,9 @@ CONTACT_WORDS: tuple[str, ...] = ("请与", "请联系", "可与", "联系单位
 SITE_WORDS: tuple[str, ...] = ("政府网", "政务网", "门户网站", "政府门户")
 
 #: The words of a report title after the agency and year: 政府信息公开工作年度报告, 政府信息公开年度工作报告,
-#: 政务信息公开年报, 政府信息工作年度报告 (公开 lost).
-REPORT_TITLE: str = r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?(?:的)?(?:报告|年报)"
+#: 政务信息公开年报, 政府信息工作年度报告 (公开 lost), 政府信息公开工作2022年度报告 (the year inside).
+REPORT_TITLE: str = (r"(?:政府|政务)?信息(?:公开)?(?:工作)?(?:情况)?(?:的)?(?:\s*20\d{2}\s*年\s*度)?(?:年度)?"
+                     r"(?:工作)?(?:的)?(?:报告|年报)")
 
 #: What follows an agency named together with the report: "X2023年政府信息公开工作年度报告",
 #: "X政务信息公开工作实际", "X的政务公开年度报告".

@@ -108,6 +108,9 @@ RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ our reading (extraction)
     Rule("reader", "extraction", "error", "文件读取", "{message}", "extraction"),
     Rule("table_layout", "extraction", "warning", "表格版式", "{message}", "extraction"),
+    Rule("table_partial", "extraction", "warning", "表格完整", "{message}", "extraction"),
+    Rule("ocr", "extraction", "note", "OCR识别", "{message}", "extraction"),
+    Rule("ocr_uncertain", "extraction", "warning", "OCR识别不可靠", "{message}", "extraction"),
     Rule("no_tables", "extraction", "error", "表格读取", "{message}", "extraction"),
     Rule("table_missing", "extraction", "warning", "表格读取", "{message}", "extraction"),
     Rule("cells_unread", "extraction", "warning", "表格数字读取",

@@ -15,3 +15,9 @@ MINUS_SIGNS = ("-", "\u2212")
 
 #: Units of columns whose figures are whole numbers (counts): a "0" there is never the start of a longer figure.
 COUNT_UNITS = ("件", "项")
+
+#: Characters OCR (or a careless typist) puts where a digit was printed: O/o/D/Q/〇 for 0, l/I/|/[/]/! for 1, Z for 2,
+#: S for 5, b/G for 6, B for 8, g/q for 9.  A cell of digits and these ("S8", "l2", "1O") or one of the
+#: lone look-alikes of 0 and 1 is a figure that could not be read: never a label, never a value.
+DIGIT_LOOKALIKES = "OoDQ〇lI|[]!ZSsbGBgq"
+LONE_LOOKALIKES = ("O", "o", "〇", "l", "I")

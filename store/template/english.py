@@ -67,12 +67,15 @@ QUESTION_PHRASES: dict[str, str] = {
     "in total": "合计", "altogether": "合计", "combined": "合计", "total": "合计",
     "last year": "去年", "this year": "今年", "latest": "最新",
     "overview": "概况", "summary": "概况",
+    "which year": "哪一年", "in which year": "哪一年", "what year": "哪一年",
     "which agencies": "有哪些单位", "what agencies": "有哪些单位", "which units": "有哪些单位",
     "and": "和",
 }
 
 #: English words for what kind of agency or place a name is -> the Chinese word after the name.
 PLACE_WORDS: dict[str, str] = {
+    "subdistricts": "各街道", "sub-districts": "各街道", "towns": "各镇", "townships": "各乡",
+    "agencies": "各单位", "departments": "各部门",
     "subdistrict office": "街道办事处", "sub-district office": "街道办事处", "subdistrict": "街道",
     "sub-district": "街道", "street": "街道", "jiedao": "街道",
     "town": "镇", "township": "乡", "county": "县", "district": "区", "city": "市", "province": "省",
@@ -90,12 +93,38 @@ PLACE_WORDS: dict[str, str] = {
     "development and reform commission": "发展和改革委员会", "audit bureau": "审计局",
     "letters and visits bureau": "信访局", "petition bureau": "信访局",
     "science and technology commission": "科学技术委员会", "urban management bureau": "城市管理局",
-    "bureau": "局", "commission": "委员会", "committee": "委员会", "office": "办公室",
+    "social affairs bureau": "社会事业局", "social undertakings bureau": "社会事业局",
+    "economic development bureau": "经济发展局", "finance and financial affairs bureau": "财政金融局",
+    "state-owned assets bureau": "国有资产管理局", "state assets bureau": "国有资产管理局",
+    "civil affairs bureau": "民政局", "justice bureau": "司法局", "bureau of justice": "司法局",
+    "agriculture and rural affairs bureau": "农业农村局", "agriculture bureau": "农业农村局",
+    "water resources bureau": "水利局", "water conservancy bureau": "水利局",
+    "culture and tourism bureau": "文化和旅游局", "statistics bureau": "统计局", "tax bureau": "税务局",
+    "taxation bureau": "税务局", "commerce bureau": "商务局", "forestry bureau": "林业局",
+    "veterans affairs bureau": "退役军人事务局", "big data bureau": "大数据管理局",
+    "industry and information technology bureau": "工业和信息化局", "science and technology bureau": "科学技术局",
+    "sports bureau": "体育局", "ethnic and religious affairs bureau": "民族宗教事务局",
+    "health bureau": "卫生健康局", "education and sports bureau": "教育和体育局",
+    "natural resources and planning bureau": "自然资源和规划局", "planning bureau": "自然资源和规划局",
+    "government services center": "政务服务中心", "government service center": "政务服务中心",
+    "management committee office": "管委会办公室", "management committee": "管委会",
+    "administrative committee": "管委会",
+    "education department": "教育厅", "department of education": "教育厅", "transport department": "交通运输厅",
+    "department of transport": "交通运输厅", "emergency management department": "应急管理厅",
+    "ministry of natural resources": "自然资源部", "ministry of emergency management": "应急管理部",
+    "bureau": "局", "commission": "委员会", "committee": "委员会", "office": "办公室", "department": "厅",
+    "ministry": "部", "center": "中心", "centre": "中心",
 }
+
+#: Place words that only end a department's name: the words before them must be understood, or the
+#: agency is not (the "Social Affairs Bureau" of 平潭 is never 平潭's government).
+DEPARTMENT_WORDS: tuple[str, ...] = ("bureau", "commission", "committee", "office", "department", "ministry",
+                                     "center", "centre", "administration", "agency")
 
 #: Words that carry no meaning for the question (dropped after the phrases above are read).
 FILLER_WORDS: tuple[str, ...] = (
     "did", "does", "do", "was", "were", "is", "are", "the", "a", "an", "of", "in", "for", "by", "to", "from",
     "face", "faced", "have", "has", "had", "there", "many", "much", "what", "which", "who", "receive",
     "please", "tell", "me", "with", "its", "it", "on", "at", "that", "this", "year", "during",
+    "show", "give", "report", "reports", "s", "their", "all", "any",
 )

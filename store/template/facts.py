@@ -33,6 +33,8 @@ MULTIPLIERS: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
 APPROX_BEFORE: tuple[str, ...] = ("大约", "将近", "接近", "超过", "多于", "不少于", "约", "近", "逾", "超")
 #: … and after it (260余条, 100多条, 85%以上, 30条左右).
 APPROX_AFTER: tuple[str, ...] = ("以上", "左右", "余", "多")
+#: What joins the two ends of a range ("5至8场", "10-15条", "20%～30%"): neither end is the figure.
+RANGE_MARKS: tuple[str, ...] = ("至", "到", "~", "～", "-", "—", "－", "–")
 #: Digits written in words.
 WORD_DIGITS: dict[str, int] = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
                                "七": 7, "八": 8, "九": 9}
@@ -65,11 +67,17 @@ YEAR_RANGE: tuple[int, int] = (1949, 2100)
 CHANGE_WORDS: tuple[tuple[str, int], ...] = (("减少", -1), ("下降", -1), ("降低", -1), ("减", -1),
                                              ("增加", 1), ("增长", 1), ("提高", 1), ("上升", 1), ("增", 1))
 
+#: Table figures a sentence restating a row may count with it: "收到政府信息公开申请75件" of a report whose
+#: 本年新收 is 74 and 上年结转 1 counts both (a question about 本年新收 is answered by the table's 74).
+RESTATED_WITH: dict[str, tuple[str, ...]] = {"apply.new.total": ("apply.carried.total",)}
 #: A clause opening with these details the clause before it ("收到申请5件,其中3件已办结").
 PART_MARKERS: tuple[str, ...] = ("其中", "含", "包括")
 #: How a subject names the year before and after the report's ("2023年结转" in a 2024 report).
 PREVIOUS_YEAR: str = "上年"
 NEXT_YEAR: str = "下年"
+#: A subject that is only a comparison with the year before, its figure no change ("我局共收到申请22起，比2022年
+#: (31起)下降29%": 31): the figure is the year before's count of what the sentence's topic counts.
+PREVIOUS_VALUE_SUBJECTS: tuple[str, ...] = ("比上年", "较上年", "比去年", "较去年", "比上年同期", "较上年同期", "上年同期")
 #: A subject of this many characters or fewer ("全年办理") leans on the clause before it.
 SHORT_SUBJECT: int = 4
 #: A figure-free clause opening with these describes the figure before it ("答复申请1件,为部分公开").
@@ -156,7 +164,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("上年", "period", ("上一年度", "上一年", "上年度", "上年", "去年")),
     Concept("下年", "period", ("下一年度", "下一年", "下年度", "下年", "次年", "明年")),
     # what was done (a fact that does not say may still answer; one that says another thing never does)
-    Concept("发布", "act", ("公开发布", "发布", "公开", "公布", "推送", "推出", "刊发",
+    Concept("发布", "act", ("公开发布", "发布", "公开", "公布", "公示", "推送", "推出", "刊发",
                             "刊登", "更新", "上传", "发了", "发送", "发出", "推文"), required=False, weight=1.0),
     Concept("转发", "act", ("转发", "转载"), required=False, weight=1.0),
     Concept("收到", "act", ("收到", "受理", "接到", "接收"), required=False, weight=1.0),
@@ -171,15 +179,22 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("回应", "act", ("回应",), required=False, weight=1.0),
     Concept("办理", "act", ("办理",), required=False, weight=1.0),
     Concept("未", "negation", ("尚未", "还未", "仍未", "没有", "没", "未"), weight=1.0),
-    Concept("占比", "share", ("占比", "比例", "比重", "百分比", "占", "率"), required=False, weight=1.0),
-    Concept("累计", "extent", ("累计",), required=False, weight=0.5),
+    Concept("占比", "share", ("占比", "比例", "比重", "百分比", "百分之", "占", "率"), required=False, weight=1.0),
+    # the rest of a breakdown ("通过报刊、电视等其他渠道公开信息132万条"): a part, not the whole
+    Concept("其他", "other", ("其他渠道", "其他方式", "其他途径", "其他形式", "其他"), weight=1.0),
+    Concept("累计", "cumulative", ("累计",), required=False, weight=0.5),  # the year's total, beside 主动 or not
+    # the whole region, all its units together ("全区共公布", "我区各级单位主动公开")
+    Concept("全区", "scope", ("政府信息公开单位", "各级单位", "各单位", "全区", "我区", "全市", "我市", "全县", "我县",
+                             "全省", "我省", "全镇", "我镇", "全乡", "我乡", "全街道"), required=False, weight=0.5),
     Concept("主动", "extent", ("主动",), required=False, weight=0.5),
     Concept("信息", "thing", ("政府信息", "政务信息", "信息"), required=False, weight=0.3),
 )
 
 #: Words that say nothing about what is counted, in questions and in subjects (longest first at use).
 FILLER_WORDS: tuple[str, ...] = (
-    "多少", "几", "是否", "有没有", "请问", "一共", "总共", "合计", "共计", "总计", "共有", "共", "一下",
+    "多少", "几", "是否", "有没有", "请问", "想问一下", "想问下", "想问问", "想问", "问一下", "问下", "我想了解", "想了解",
+    "了解一下", "麻烦", "帮忙", "帮我", "查一下", "查下", "看一下", "看看", "告诉我", "我想知道", "想知道", "根据", "据",
+    "一共", "总共", "合计", "共计", "总计", "共有", "共", "一下",
     "大概", "大约", "大致", "约", "将近", "差不多", "左右", "吗", "呢", "啊", "呀", "吧", "么",
     "全年度", "本年度", "全年", "本年", "今年以来", "今年", "当年", "以来", "年度", "年内", "全",
     "数量", "数目", "总数", "总量", "个数", "件数", "条数", "次数", "情况", "数字", "数据",
@@ -187,19 +202,24 @@ FILLER_WORDS: tuple[str, ...] = (
     "各类", "各种", "各项", "各", "相关", "有关", "等", "其中", "另外", "此外", "同时", "以及",
     "通过", "依托", "利用", "借助", "在", "于", "向", "对", "把", "被", "因", "因为", "由于", "涉及", "关于",
     "达到", "达", "为", "是", "有", "的", "了", "过", "和", "与", "及", "或", "并", "也", "还", "都", "里",
-    "中", "上", "内", "给", "让", "将", "就", "已", "已经", "人们", "群众", "公众", "社会",
+    "中", "上", "内", "给", "让", "将", "就", "已", "已经", "人们", "群众", "公众", "社会", "加上", "加",
+    "年度报告里", "年度报告中", "年报里", "年报中", "报告里", "报告中", "提出", "提交", "递交", "各级单位", "各单位", "各级", "加起来", "加在一起", "合起来", "相加", "之和", "总和",
     "一是", "二是", "三是", "四是", "五是", "六是", "首先", "其次", "再次", "最后", "全区", "全市", "全县", "全省",
     "全镇", "全乡", "本级", "人民", "自己", "自行", "结果", "自治区", "自治州", "省政府", "市政府", "县政府", "区政府", "办公厅", "办公室", "怎么", "怎样", "如何", "到", "办事处", "街道办", "人民政府", "政府", "街道", "那", "这", "截至", "截止", "提到", "提及",
 )
 
+#: A figure of what was published ("公示各类行政处罚案件信息31条") never counts the things of these groups
+#: (31 is no number of 行政处罚 decisions) unless the question asks what was published too.
+PUBLISHED_ACT: str = "发布"
+NOT_COUNTED_BY_PUBLISHING: tuple[str, ...] = ("power", "remedy", "outcome")
 #: What a statement of nothing also says: nothing received is nothing newly received.
 IMPLIED_BY_ZERO: dict[str, str] = {"收到": "新收"}
 #: Groups whose concepts only narrow a count (via 网站, by 网上申请): a fact that names one the question
 #: does not is a part, not the whole — taken only when nothing closer is stated.  A fact naming a concept
 #: of any other required group the question does not name counts another thing and never answers.
-QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh")
+QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh", "other")
 #: Groups whose concepts may stand together in one subject without counting several things ("收到并办结").
-FREE_GROUPS: tuple[str, ...] = ("act", "extent", "thing", "share")
+FREE_GROUPS: tuple[str, ...] = ("act", "extent", "cumulative", "thing", "share", "scope")
 #: A concept of the first group makes those of the others part of its phrase: "因依申请公开引发的行政复议"
 #: counts 行政复议, "部分公开的申请" counts 部分公开.
 #: A value "group:name" absorbs one concept: "网络申请信息公开" asks for disclosure, nobody 发布s anything.
@@ -228,6 +248,17 @@ CHANGE_ASKED: tuple[str, ...] = ("变化", "增减", "变动")
 ASK_WORDS: tuple[str, ...] = ("多少", "几")
 #: Other words that ask for a figure ("主动公开信息总数？").
 FIGURE_WORDS: tuple[str, ...] = ("总数", "数量", "数目", "总量", "总计", "合计")
+#: Colloquial words for the template's words (还没审完 = 尚未审结): a question saying the first is read as
+#: saying the second (the template's synonyms are in :mod:`store.template`).
+WORD_ALIASES: dict[str, str] = {
+    "还没审完": "尚未审结", "没审完": "尚未审结", "没有审结": "尚未审结", "还在审": "尚未审结",
+    "政府采购": "政府集中采购", "采购了": "政府集中采购",
+    "还没办完": "结转下年度", "没有办完": "结转下年度", "留到明年": "结转下年度", "转到下一年": "结转下年度",
+    "告了": "行政诉讼", "被告": "行政诉讼", "打官司": "行政诉讼", "上法院": "行政诉讼",
+}
+#: Words that ask whether there was any ("有没有收到申请"): answered by the figure, and never read as the
+#: negation (没有) of what is asked.
+YES_NO_WORDS: tuple[str, ...] = ("有没有", "是不是", "是否有", "是否", "有无")
 #: Words that ask for a share rather than a count (asked unit: %).
 SHARE_WORDS: tuple[str, ...] = ("占比", "比例", "比重", "百分比", "百分之", "公开率", "率")
 

@@ -3,6 +3,8 @@ layout — a grid, one row per line, one cell per line, label lines wrapped arou
 
 from __future__ import annotations
 
+import re
+
 from store.parse.lines import Line, fold
 from store.parse.table.labels import NUMBERED, ROW_NUMBER, Labels, join_label
 from store.parse.table.rows import ObservedRow
@@ -46,6 +48,19 @@ def _segment_gap(prev: str, gap: list[str], head: list[str] | None, labels: Labe
     return choice
 
 
+def without_sequence_number(toks: list) -> list:
+    """A row's cells without a 序号 column: a small whole number before the label, figures after it
+    (a figure never precedes the label in these tables)."""
+    if len(toks) > 2 and toks[0].kind == "value" and not toks[0].na and isinstance(toks[0].value, int) \
+            and 0 < toks[0].value < 200 and re.fullmatch(r"\d{1,3}", fold(toks[0].text)):
+        rest = toks[1:]
+        while rest and rest[0].kind == "blank":
+            rest = rest[1:]
+        if rest and rest[0].kind == "label" and not rest[0].garbled and any(t.kind == "value" for t in rest[1:]):
+            return rest
+    return toks
+
+
 def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[ObservedRow]:
     """Group tokens into rows: a label followed by its cells, in any layout.
 
@@ -68,6 +83,10 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
     cur: ObservedRow | None = None
     gap_row: ObservedRow | None = None  # a row printed on one line, whose label may go on below it
     anchor = -1  # the template row the row before ``gap_row`` fits
+    # a column or group heading was printed since the last row: figures after it are not "right under"
+    # a row that seemed empty (a PDF-to-text tool that wrote the labels column, then the headings, then
+    # the figures column by column)
+    headed = False
 
     def label_lines_after(i: int) -> list[str]:
         out = []
@@ -127,10 +146,12 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             continue
         if ln.kind in ("row", "grid"):
             flush()
-            toks = ln.toks
+            toks = without_sequence_number(ln.toks)
             k = 0
             while k < len(toks) and toks[k].kind != "value":
                 k += 1
+            while k > 0 and toks[k - 1].garbled:  # a misread figure ("S8") before the figures is a cell
+                k -= 1
             head, tail = toks[:k], toks[k:]
             if ln.kind == "grid":
                 note = []
@@ -148,6 +169,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                     head += note
             head_labels = [t.text for t in head if t.kind == "label"]
             if header is not None and any(header(x) for x in head_labels):
+                headed = True
                 share_gap(None)
                 close_empty_row(head_labels[0])
                 pending, pending_lines = [], []
@@ -159,7 +181,7 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 close_empty_row(head_labels[0])
             if tail:
                 printed = [ln] if head_labels else pending_lines[-2:] + [ln]
-                if not pending and not head_labels and rows and rows[-1].layout == "empty":
+                if not pending and not head_labels and rows and rows[-1].layout == "empty" and not headed:
                     printed = rows[-1].lines + printed  # figures right under a row that seemed empty
                     pending = [rows.pop().label]
                 rows.append(ObservedRow(join_label(pending + head_labels, s_tail), list(tail), ln.kind, printed,
@@ -173,19 +195,23 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
             else:
                 pending += head_labels
                 pending_lines.append(ln)
+            if head_labels or tail:
+                headed = False
             continue
         tok = ln.toks[0]
-        if tok.kind == "label":
+        if tok.kind == "label" and not (tok.garbled and (pending or cur is not None)):
             if cur is not None and cur.cells:
                 flush()
             if cur is not None:  # a label continues the label of a row not yet filled
                 pending = [cur.label]
                 cur = None
             if header is not None and header(tok.text):
+                headed = True
                 share_gap(None)
                 close_empty_row(tok.text)
                 pending, pending_lines = [], []
                 continue
+            headed = False
             if gap_row is None:
                 close_empty_row(tok.text)
             pending.append(tok.text)
@@ -196,11 +222,12 @@ def assemble_rows(lines: list[Line], labels: Labels | None = None) -> list[Obser
                 continue  # spacing between rows, or a merged cell's placeholder
             share_gap([])
             # figures under no readable label still form a row: its place in the table may tell which
-            if not pending and rows and rows[-1].layout == "empty":
+            if not pending and rows and rows[-1].layout == "empty" and not headed:
                 pending, pending_lines = [rows[-1].label], rows.pop().lines  # right under a row that seemed empty
             cur = ObservedRow(join_label(pending, s_tail), [], "cell", list(pending_lines),
                               pending[-1] if pending else "", apart=True)
             pending, pending_lines = [], []
+            headed = False
         cur.cells.append(tok)
         cur.lines.append(ln)
     flush()

@@ -77,7 +77,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     labels = Labels(table, version, settings)
     rows = labels.rows
     layout: list[str] = []
-    observed = assemble_rows(prepare(lines, settings, layout), labels)
+    observed = assemble_rows(prepare(lines, settings, layout, labels), labels)
     if at_end and observed:
         mark_cut(observed, lines)
     pairs = align(observed, labels)

@@ -13,12 +13,14 @@ Hypothesis = list  # list[Tok | None]; None = a cell the printed row lost
 
 def fit(row: ObservedRow, n: int, settings: TableSettings = SETTINGS) -> tuple[list[Hypothesis], str]:
     """The ways the row's printed cells can fill ``n`` columns, and how sure that is:
-    ``exact`` (one way), ``extra`` (more cells than columns: the first or the last ``n``),
+    ``exact`` (one way, or the first and the last ``n`` of more cells print the same),
+    ``extra`` (more cells than columns: the first or the last ``n``),
     ``lost`` (fewer: every way of leaving cells out, none when too many were lost)."""
     cells = list(row.cells)
     if any(t.kind == "label" for t in cells):
         # words after the figures are a note column ("备注", a unit), not cells of the template
-        while cells and cells[-1].kind in ("label", "blank") and any(t.kind == "label" for t in cells):
+        while cells and cells[-1].kind in ("label", "blank") and not cells[-1].garbled \
+                and any(t.kind == "label" and not t.garbled for t in cells):
             cells.pop()
     if row.layout == "grid" and len(cells) >= n:
         return [cells[-n:]], "exact"
@@ -35,7 +37,12 @@ def fit(row: ObservedRow, n: int, settings: TableSettings = SETTINGS) -> tuple[l
     if len(cells) == n:
         return [cells], "exact"
     if len(cells) > n:
-        return [cells[:n], cells[-n:]], "extra"
+        first, last = cells[:n], cells[-n:]
+        if [(t.kind, t.text) for t in first] == [(t.kind, t.text) for t in last]:
+            # both readings agree: a merged cell's figure repeated in every position it covers (a
+            # spreadsheet's or pandas' copy of a one-figure row: "157 157 157")
+            return [first], "exact"
+        return [first, last], "extra"
     missing = n - len(cells)
     if missing > settings.max_lost_cells or not cells:
         return [], "lost"

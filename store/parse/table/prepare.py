@@ -5,6 +5,9 @@
   holding only spaces is a cell printed empty.  Elsewhere (one cell per line, rows separated by an
   empty line) empty lines keep their meaning.
 * **Column grids.**  A grid whose rows hold one cell each is a list of cells, one per line.
+* **Group fragments.**  A PDF's text wraps a merged group cell ("（三）不予公开", "三、本年度办理结果") over
+  the lines of the rows beside it: "（三）不予公 益 1 0 0 0 0 0 1", "果 4.保护第三方合法权".  The pieces of a
+  group label are not part of the row labels they are printed with.
 * **Labels in context.**  A row label with a long explanation in brackets reads like a sentence
   ("规范性文件（行政机关制定发布的决定、公告…一般情况下属于规范性文件）"); when figures follow it, it is
   the row's label, not narrative.
@@ -12,7 +15,8 @@
 
 from __future__ import annotations
 
-from store.parse.lines import Line, Tok
+from store.parse.lines import Line, Tok, fold
+from store.parse.table.labels import Labels, normalise_label
 from store.parse.table.settings import SETTINGS, TableSettings
 
 
@@ -104,9 +108,64 @@ def column_grids(lines: list[Line]) -> list[Line]:
     return out
 
 
-def prepare(lines: list[Line], settings: TableSettings = SETTINGS, decisions: list[str] | None = None) -> list[Line]:
+def _group_starts(labels: Labels) -> set[str]:
+    """The beginnings (three characters or more, not the whole) of a table's group labels that begin no
+    row label: "（三）不予公", "三、本年度办理结"."""
+    groups = {normalise_label(r.group) for r in labels.rows if r.group}
+    starts = {g[:k] for g in groups for k in range(3, len(g))}
+    return {x for x in starts if not any(leaf.startswith(x) for leaf in labels.leaves)}
+
+
+def group_fragments(lines: list[Line], labels: Labels | None) -> list[Line]:
+    """Label tokens without the pieces of a wrapped group cell printed in them (see the module doc)."""
+    if labels is None:
+        return lines
+    starts = _group_starts(labels)
+    if not starts:
+        return lines
+    out = []
+    for ln in lines:
+        if ln.kind not in ("cell", "row", "grid"):
+            out.append(ln)
+            continue
+        # the line's label words, in order: (token index, word)
+        words = [(i, w) for i, t in enumerate(ln.toks) if t.kind == "label" and not t.garbled
+                 for w in fold(t.text).split()]
+        if len(words) < 2 and len(ln.toks) < 2:
+            out.append(ln)
+            continue
+        drop = set()
+        for k, (_, w) in enumerate(words):
+            if normalise_label(w) in starts:
+                drop.add(k)
+        if not drop or len(drop) == len(words):
+            # nothing to drop, or nothing but the group's piece: it stays (it may tie the figures on its
+            # line to the row label printed below them: "三、本年度办理结 49 0 …" / "果 （一）予以公开")
+            out.append(ln)
+            continue
+        kept: dict[int, list[str]] = {}
+        for k, (i, w) in enumerate(words):
+            if k not in drop:
+                kept.setdefault(i, []).append(w)
+        toks = []
+        for i, t in enumerate(ln.toks):
+            if t.kind != "label" or t.garbled:
+                toks.append(t)
+            elif i in kept:
+                toks.append(t if len(kept[i]) == len(fold(t.text).split()) else
+                            Tok(" ".join(kept[i]), t.kind, t.explicit, line=t.line, page=t.page))
+        out.append(Line(ln.kind, ln.text, toks, ln.line, ln.page, ln.original))
+    return out
+
+
+def prepare(lines: list[Line], settings: TableSettings = SETTINGS, decisions: list[str] | None = None,
+            labels: Labels | None = None) -> list[Line]:
     """The steps above, in order; what they decided is appended to ``decisions`` (for the trace)."""
     said = decisions if decisions is not None else []
+    out = group_fragments(lines, labels)
+    if out != lines:
+        said.append("合并的分组单元格（如“（三）不予公开”）折行夹在行标签中，已从行标签中去掉")
+    lines = out
     out = column_grids(lines)
     if out != lines:
         said.append("每行只有一格的表格按“每格一行”读")
