@@ -348,17 +348,21 @@ def _compact_facts(conn, reports) -> None:
 
 
 def _compact_passages(conn, texts) -> None:
-    from store.compact import passage_id
+    """In SQL, so that a large database is converted without holding its passages in memory."""
+    from store.compact import PASSAGE_BITS
 
     for row in conn.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'passages'").fetchall():
         conn.execute(f"drop trigger [{row[0]}]")
     conn.execute("drop table if exists passages_fts")  # the trigram index; its shadow tables go with it
     conn.execute("create table passages_compact (id integer primary key, report_id integer not null, seq integer, "
                  "section_id integer, text text, page integer, line integer)")
-    rows = conn.execute("select report_id, seq, section, text, page, line from passages "
-                        "where report_id in (select id from reports) order by report_id, seq, id").fetchall()
-    conn.executemany("insert into passages_compact values (?, ?, ?, ?, ?, ?, ?)",
-                     [(passage_id(r, q), r, q, None if s is None else texts.id(s), t, p, ln) for r, q, s, t, p, ln in rows])
+    if conn.execute(f"select 1 from passages where seq < 0 or seq >= {1 << PASSAGE_BITS} limit 1").fetchone():
+        raise ValueError(f"a report of more than {1 << PASSAGE_BITS} paragraphs cannot be converted")
+    conn.execute("insert or ignore into texts (text) select distinct section from passages where section is not null")
+    conn.execute(f"insert into passages_compact select (p.report_id << {PASSAGE_BITS}) + p.seq, p.report_id, p.seq, "
+                 "t.id, p.text, p.page, p.line from passages p left join texts t on t.text = p.section "
+                 "where p.report_id in (select id from reports)")
+    texts.forget()
     conn.execute("drop table passages")
     conn.execute("alter table passages_compact rename to passages")
 
@@ -369,19 +373,18 @@ def _compact_problems(conn, keys, texts) -> None:
     from store import compact
     from store.records import Problem
 
-    rows = conn.execute("select id, report_id, rule, message, keys, severity, scope, section, page, line, evidence "
-                        "from problems where report_id in (select id from reports) order by id").fetchall()
-    printed: dict[int, dict[str, int]] = {}
-    out = []
-    for i, report_id, rule, message, k, severity, scope, section, page, line, evidence in rows:
-        if report_id not in printed:
-            printed[report_id] = {text: row for row, text in conn.execute(
-                "select r.row, coalesce(t.text, '') || r.text from printed_rows r left join texts t on "
-                "t.id = r.label_id where r.report_id = ? and r.text is not null order by r.row desc", [report_id])}
-        p = Problem(rule, message, json.loads(k or "[]"), severity, scope, section, page, line, evidence)
-        out.append((i, *compact.problem_row(report_id, p, keys, texts, printed[report_id])))
-    conn.executemany(f"insert into problems_compact (id, {', '.join(compact.PROBLEM_COLUMNS)}) "
-                     f"values (?{', ?' * len(compact.PROBLEM_COLUMNS)})", out)
+    for (report_id,) in conn.execute("select id from reports order by id").fetchall():  # one report at a time
+        printed = {text: row for row, text in conn.execute(
+            "select r.row, coalesce(t.text, '') || r.text from printed_rows r left join texts t on "
+            "t.id = r.label_id where r.report_id = ? and r.text is not null order by r.row desc", [report_id])}
+        out = []
+        for i, rule, message, k, severity, scope, section, page, line, evidence in conn.execute(
+                "select id, rule, message, keys, severity, scope, section, page, line, evidence from problems "
+                "where report_id = ? order by id", [report_id]).fetchall():
+            p = Problem(rule, message, json.loads(k or "[]"), severity, scope, section, page, line, evidence)
+            out.append((i, *compact.problem_row(report_id, p, keys, texts, printed)))
+        conn.executemany(f"insert into problems_compact (id, {', '.join(compact.PROBLEM_COLUMNS)}) "
+                         f"values (?{', ?' * len(compact.PROBLEM_COLUMNS)})", out)
     conn.execute("drop table problems")
     conn.execute("alter table problems_compact rename to problems")
     conn.execute("create index idx_problems_report_id on problems (report_id)")
