@@ -19,6 +19,14 @@ kept once in the shared dictionary ``texts``; the row keeps the id of its label,
 (`` 3 0 0 0 0 0 3``), its first line and its page.  The dictionaries only grow (a text or key is
 never deleted or renumbered), so any process may cache them.
 
+For example, the bundled sample of 后湖街道 2021 prints the row ``一、本年新收政府信息公开申请数量`` with
+one figure per line, lines 93 to 99 (row_text ``一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3``).
+It is stored as one ``printed_rows`` row ``(report, 6, <label's texts id>, " | 3 | 0 | 0 | 0 | 0 | 0 | 3",
+93, NULL)`` and seven ``cell_values`` rows, among them ``(report, <id of apply.new.total>, 3.0, 0, NULL,
+6, 6)``: value 3, status ``number``, printed as the value is written, from printed row 6 on its line
+93 + 6.  The view ``cells`` gives it back as ``(report, 'apply.new.total', 3.0, '3', 'number', NULL, 99,
+'一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3')``.
+
 A template cell that was not found at all (status ``missing``, nothing printed, no position) is not
 stored: **an absent cell is missing** — never blank.  Every reader adds those cells back from the
 template of the report's version (:func:`with_missing`), so what is read equals what was parsed.

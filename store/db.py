@@ -1,29 +1,57 @@
 """The SQLite store (through sqlite-utils): opening, schema, saving a parsed report, reading back.
 
-Tables (how they are encoded: :mod:`store.compact`):
+Tables (how each is encoded, and why: :mod:`store.compact`; created by :mod:`store.migrations`, the
+compact form by step ``m008_compact_store``, which converts an older database in place):
 
 * ``agencies`` – one row per agency: full name as printed, short name, district, city, province;
-* ``reports`` – one row per (agency, year): template, title, date, file, sha256, format, pages;
-* ``cell_values`` – every template cell of a report that was found: key id, value, status code, what
-  was printed when it differs from the value's spelling, its printed row and line; a template cell
-  not stored is ``missing`` (readers add it back). The view ``cells`` shows them with key, status,
-  what was printed, page, line and the row as printed (``row_text``), as one wide table;
-* ``printed_rows`` – each table row as printed, once per row (its label as a ``texts`` id), with its
-  line and page; ``cell_keys`` and ``texts`` – the dictionaries of cell keys and shared texts;
-* ``derived_figures`` – the template's derived sums and ratios of each report (rankings and totals);
-* ``passages`` – every narrative paragraph with its section (a ``texts`` id); a report's passages are
-  one range of ids (:func:`store.compact.passage_id`);
-* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys (key ids),
-  severity (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading)
-  and evidence (section, page or line, the passage as printed);
-* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
+* ``reports`` – one row per (agency, year): template, title, date, file, sha256, format, pages, source
+  URL.  A report's year is never changed in place (a trigger refuses it: ``figure_counts`` is per year);
+  a report with another year is stored again;
+* ``cell_values`` – the table cells, ``(report_id, key_id)`` the primary key: value, status code
+  (:data:`store.compact.STATUS_CODES`: 0 number, 1 inferred, 2 na, 3 blank, 4 uncertain, 5 missing),
+  ``raw`` (what was printed, ``NULL`` when it is the value's own spelling, ``''`` when nothing was
+  printed), ``row`` (the printed row it was read from) and ``dline`` (its line minus the row's first
+  line).  **A template cell of the report's version that is not stored is** ``missing``: readers add
+  those back (:func:`store.compact.with_missing`), so :meth:`Store.cells` returns every template cell;
+* ``cell_keys`` – the dictionary of cell keys (``apply.new.total`` …): ids handed out once, never
+  changed; the headline figures (what a question naming a row means) are 1, 2, 3 …, the other keys
+  -1, -2 … (seeded from the template of both versions by :func:`store.compact.seed_keys`; a key the
+  template does not have gets the next free id when first stored).  Only positive ids are in the
+  ranking indexes and in ``figure_counts``;
+* ``printed_rows`` – each table row as printed, once per row, ``(report_id, row)`` the primary key: its
+  label as a ``texts`` id (the same label is printed in thousands of reports), the rest of the row as
+  printed, its first line and page;
+* ``texts`` – the dictionary of shared texts: row labels, passage sections, the rule, severity, scope
+  and message skeleton of findings.  Texts and keys are only ever added, so any process may cache them
+  (:class:`store.compact.Dictionary`);
+* the view ``cells`` – the wide form the code before the compact store had (report_id, key, value,
+  raw, status, page, line, row_text), joined from the four tables above; updating or deleting through
+  it writes ``cell_values`` (triggers).  ``select * from cells where report_id = ?`` reads one report's
+  stored cells as a person would (without the absent ``missing`` ones);
+* ``derived_figures`` – the template's derived sums and ratios of each report (``apply.denied.total``,
+  ``derived.open_rate`` …), computed once at save: key id, value, status code;
+* ``figure_counts`` – per headline key id and year: reports holding the figure, how many inferred, the
+  sum of its whole values, how many are fractions, how many 0 — kept by triggers on ``cell_values`` and
+  ``derived_figures``; totals over every agency read one row of it (:mod:`store.queries`);
+* ``passages`` – every narrative paragraph: its section (a ``texts`` id), text, page, line.  Its id is
+  ``report_id × 2**20 + seq`` (:func:`store.compact.passage_id`), so a report's passages are one
+  range of ids, read, searched (``LIKE``) and deleted without another index;
 * ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
-  approximation, and the passage and place of its sentence;
+  approximation …; its sentence as a place (start, length) in its passage when found there, else
+  copied; read back, sentence and subject cut out again, by :meth:`Store.facts_for`;
+* ``problems`` – the audit's findings per report (``store.audit``): rule, severity (error / warning /
+  note), scope (``report``: the agency's; ``extraction``: our reading) and section as ``texts`` ids;
+  the message as a skeleton (a ``texts`` id) and its figures apart; the cell keys as key ids; the
+  evidence as the number of the printed row it quotes (else as printed), page or line;
+* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
   ran it, so a run left unfinished by a kill is closed by the next ingest);
 * ``questions`` – the question log of the bot and the command line (text, status, kind,
   channel, time; never who asked);
 * ``tg_*`` – the Telegram bot's own tables (:mod:`store.chats`).
+
+A report is written only through :meth:`Store.save` and removed only with all its rows
+(``_delete_report``); SQL outside ``store/`` reads through the methods here and :mod:`store.queries`.
 
 **Opening** (:class:`Store`): every connection is in WAL mode with a busy timeout, so readers
 go on while an ingest writes and a writer waits for the lock instead of failing.  Opening
