@@ -79,6 +79,10 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 _WHEN = re.compile(r"什么时候|哪天|哪一天|日期|何时|几月几[日号]|时间")
 _REPORT_WORDS = re.compile(r"报告|发布|印发|公布|发出|成文")
 _SECTION_FIVE = re.compile(r"主要问题|存在的问题|存在问题|哪些问题|不足|改进|整改|下一步")
+#: 报告有什么问题 / 报告有哪些问题 asks what is wrong with the report (the audit), not its section 五 — unless
+#: the question points into the text (报告里提到存在哪些问题, 报告说有哪些不足).
+_REPORT_FAULTS = re.compile(r"报告[^，。？?]{0,4}?(?:有|存在)?(?:什么|哪些|哪儿|啥)(?:问题|错误|毛病)")
+_POINTS_INTO_TEXT = re.compile(r"提到|写|说|谈|讲|存在哪些|不足|改进|整改")
 _PROBLEM_WORDS = re.compile(r"勾稽|核对|校验|问题|错误|矛盾|对不上|不一致|不符|有误")
 _ASKS_FIGURE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有")
 _QUESTION_NOISE = re.compile(r"多少|几[件个起次条项名人台场篇家位]?|数量|数目|是否|有没有|是|有|的|了|吗|呢|请问|一共|共|总共|"
@@ -355,7 +359,7 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         if a is not None:
             agencies = [a]
     asks_other = bool(_OVERVIEW.search(q) or (_LIST_YEARS.search(q) and not _TREND.search(q))
-                      or re.search(r"报告[?？。]?$", q))
+                      or re.search(r"报告[?？。]?$", q) or _PROBLEM_WORDS.search(q) or _SECTION_FIVE.search(q))
     used_session = False
     if followup and not metrics and session.metric and not asks_other:
         prev = metric_from_session(session.metric)
@@ -444,7 +448,8 @@ def _parse_kind(q: str, ctx: ParseContext) -> Intent:
         return replace(base, kind="rank_columns", figures=[row.with_column(c) for c in APPLICANT_PARTS])
     if _WHEN.search(q) and _REPORT_WORDS.search(q):
         return replace(base, kind="report_date")
-    if _SECTION_FIVE.search(q) and not metrics:
+    report_faults = bool(_REPORT_FAULTS.search(q)) and not _POINTS_INTO_TEXT.search(q)
+    if _SECTION_FIVE.search(q) and not metrics and not report_faults:
         return replace(base, kind="section", section="五")
     only_problems = all(m.kind == "narrative" and not stated.significant(_PROBLEM_WORDS.sub(" ", m.prefix))
                         for m in metrics)  # 有没有问题: the audit, no figure of the text

@@ -12,8 +12,7 @@ import re
 import pytest
 
 from bot.answers import ChatSession
-from bot.engine import Answerer
-from qa_fixtures import CONTRADICTION, TODAY, build_departments, build_store
+from qa_fixtures import CONTRADICTION
 
 DIANJIANG_EM = "垫江县应急管理局"
 DIANJIANG_GOV = "垫江县人民政府"
@@ -24,18 +23,6 @@ JURONG = "句容市交通运输局"
 QIXIA = "棲霞區交通運輸局"
 ERQI = "武汉市江岸区人民政府二七街道办事处"
 HUAQIAO = "武汉市江岸区人民政府花桥街道办事处"
-
-
-@pytest.fixture(scope="module")
-def dept(tmp_path_factory):
-    store, figures = build_departments(tmp_path_factory.mktemp("departments"))
-    return Answerer(store, today=TODAY), figures
-
-
-@pytest.fixture(scope="module")
-def qa(tmp_path_factory):
-    store, figures = build_store(tmp_path_factory.mktemp("qa_forms"))
-    return Answerer(store, today=TODAY), figures
 
 
 def fig(figures, agency, year, key):

@@ -14,9 +14,7 @@ import re
 import pytest
 
 from bot.agencies import Agency, AgencyIndex
-from bot.engine import Answerer
 from bot.years import relative_years
-from qa_fixtures import TODAY, build_departments, build_narratives, build_store
 
 ERQI = "武汉市江岸区人民政府二七街道办事处"
 PINGTAN = "平潭综合实验区"
@@ -24,23 +22,6 @@ PINGTAN_POLICE = "平潭综合实验区公安局"
 DIANJIANG_HEALTH = "垫江县卫生健康委员会"
 XINFENG = "信丰县卫生健康委员会"
 DIANJIANG_GOV = "垫江县人民政府"
-
-
-@pytest.fixture(scope="module")
-def qa(tmp_path_factory):
-    store, figures = build_store(tmp_path_factory.mktemp("qa_phrasings"))
-    return Answerer(store, today=TODAY), figures
-
-
-@pytest.fixture(scope="module")
-def dept(tmp_path_factory):
-    store, figures = build_departments(tmp_path_factory.mktemp("dept_phrasings"))
-    return Answerer(store, today=TODAY), figures
-
-
-@pytest.fixture(scope="module")
-def told(tmp_path_factory):
-    return Answerer(build_narratives(tmp_path_factory.mktemp("narratives")), today=TODAY)
 
 
 def answered(ans, value=...):

@@ -14,15 +14,9 @@ import pytest
 
 from bot.answers import ChatSession
 from bot.engine import Answerer
-from qa_fixtures import AMBIGUOUS_TWIN, TODAY, build_store
+from qa_fixtures import TODAY, build_store
 
 ERQI = "武汉市江岸区人民政府二七街道办事处"
-
-
-@pytest.fixture(scope="module")
-def qa(tmp_path_factory):
-    store, figures = build_store(tmp_path_factory.mktemp("qa"))
-    return Answerer(store, today=TODAY), figures
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +343,18 @@ def test_a_new_kind_of_question_is_not_a_follow_up(qa):
     assert ans.kind == "list" and [v["year"] for v in ans.values] == [2021]
     ans = a.answer("二七街道2022年的报告", s)
     assert ans.kind == "overview"
+
+
+def test_a_question_about_the_report_s_problems_is_not_a_follow_up_of_a_figure(qa):
+    a, _ = qa
+    s = ChatSession()
+    a.answer("二七街道2021年收到几件申请", s)
+    ans = a.answer("西岗街道2022年的报告有什么问题", s)
+    assert ans.year == 2022 and "审查发现" in ans.text, ans.text  # the audit's findings, not the figure before
+    assert "审查发现" in a.answer("报告有哪些问题", s).text  # what is wrong with the report: the audit
+    for q in ("报告里提到存在哪些问题", "存在哪些不足"):  # what the report says: its section 五
+        ans = a.answer(q, s)
+        assert "第五部分写道" in ans.text and "审查发现" not in ans.text, ans.text
 
 
 def test_follow_up_context_expires(qa):

@@ -159,3 +159,28 @@ def test_text_printed_with_separators_is_left_alone(layout):
         figures = arbitrary_figures(random.Random(seed), version, blank=0.1, mark=0.08)
         doc = read_bytes(render_text(figures, version, layout).encode("utf-8"), "r.txt")
         assert expand(doc.blocks) is doc.blocks
+
+
+_RULES_ROW = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+              "行政规范性文件{run}第二十条第（五）项信息内容本年处理决定数量行政许可3第二十条第（六）项信息内容"
+              "本年处理决定数量行政处罚0行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0")
+
+
+def test_a_run_of_section_two_is_split_as_the_narrative_states_its_figures():
+    """No identity ties 本年制发 / 本年废止 / 现行有效: "97253" splits six ways.  The narrative stating two of
+    the figures of that row's subject (制发规范性文件9件 … 现行有效规范性文件253件) leaves one."""
+    narrative = "一、总体情况。2025年，本机关制发行政规范性文件9件，现行有效行政规范性文件共253件。"
+    report = parse_text(narrative + _RULES_ROW.format(run="97253"))
+    cells = report.cells
+    assert [cells[f"active.normative.{c}"].value for c in ("issued", "repealed", "in_force")] == [9, 7, 253]
+
+
+@pytest.mark.parametrize("narrative", [
+    "一、总体情况。2025年，本机关现行有效行政规范性文件共253件。",  # one figure stated: two splits keep it
+    "一、总体情况。2025年，本机关办结行政许可9件、7件和253件。",  # the figures, but not of this row's subject
+    "一、总体情况。2025年，全年无新制发文件。",
+])
+def test_a_run_of_section_two_without_enough_stated_figures_stays_unread(narrative):
+    report = parse_text(narrative + _RULES_ROW.format(run="97253"))
+    for c in ("issued", "repealed", "in_force"):
+        assert report.cells[f"active.normative.{c}"].status == "uncertain"

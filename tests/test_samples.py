@@ -182,3 +182,14 @@ def test_fts_search(store):
     assert store.search_passages("后湖街道主动公开", report_id=rep["id"])
     assert store.search_passages("89", report_id=rep["id"])
     assert not store.search_passages("不存在的短语出现")
+
+
+def test_a_sub_heading_glued_to_a_paragraph_opens_the_next_passages():
+    """Sample 003 prints "…无行政诉讼案件。（三）政府信息管理和平台建设" on one line: the quote ends with the
+    sentence, and the paragraphs after it are under (三)."""
+    path = next(p for p in sample_files() if p.name.startswith("003"))
+    report = parse_document(read_document(path))
+    glued = next(p for p in report.passages if "无行政诉讼案件" in p.text and "收到政府信息公开申请3次" in p.text)
+    assert glued.text.endswith("无行政诉讼案件。") and glued.section.endswith("（二）依申请公开情况")
+    after = report.passages[glued.seq + 1]
+    assert after.section.endswith("（三）政府信息管理和平台建设"), after.section

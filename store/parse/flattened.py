@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from store.document import Block
 from store.parse import runs
+from store.template.cell_text import COUNT_UNITS
 from store.template import (ACTIVE, APPLICANT_GROUP_LABEL, APPLY, REVIEW, SECTIONS, TABLE_HEADINGS, Row,
                             cell_key, normalise_label)
 
@@ -314,7 +315,7 @@ def _rows(paras: list[Paragraph], version: str) -> list[FoundRow]:
     return out
 
 
-def _split(rows: list[FoundRow], version: str) -> None:
+def _split(rows: list[FoundRow], version: str, sentences: list[str] = ()) -> None:
     """Cut every run that the identities allow one way only.
 
     A report that prints 0 in its empty rows ("0000000") and no row of section 三 with fewer
@@ -329,11 +330,11 @@ def _split(rows: list[FoundRow], version: str) -> None:
     apply = [r for r in rows if r.table == "apply" and r.n]
     zero_filled = any(set(r.text) <= set("0 ") and runs.digits(r.text) == r.n for r in apply) \
         and all(runs.digits(r.text) >= r.n for r in apply)
-    _cut(rows, version, blanks=not zero_filled)
+    _cut(rows, version, not zero_filled, sentences)
     if zero_filled and not _columns_hold(apply, version):
         for r in rows:
             r.cells = None
-        _cut(rows, version, blanks=True)
+        _cut(rows, version, True, sentences)
 
 
 def _apply_equalities(version: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -342,7 +343,37 @@ def _apply_equalities(version: str) -> list[tuple[tuple[str, ...], tuple[str, ..
     return [(e.left, e.right) for e in equalities(version) if e.rule.startswith("apply")]
 
 
-def _cut(rows: list[FoundRow], version: str, blanks: bool) -> None:
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _stated_counts(sentences: list[str], row: Row) -> set[float | int]:
+    """The counts the narrative states of a row's subject: figures with a count unit ("698件") in the
+    sentences that name the row (its label or a synonym: "现行有效规范性文件698件")."""
+    words = {w for w in (row.label, *row.variants, *row.synonyms) if len(w) >= 2}
+    out: set[float | int] = set()
+    for sentence in sentences:
+        if any(w in sentence for w in words):
+            for m in _STATED_COUNT.finditer(sentence):
+                out.add(runs.value(m.group(1)))
+    return out
+
+
+_STATED_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(?:" + "|".join(map(re.escape, COUNT_UNITS)) + ")")
+
+
+def _stated_split(found: list[tuple[str, ...]], stated: set[float | int]) -> tuple[str, ...] | None:
+    """Of a row's possible splits, the one whose cells the narrative states: all of them or all but one
+    (the digits then fix the last), at least two, and no other split as well supported.  None otherwise."""
+    if not stated:
+        return None
+    scored = sorted(((sum(1 for c in s if runs.value(c) in stated), s) for s in found), key=lambda x: -x[0])
+    best, split = scored[0]
+    if best < max(2, len(split) - 1) or (len(scored) > 1 and scored[1][0] == best):
+        return None
+    return split
+
+
+def _cut(rows: list[FoundRow], version: str, blanks: bool, sentences: list[str] = ()) -> None:
     choices: dict[str, list[dict]] = {}
     splits_of: dict[str, list[tuple[str, ...]]] = {}
     fixed: dict[str, float | int] = {}
@@ -366,6 +397,8 @@ def _cut(rows: list[FoundRow], version: str, blanks: bool) -> None:
             choices[r.row.key] = [_keyed(r.row, s) for s in found]
             splits_of[r.row.key] = found
             owner[r.row.key] = r
+        elif r.table == "active" and r.row is not None:  # no identity ties section 二's cells: the narrative may
+            r.cells = _stated_split(found, _stated_counts(sentences, r.row))
     if choices:
         for key, idx in runs.solve_jointly(choices, fixed, _apply_equalities(version)).items():
             owner[key].cells = splits_of[key][idx]
@@ -470,7 +503,7 @@ def expand(blocks: list[Block]) -> list[Block]:
         single = set()
     if not flat and not single:
         return blocks
-    _split(rows, version)
+    _split(rows, version, _narrative_sentences(blocks, order, plist))
     out: list[Block] = []
     for bi, block in enumerate(blocks):
         pi = order.get(bi)
@@ -481,6 +514,28 @@ def expand(blocks: list[Block]) -> list[Block]:
         for text in _lines_of(plist[pi], found):
             out.append(Block("paragraph", text=text, page=block.page, line=block.line))
     return out
+
+
+def _narrative_sentences(blocks: list[Block], order: dict[int, int], paras: list[Paragraph]) -> list[str]:
+    """The report's sentences outside its tables (folded), where it may state a table's figures."""
+    out: list[str] = []
+    for bi, block in enumerate(blocks):
+        if block.kind == "paragraph" and block.text:
+            pi = order.get(bi)
+            text = _outside_tables(paras[pi]) if pi is not None else unicodedata.normalize("NFKC", block.text)
+            out += _SENTENCE_END.split(text)
+    return out
+
+
+def _outside_tables(p: Paragraph) -> str:
+    """A flattened paragraph's text without its tables (the narrative around them), folded."""
+    spans = sorted((p.tokens[a].start, p.tokens[b - 1].end) for a, b in p.zones)
+    parts, at = [], 0
+    for start, end in spans:
+        parts.append(p.compact[at:start])
+        at = max(at, end)
+    parts.append(p.compact[at:])
+    return "。".join(parts)
 
 
 _DIGIT_AFTER_WORD = re.compile(r"[^\W\d_][\s\u3000\u00a0]*\d")

@@ -16,6 +16,8 @@ _NUMERALS = "一二三四五六"
 _TOP = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．,，:：\s]\s*(?P<title>.+?)\s*$")
 _SUB = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]")
 _SUB3 = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\S")
+#: A sub-heading glued to the end of the paragraph before it ("…无行政诉讼案件。（三）政府信息管理和平台建设").
+_GLUED_SUB = re.compile(r"(?<=[。；！？])\s*(?=[(（]\s*[一二三四五六七八九十]+\s*[)）][^。；！？]{1,28}$)")
 
 
 @dataclass
@@ -103,6 +105,12 @@ def passages(lines: list[Line], sections: list[SectionSpan], table_lines: set[in
             else:
                 sub3 = text
             continue
+        glued = _GLUED_SUB.search(text) if ln.kind == "narrative" else None
+        heading = text[glued.end():] if glued else ""
+        if glued:
+            text = text[:glued.start()]
         path = " > ".join(p for p in (top or ("标题" if i < title_end else "正文"), sub, sub3) if p)
         out.append(Passage(len(out), path, text, ln.page, ln.line))
+        if heading:  # the heading glued to the paragraph's end opens what follows
+            sub, sub3 = heading, ""
     return out
