@@ -223,13 +223,13 @@ COMPACT_SCHEMA = (
     "create table cell_values (report_id integer not null references reports(id), key_id integer not null, "
     "value real, status integer not null, raw text, row integer, dline integer, "
     "primary key (report_id, key_id)) without rowid",
-    # rankings of the headline figures (positive key ids) read the figures that are not 0 from this index
-    # (0 is common: those are read per report, as are the other figures)
+    # rankings of the headline figures (positive key ids) read the cells that are not 0 from this index
+    # (0 is common in cells: those are read per report, as are the other figures)
     "create index cell_values_rank on cell_values (key_id, value) where status < 2 and value <> 0 and key_id > 0",
     "create table derived_figures (report_id integer not null references reports(id), key_id integer not null, "
     "value real not null, status integer not null, primary key (report_id, key_id)) without rowid",
-    "create index derived_figures_rank on derived_figures (key_id, value) "
-    "where status < 2 and value <> 0 and key_id > 0",
+    # the derived figures (a few per report; 0 is rare for a ratio) are all in their ranking index, zeros included
+    "create index derived_figures_rank on derived_figures (key_id, value) where status < 2 and key_id > 0",
     "create table facts_compact (report_id integer not null references reports(id), n integer not null, "
     "seq integer, subject text, subject_at integer, subject_len integer, value real, unit text, raw text, "
     "approx text, tail text, topic text, shared integer, negated integer, change integer, at integer, "

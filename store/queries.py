@@ -267,8 +267,14 @@ def _ranked_one(store, key: str, table: str, key_id: int, year: int, agency_ids,
             if part is None:
                 if not zeros or not zeros[0]:
                     continue
-                where, _ = _by_report(table, year, None, " and c.value = 0")
-                sql, args = f"select {cols} {where} order by r.id limit ?", [key_id, year, min(need, zeros[0])]
+                if table == "derived_figures":  # its index holds the zeros too
+                    sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value = 0 "
+                           f"and c.status < {FIGURE_BELOW} and c.key_id > 0 and r.id = c.report_id and r.year = ? "
+                           "order by c.report_id")
+                else:
+                    sql, _ = _by_report(table, year, None, " and c.value = 0")
+                    sql = f"select {cols} {sql} order by r.id"
+                sql, args = sql + " limit ?", [key_id, year, min(need, zeros[0])]
             else:
                 sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value {part} "
                        f"and c.status < {FIGURE_BELOW} and c.value <> 0 and c.key_id > 0 and r.id = c.report_id "
@@ -307,6 +313,27 @@ def total(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | Non
         with_ += n or 0
         inferred += i or 0
     return {"value": value, "with": with_, "inferred": inferred}
+
+
+def holding(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None) -> int:
+    """How many reports of ``year`` hold the figure (``total(...)["with"]`` without adding it up): for
+    a headline figure over every agency one row of ``figure_counts``, fractions or not."""
+    n = 0
+    if agency_ids is not None:
+        agency_ids = sorted(set(agency_ids))
+    for key in dict.fromkeys(keys):
+        source = _source(store, key)
+        if source is None:
+            continue
+        table, key_id = source
+        if agency_ids is None and key_id > 0:
+            got = store.db.conn.execute("select n from figure_counts where key_id = ? and year = ?",
+                                        [key_id, year]).fetchone()
+        else:
+            where, args = _by_report(table, year, agency_ids)
+            got = store.db.conn.execute(f"select count(*) {where}", [key_id, year, *args]).fetchone()
+        n += got[0] if got else 0
+    return n
 
 
 def total_parts(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None,

@@ -421,6 +421,20 @@ def test_the_counts_totals_read_follow_every_change(parsed, tmp_path):
     fast = queries.total(store, ["apply.new.total"], year)
     slow = queries.total(store, ["apply.new.total"], year, [a["id"] for a in store.agencies()])
     assert fast == slow and fast["with"] >= 1
+    everyone = [a["id"] for a in store.agencies()]
+    rate = store.keys.find("derived.open_rate")  # a ratio: fractions, and a 0 the ranking index must hold
+    zero = next(store.db.query("select d.report_id from derived_figures d join reports r on r.id = d.report_id "
+                               "where d.key_id = ? and r.year = ? and d.status < 2", [rate, year]))["report_id"]
+    store.db.execute("update derived_figures set value = 0 where report_id = ? and key_id = ?", [zero, rate])
+    for key in ("apply.new.total", "apply.denied.total", "derived.open_rate", "apply.new.natural"):
+        with_ = queries.total(store, [key], year)["with"]
+        assert queries.holding(store, [key], year) == queries.holding(store, [key], year, everyone) == with_
+        for fewest in (False, True):  # the index (every agency) and report by report (a region) agree
+            fast = [(r["report_id"], r["value"]) for r in queries.ranked(store, [key], year, fewest=fewest)]
+            slow = [(r["report_id"], r["value"]) for r in queries.ranked(store, [key], year, everyone, fewest=fewest)]
+            assert fast == slow, (key, fewest)
+    assert (zero, 0) in [(r["report_id"], r["value"]) for r in queries.ranked(store, ["derived.open_rate"], year,
+                                                                               fewest=True)]
     with pytest.raises(Exception, match="year"):
         store.db.execute("update reports set year = year + 1 where id = ?", [rid])
     store.close()
