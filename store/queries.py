@@ -7,14 +7,16 @@ template's derived sums and ratios (``derived_figures``, computed once when a re
 
 * "the ten largest 收到申请 of 2023" reads the index of the headline figures that are not 0,
   ``(key, value)``, from the largest down, keeping the reports of 2023, until ten are found; the
-  figures equal to 0 (common: most rows of most reports) are not in that index and are read per
-  report of the year, only when the ranking reaches them.  The headline figures
-  (:func:`store.compact.headline_keys`: what a question naming a row means) have positive key ids;
-  a ranking of another figure (one applicant column) reads that figure of every report of the year;
-* "their total" (and how many reports hold the figure): for a headline figure over every agency, one
-  row of ``figure_counts`` (kept by triggers as cells are written: reports holding the figure, inferred,
-  the sum of whole values; a figure with fractions is added up report by report); otherwise, for every
-  report of the year (or of the agencies asked about), that report's cell by primary key;
+  cells equal to 0 (common: most rows of most reports) are not in that index and are read per
+  report of the year, only when the ranking reaches them (the derived figures' index holds their
+  zeros: a ratio is rarely 0).  The headline figures (:func:`store.compact.headline_keys`: what a
+  question naming a row means) have positive key ids; a ranking of another figure (one applicant
+  column) reads that figure of every report of the year;
+* "their total" and how many reports hold the figure (:func:`holding`): for a headline figure over
+  every agency, one row of ``figure_counts`` (kept by triggers as cells are written: reports holding
+  the figure, inferred, the sum of whole values; a total with fractions is added up report by
+  report); otherwise, for every report of the year (or of the agencies asked about), that report's
+  cell by primary key;
 * a region's agencies are read through their reports, by (agency, year).
 """
 
