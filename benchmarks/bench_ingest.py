@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/bench_ingest.py [-n 300] [--workers 1] [--keep DIR]
 
 Prints, per format: reports per second (read + parse + check + store, one SQLite database per
-format) and per core, database bytes per report, and the peak memory of the process.
+format) and per core, database bytes per report, the time ``Store.save`` takes per report (the
+store's share of ingest: one transaction per report), the bytes per report of every table and index
+(SQLite's ``dbstat``), and the peak memory of the process.
 
 The reference, measured in the same run: the **floor** — reading the same files (bytes and SHA-256)
 plus inserting the same rows (every row the project stored for each report, in every table keyed
@@ -65,6 +67,35 @@ def make_reports(n: int, out: Path, seed: int = 0) -> dict[str, list[Path]]:
         path.write_bytes(text.encode(enc))
         files[fmt].append(path)
     return files
+
+
+def timed_saves(store: Store) -> list[float]:
+    """Time every ``store.save`` call (seconds, appended to the list returned)."""
+    times: list[float] = []
+    save = store.save
+
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return save(*args, **kwargs)
+        finally:
+            times.append(time.perf_counter() - t)
+
+    store.save = timed
+    return times
+
+
+def table_bytes(db_path: Path) -> dict[str, int]:
+    """Bytes of every table and index of a database (``dbstat``; empty when SQLite lacks it)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return dict(conn.execute("select name, sum(pgsize) from dbstat group by name"))
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
 
 
 def peak_mb() -> float:
@@ -150,11 +181,14 @@ def main(argv=None) -> None:
     total_reports = total_bytes = 0
     figures = {}
     notes = []
+    save_notes: list[str] = []
+    sizes: dict[str, tuple[int, dict[str, int]]] = {}
     for fmt in ("text", "html"):
         db_path = work / f"bench_{fmt}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         store = Store(db_path)
+        saves = timed_saves(store)
         t = time.perf_counter()
         summary = ingest(store, files[fmt], workers=args.workers)
         secs = time.perf_counter() - t
@@ -166,6 +200,11 @@ def main(argv=None) -> None:
         store.db.execute("VACUUM")
         store.close()
         size = db_path.stat().st_size
+        sizes[fmt] = (reports, table_bytes(db_path))
+        save_ms = sum(saves) / max(len(saves), 1) * 1000
+        save_notes.append(f"  Store.save {fmt}: {save_ms:.2f} ms per report ({len(saves)} saves; "
+                          f"{sum(saves) / secs:.0%} of the ingest time; p90 "
+                          f"{sorted(saves)[int(len(saves) * 0.9)] * 1000 if saves else 0:.2f} ms)")
         floor_secs, floor_rows = floor(files[fmt], rows, agencies, work / f"floor_{fmt}.db")
         all_secs, _ = floor(files[fmt], rows, agencies, work / f"floor_{fmt}.db", how="insert_all")
         total_reports += reports
@@ -186,6 +225,19 @@ def main(argv=None) -> None:
             if f.outcome == "skipped":
                 print(f"  skipped {f.path}: {f.message}")
     print("\n".join(notes))
+    print("\n".join(save_notes))
+    if all(sizes[f][1] for f in sizes):
+        names = sorted({n for _, t in sizes.values() for n in t},
+                       key=lambda n: -sum(t.get(n, 0) for _, t in sizes.values()))
+        shown = [n for n in names if sum(t.get(n, 0) for _, t in sizes.values()) > 4096 * len(sizes)]
+        rest = [n for n in names if n not in shown]
+        print("bytes per report by table and index (dbstat; both formats):")
+        for name in shown + (["(the rest)"] if rest else []):
+            part = sum(sum(t.get(n, 0) for n in ([name] if name != "(the rest)" else rest)) for _, t in sizes.values())
+            print(f"  {name:<34} {part / max(total_reports, 1):>8,.0f}")
+        if rest:
+            print(f"  (the rest: {len(rest)} tables and indexes of one or two pages each: "
+                  f"{', '.join(rest[:8])}{', …' if len(rest) > 8 else ''})")
     per_report = total_bytes / max(total_reports, 1)
     print(f"database bytes per report (both formats): {per_report:,.0f}")
     print(f"peak memory (max RSS of this process): {peak_mb():.0f} MB")

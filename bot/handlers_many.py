@@ -170,7 +170,7 @@ def rank(ans, intent: Intent) -> Answer:
         return Answer("not_found", f"没有{where}{year}年的报告。现有年份：{'、'.join(map(str, ans.years_on_file))}。",
                       year=year, kind="rank")
     rows = queries.ranked(ans.store, _keys(query), year, ids, fewest=intent.fewest, limit=intent.top_n)
-    n_with = queries.total(ans.store, _keys(query), year, ids)["with"]
+    n_with = queries.holding(ans.store, _keys(query), year, ids)
     shown = [(r["report"], _figure_of(r, query)) for r in rows]
     text = replies.rank_text(query, year, intent.region[0] if intent.region else None, shown, n_with, n_reports,
                              intent.fewest)

@@ -1,23 +1,57 @@
 """The SQLite store (through sqlite-utils): opening, schema, saving a parsed report, reading back.
 
-Tables:
+Tables (how each is encoded, and why: :mod:`store.compact`; created by :mod:`store.migrations`, the
+compact form by step ``m008_compact_store``, which converts an older database in place):
 
 * ``agencies`` – one row per agency: full name as printed, short name, district, city, province;
-* ``reports`` – one row per (agency, year): template, title, date, file, sha256, format, pages;
-* ``cells`` – every template cell of a report under its stable key: value, what was printed,
-  status (number / blank / na / inferred / uncertain / missing), page or line, the row as printed;
-* ``passages`` – every narrative paragraph with its section path, indexed by FTS5 (trigram);
-* ``problems`` – the audit's findings per report (``store.audit``): rule, message, cell keys, severity
-  (error / warning / note), scope (``report``: the agency's; ``extraction``: our reading) and evidence
-  (section, page or line, the passage as printed);
-* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
+* ``reports`` – one row per (agency, year): template, title, date, file, sha256, format, pages, source
+  URL.  A report's year is never changed in place (a trigger refuses it: ``figure_counts`` is per year);
+  a report with another year is stored again;
+* ``cell_values`` – the table cells, ``(report_id, key_id)`` the primary key: value, status code
+  (:data:`store.compact.STATUS_CODES`: 0 number, 1 inferred, 2 na, 3 blank, 4 uncertain, 5 missing),
+  ``raw`` (what was printed, ``NULL`` when it is the value's own spelling, ``''`` when nothing was
+  printed), ``row`` (the printed row it was read from) and ``dline`` (its line minus the row's first
+  line).  **A template cell of the report's version that is not stored is** ``missing``: readers add
+  those back (:func:`store.compact.with_missing`), so :meth:`Store.cells` returns every template cell;
+* ``cell_keys`` – the dictionary of cell keys (``apply.new.total`` …): ids handed out once, never
+  changed; the headline figures (what a question naming a row means) are 1, 2, 3 …, the other keys
+  -1, -2 … (seeded from the template of both versions by :func:`store.compact.seed_keys`; a key the
+  template does not have gets the next free id when first stored).  Only positive ids are in the
+  ranking indexes and in ``figure_counts``;
+* ``printed_rows`` – each table row as printed, once per row, ``(report_id, row)`` the primary key: its
+  label as a ``texts`` id (the same label is printed in thousands of reports), the rest of the row as
+  printed, its first line and page;
+* ``texts`` – the dictionary of shared texts: row labels, passage sections, the rule, severity, scope
+  and message skeleton of findings.  Texts and keys are only ever added, so any process may cache them
+  (:class:`store.compact.Dictionary`);
+* the view ``cells`` – the wide form the code before the compact store had (report_id, key, value,
+  raw, status, page, line, row_text), joined from the four tables above; updating or deleting through
+  it writes ``cell_values`` (triggers).  ``select * from cells where report_id = ?`` reads one report's
+  stored cells as a person would (without the absent ``missing`` ones);
+* ``derived_figures`` – the template's derived sums and ratios of each report (``apply.denied.total``,
+  ``derived.open_rate`` …), computed once at save: key id, value, status code;
+* ``figure_counts`` – per headline key id and year: reports holding the figure, how many inferred, the
+  sum of its whole values, how many are fractions, how many 0 — kept by triggers on ``cell_values`` and
+  ``derived_figures``; totals over every agency read one row of it (:mod:`store.queries`);
+* ``passages`` – every narrative paragraph: its section (a ``texts`` id), text, page, line.  Its id is
+  ``report_id × 2**20 + seq`` (:func:`store.compact.passage_id`), so a report's passages are one
+  range of ids, read, searched (``LIKE``) and deleted without another index;
 * ``facts`` – every figure the narrative states (:class:`~store.records.Fact`): subject, value, unit,
-  approximation, the sentence and where it is;
+  approximation …; its sentence as a place (start, length) in its passage when found there, else
+  copied; read back, sentence and subject cut out again, by :meth:`Store.facts_for`;
+* ``problems`` – the audit's findings per report (``store.audit``): rule, severity (error / warning /
+  note), scope (``report``: the agency's; ``extraction``: our reading) and section as ``texts`` ids;
+  the message as a skeleton (a ``texts`` id) and its figures apart; the cell keys as key ids; the
+  evidence as the number of the printed row it quotes (else as printed), page or line;
+* ``coverage`` – per report and standard table: template rows matched of rows expected, cut or not;
 * ``ingest_runs`` and ``ingest_files`` – what each ingest did with each file (and which process
   ran it, so a run left unfinished by a kill is closed by the next ingest);
 * ``questions`` – the question log of the bot and the command line (text, status, kind,
   channel, time; never who asked);
 * ``tg_*`` – the Telegram bot's own tables (:mod:`store.chats`).
+
+A report is written only through :meth:`Store.save` and removed only with all its rows
+(``_delete_report``); SQL outside ``store/`` reads through the methods here and :mod:`store.queries`.
 
 **Opening** (:class:`Store`): every connection is in WAL mode with a busy timeout, so readers
 go on while an ingest writes and a writer waits for the lock instead of failing.  Opening
@@ -30,12 +64,12 @@ never edit a shipped step.  Opening runs the steps a database has not run, once,
 write lock.
 
 **Writes** hold the write lock briefly: a report is saved in one ``BEGIN IMMEDIATE``
-transaction (per file); log rows are single autocommit statements.
+transaction (per file), each table's rows by one ``executemany`` of a statement prepared once
+(sqlite3's statement cache); log rows are single autocommit statements.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -44,9 +78,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from store import queries
+from store import compact, queries
 from store.checks import Equality
-from store.records import FACT_COLUMNS, Fact, ParsedReport, Problem
+from store.records import Fact, ParsedReport, Problem
+from store.template.audit_rules import RULES
 
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for the write lock before "database is locked"
 QUESTIONS_KEPT = 100_000  # rows of the question log kept
@@ -119,6 +154,8 @@ class Store:
         self._busy = busy_timeout
         self.db = sqlite_utils.Database(connect(self.path, busy_timeout))
         self.ensure_schema()
+        self.keys = compact.Dictionary(self.db.conn, "cell_keys", "key")  # cell key <-> id
+        self.texts = compact.Dictionary(self.db.conn, "texts", "text")  # shared texts (labels, sections)
 
     # ------------------------------------------------------------------ schema
     def ensure_schema(self) -> list[str]:
@@ -144,7 +181,9 @@ class Store:
         fields = {"short_name": meta.short_name, "district": meta.district, "city": meta.city,
                   "province": meta.province}
         if row is None:
-            return db["agencies"].insert({"name": meta.agency, **fields}).last_pk
+            return db.conn.execute(
+                "insert into agencies (name, short_name, district, city, province) values (?, ?, ?, ?, ?)",
+                [meta.agency, meta.short_name, meta.district, meta.city, meta.province]).lastrowid
         updates = {k: v for k, v in fields.items() if v and not row.get(k)}
         if len(meta.agency or "") > len(row["name"]) and not next(
                 db.query("select 1 from agencies where name = ?", [meta.agency]), None):
@@ -168,7 +207,7 @@ class Store:
         try:
             if same:  # the same file, now with other metadata (a corrected manifest): it moves
                 self._delete_report(same["id"])
-                self._cross_year(same["agency_id"])
+                self._cross_year(same["agency_id"], same["year"])
             agency_id = self.agency_id(meta)
             old = next(self.db.query("select id from reports where agency_id = ? and year = ?",
                                      [agency_id, meta.year]), None)
@@ -176,29 +215,37 @@ class Store:
             if old:
                 self._delete_report(old["id"])
                 outcome = "replaced"
-            report_id = self.db["reports"].insert({
-                "agency_id": agency_id, "year": meta.year, "template": meta.template, "title": meta.title,
-                "report_date": meta.report_date, "file": file, "sha256": sha256, "format": report.format,
-                "pages": report.pages, "source_url": meta.source_url, "ingested_at": now(), "run_id": run_id,
-            }).last_pk
-            conn.executemany(
-                "insert into cells (report_id, key, value, raw, status, page, line, row_text) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((report_id, c.key, c.value, c.raw, c.status, c.page, c.line, c.row_text)
-                 for c in report.cells.values()))
-            conn.executemany(
-                "insert into passages (report_id, seq, section, text, page, line) values (?, ?, ?, ?, ?, ?)",
-                ((report_id, p.seq, p.section, p.text, p.page, p.line) for p in report.passages))
-            queries.index_report(conn, report_id, agency_id, meta.year, meta.template, report.cells)
-            self._insert_problems(report_id, report.problems)
-            self._insert_coverage(report_id, report)
-            self._insert_facts(report_id, report.facts)
-            self._cross_year(agency_id)
+            report_id = conn.execute(
+                "insert into reports (agency_id, year, template, title, report_date, file, sha256, format, pages, "
+                "source_url, ingested_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [agency_id, meta.year, meta.template, meta.title, meta.report_date, file, sha256, report.format,
+                 report.pages, meta.source_url, now(), run_id]).lastrowid
+            self._insert_report_rows(report_id, report)
+            self._cross_year(agency_id, meta.year)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            self.keys.forget()  # ids handed out in the transaction were never written
+            self.texts.forget()
             raise
         return outcome, report_id
+
+    def _insert_report_rows(self, report_id: int, report: ParsedReport) -> None:
+        """Every row of one report but its ``reports`` row (inside the caller's transaction)."""
+        conn = self.db.conn
+        values, printed, rows = compact.cell_rows(report_id, report.cells.values(), report.meta.template,
+                                                  self.keys, self.texts)
+        conn.executemany(_INSERT["printed_rows"], printed)
+        conn.executemany(_INSERT["cell_values"], values)
+        conn.executemany(_INSERT["derived_figures"], queries.derived_rows(
+            report_id, report.cells, report.meta.template, self.keys))
+        texts = self.texts
+        conn.executemany(_INSERT["passages"], [
+            (compact.passage_id(report_id, p.seq), report_id, p.seq, None if p.section is None else texts.id(p.section),
+             p.text, p.page, p.line) for p in report.passages])
+        self._insert_problems(report_id, report.problems, rows)
+        self._insert_coverage(report_id, report)
+        self._insert_facts(report_id, report.facts, {p.seq: p for p in report.passages})
 
     def _metadata_differs(self, report_id: int, meta) -> bool:
         rep = self.report(report_id) or {}
@@ -209,13 +256,20 @@ class Store:
                    for k in ("district", "city", "province", "source_url"))
 
     # ------------------------------------------------------------------ findings (the audit)
-    def _insert_problems(self, report_id: int, problems: list[Problem]) -> None:
-        self.db.conn.executemany(
-            "insert into problems (report_id, rule, message, keys, severity, scope, section, page, line, evidence) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((report_id, p.rule, p.message, json.dumps(p.keys, ensure_ascii=False), p.severity,
-              getattr(p, "scope", "report"), getattr(p, "section", None), getattr(p, "page", None),
-              getattr(p, "line", None), getattr(p, "evidence", None)) for p in problems))
+    def _insert_problems(self, report_id: int, problems: list[Problem], rows: dict[str, int] | None = None) -> None:
+        """Store findings; ``rows``: the report's printed rows, text -> row number (read when not given)."""
+        if not problems:
+            return
+        if rows is None:
+            rows = self.printed_rows(report_id)
+        self.db.conn.executemany(_INSERT["problems"], [
+            compact.problem_row(report_id, p, self.keys, self.texts, rows) for p in problems])
+
+    def printed_rows(self, report_id: int) -> dict[str, int]:
+        """A report's rows as printed: text -> row number."""
+        return {text: row for row, text in self.db.conn.execute(
+            "select r.row, coalesce(t.text, '') || r.text from printed_rows r left join texts t on t.id = r.label_id "
+            "where r.report_id = ? and r.text is not null order by r.row desc", [report_id])}
 
     def findings(self, report_id: int | None = None, scope: str | None = None) -> list[dict]:
         """The audit's findings (rows of ``problems`` with evidence), the report's own first, by severity."""
@@ -230,9 +284,13 @@ class Store:
     def finding_counts(self) -> list[dict]:
         """Findings per report, rule, severity and scope (an assessor's overview starts from this)."""
         return list(self.db.query(
-            "select a.name as agency, r.year, p.rule, p.severity, coalesce(p.scope, 'report') as scope, "
-            "count(*) as n from problems p join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
-            "group by a.name, r.year, p.rule, p.severity, coalesce(p.scope, 'report') order by a.name, r.year, p.rule"))
+            "select a.name as agency, r.year, rule.text as rule, sev.text as severity, "
+            "coalesce(scope.text, 'report') as scope, count(*) as n from problems p "
+            "join reports r on r.id = p.report_id join agencies a on a.id = r.agency_id "
+            "left join texts rule on rule.id = p.rule_id left join texts sev on sev.id = p.severity_id "
+            "left join texts scope on scope.id = p.scope_id "
+            "group by a.name, r.year, rule.text, sev.text, coalesce(scope.text, 'report') "
+            "order by a.name, r.year, rule.text"))
 
     def _insert_coverage(self, report_id: int, report: ParsedReport) -> None:
         self.db.conn.executemany(
@@ -240,56 +298,73 @@ class Store:
             ((report_id, c.table, c.expected, c.matched, int(c.cut)) for c in report.coverage))
 
     def _delete_report(self, report_id: int) -> None:
-        for table in ("cells", "passages", "problems", "coverage", "facts"):
-            self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-        queries.forget_report(self.db, report_id)  # its figures for rankings and totals
-        self.db.execute("delete from reports where id = ?", [report_id])
+        for table in ("cell_values", "printed_rows", "derived_figures", "problems", "coverage", "facts"):
+            self.db.conn.execute(f"delete from {table} where report_id = ?", [report_id])
+        self.db.conn.execute("delete from passages where id between ? and ?", compact.passage_range(report_id))
+        self.db.conn.execute("delete from reports where id = ?", [report_id])
 
-    def _cross_year(self, agency_id: int) -> None:
-        """Re-run the checks that compare consecutive years of one agency."""
+    def _cross_year(self, agency_id: int, year: int | None) -> None:
+        """Re-run the checks that compare consecutive years of one agency where the report of ``year``
+        was added, replaced or removed: (year - 1, year) and (year, year + 1).  Their findings are kept
+        on the later report of each pair."""
         from store.audit.crossyear import with_evidence
         from store.checks import cross_year_problems
 
-        reports = list(self.db.query("select id, year from reports where agency_id = ? order by year",
-                                     [agency_id]))
-        ids = [r["id"] for r in reports]
-        if ids:
-            self.db.execute(f"delete from problems where rule like 'cross_year%' and report_id in "
-                            f"({','.join('?' * len(ids))})", ids)
-        for prev, cur in zip(reports, reports[1:]):
-            if cur["year"] != prev["year"] + 1:
-                continue
-            problems = cross_year_problems(self.values(prev["id"]), self.values(cur["id"]), prev["year"])
-            self._insert_problems(cur["id"], with_evidence(problems, self.cells(cur["id"]), self.cells(prev["id"])))
+        if year is None:
+            return
+        conn = self.db.conn
+        by_year = {y: i for i, y in conn.execute(
+            "select id, year from reports where agency_id = ? and year between ? and ?", [agency_id, year - 1, year + 1])}
+        later = [by_year[y] for y in (year, year + 1) if y in by_year]
+        rules = [i for r in CROSS_YEAR_RULES if (i := self.texts.find(r)) is not None]
+        if later and rules:
+            conn.execute(f"delete from problems where report_id in ({','.join('?' * len(later))}) "
+                         f"and rule_id in ({','.join('?' * len(rules))})", later + rules)
+        for y in (year, year + 1):
+            if y in by_year and y - 1 in by_year:
+                prev, cur = by_year[y - 1], by_year[y]
+                problems = cross_year_problems(self.values(prev), self.values(cur), y - 1)
+                self._insert_problems(cur, with_evidence(problems, self.cells(cur), self.cells(prev)))
 
     # ------------------------------------------------------------------ reading
     def values(self, report_id: int) -> dict[str, float | None]:
         """key -> value of the cells that hold a figure (printed or inferred)."""
-        return {r["key"]: r["value"] for r in self.db.query(
-            "select key, value from cells where report_id = ? and status in ('number', 'inferred')", [report_id])}
+        return {r[0]: r[1] for r in self.db.conn.execute(
+            "select k.key, c.value from cell_values c join cell_keys k on k.id = c.key_id "
+            f"where c.report_id = ? and c.status < {compact.FIGURE_BELOW}", [report_id])}
 
-    def cells(self, report_id: int) -> dict[str, dict]:
-        return {r["key"]: r for r in self.db.query("select * from cells where report_id = ?", [report_id])}
+    def cells(self, report_id: int, keys=None) -> dict[str, dict]:
+        """Every cell of a report by key, in template order: the stored ones, and ``missing`` for the
+        template's cells not stored (only ``keys`` when given)."""
+        rep = next(self.db.query("select template from reports where id = ?", [report_id]), None)
+        if rep is None:
+            return {}
+        sql, args = "select * from cells where report_id = ?", [report_id]
+        if keys is not None:
+            keys = sorted(set(keys))
+            if not keys:
+                return {}
+            sql += f" and key in ({','.join('?' * len(keys))})"
+            args += keys
+        stored = {r["key"]: r for r in self.db.query(sql, args)}
+        return compact.with_missing(report_id, stored, rep["template"], keys)
 
     def coverage(self, report_id: int) -> dict[str, dict]:
         """table id -> {expected, matched, cut}: how much of each standard table was found."""
         return {r["table_id"]: r for r in self.db.query("select * from coverage where report_id = ?", [report_id])}
 
     def cell(self, report_id: int, key: str) -> dict | None:
-        return next(self.db.query("select * from cells where report_id = ? and key = ?", [report_id, key]), None)
+        """One cell (``missing`` for a template cell not stored; None for a key the report's template
+        does not have and that was not stored)."""
+        return self.cells(report_id, [key]).get(key)
 
     def problems(self, report_id: int | None = None) -> list[dict]:
-        sql = ("select p.*, r.year, a.name as agency from problems p join reports r on r.id = p.report_id "
-               "join agencies a on a.id = r.agency_id")
-        args: list = []
+        sql, args = compact.PROBLEMS_SQL, []
         if report_id is not None:
             sql += " where p.report_id = ?"
             args.append(report_id)
-        out = []
-        for r in self.db.query(sql + " order by a.name, r.year, p.id", args):
-            r["keys"] = json.loads(r["keys"] or "[]")
-            out.append(r)
-        return out
+        return [compact.read_problem(r, self.keys, self.texts)
+                for r in self.db.query(sql + " order by a.name, r.year, p.id", args)]
 
     def reports(self) -> list[dict]:
         return list(self.db.query(
@@ -312,24 +387,17 @@ class Store:
         return self.report(row["id"]) if row else None
 
     def passages(self, report_id: int) -> list[dict]:
-        return list(self.db.query("select * from passages where report_id = ? order by seq", [report_id]))
+        return list(self.db.query(_PASSAGES + " where p.id between ? and ? order by p.id",
+                                  compact.passage_range(report_id)))
 
     def search_passages(self, text: str, report_id: int | None = None, limit: int = 20) -> list[dict]:
-        """Full-text search (FTS5 trigram: any 3+ character substring)."""
-        q = '"' + text.replace('"', '""') + '"'
-        sql = ("select p.* from passages_fts f join passages p on p.rowid = f.rowid "
-               "where passages_fts match ?")
-        args: list = [q]
+        """The passages that contain ``text`` (as printed; ``%`` and ``_`` match themselves), one report's
+        or every report's, in report and reading order."""
+        sql, args = _PASSAGES + " where p.text like ? escape '\\'", ["%" + escape_like(text) + "%"]
         if report_id is not None:
-            sql += " and p.report_id = ?"
-            args.append(report_id)
-        sql += " order by p.report_id, p.seq limit ?"
-        args.append(limit)
-        if len(text) < 3:  # trigram needs three characters
-            sql = "select * from passages where text like ? escape '\\'" + (" and report_id = ?" if report_id else "")
-            args = ["%" + escape_like(text) + "%"] + ([report_id] if report_id else [])
-            sql += " order by report_id, seq limit %d" % int(limit)
-        return list(self.db.query(sql, args))
+            sql += " and p.id between ? and ?"
+            args += compact.passage_range(report_id)
+        return list(self.db.query(sql + " order by p.id limit ?", args + [int(limit)]))
 
     def stats(self) -> dict:
         q = lambda sql: next(self.db.query(sql))["n"]  # noqa: E731
@@ -338,21 +406,18 @@ class Store:
             "agencies": q("select count(*) as n from agencies"),
             "years": [r["year"] for r in self.db.query("select distinct year from reports order by year")],
             "problems": q("select count(*) as n from problems"),
-            "cells": q("select count(*) as n from cells"),
+            "cells": q("select count(*) as n from cell_values"),
             "passages": q("select count(*) as n from passages"),
         }
 
     # ------------------------------------------------------------------ narrative facts
-    def _insert_facts(self, report_id: int, facts: list[Fact]) -> None:
-        cols = FACT_COLUMNS
-        self.db.conn.executemany(
-            f"insert into facts (report_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
-            ((report_id, *(getattr(f, c) for c in cols)) for f in facts))
+    def _insert_facts(self, report_id: int, facts: list[Fact], passages: dict) -> None:
+        self.db.conn.executemany(_INSERT["facts"], compact.fact_rows(report_id, facts, passages))
 
     def facts_for(self, report_id: int) -> list[dict]:
         """The figures one report's narrative states, in reading order."""
         out = []
-        for r in self.db.query("select * from facts where report_id = ? order by id", [report_id]):
+        for r in self.db.query(compact.FACTS_SQL, [report_id]):
             v = r["value"]
             r["value"] = int(v) if isinstance(v, float) and v.is_integer() else v
             for flag in ("shared", "negated"):
@@ -457,6 +522,25 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+
+_INSERT = {
+    "printed_rows": "insert into printed_rows (report_id, row, label_id, text, line, page) values (?, ?, ?, ?, ?, ?)",
+    "cell_values": "insert into cell_values (report_id, key_id, value, status, raw, row, dline) "
+                   "values (?, ?, ?, ?, ?, ?, ?)",
+    "derived_figures": "insert into derived_figures (report_id, key_id, value, status) values (?, ?, ?, ?)",
+    "passages": "insert into passages (id, report_id, seq, section_id, text, page, line) values (?, ?, ?, ?, ?, ?, ?)",
+    "problems": f"insert into problems ({', '.join(compact.PROBLEM_COLUMNS)}) "
+                f"values ({', '.join('?' * len(compact.PROBLEM_COLUMNS))})",
+    "facts": f"insert into facts ({', '.join(compact.FACT_TABLE_COLUMNS)}) "
+             f"values ({', '.join('?' * len(compact.FACT_TABLE_COLUMNS))})",
+}
+
+#: The rules of the checks that compare consecutive years (their findings are redone when a year changes).
+CROSS_YEAR_RULES = tuple(r.id for r in RULES if r.id.startswith("cross_year"))
+
+
+_PASSAGES = ("select p.id, p.report_id, p.seq, t.text as section, p.text, p.page, p.line from passages p "
+             "left join texts t on t.id = p.section_id")
 
 def _alive(pid: int) -> bool:
     try:

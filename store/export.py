@@ -20,17 +20,25 @@ FIELDS = ("agency", "short_name", "district", "city", "province", "year", "templ
 
 
 def export_rows(store) -> Iterator[dict]:
-    sql = ("select a.name as agency, a.short_name, a.district, a.city, a.province, r.year, r.template, r.file, "
-           "c.key, c.value, c.raw, c.status, c.page, c.line from cells c join reports r on r.id = c.report_id "
-           "join agencies a on a.id = r.agency_id order by a.name, r.year, c.rowid")
-    for row in store.db.query(sql):
-        spec = cell_spec(row["key"], row["template"])
-        value = row["value"]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        yield {**{k: row.get(k) for k in FIELDS}, "value": value,
-               "label": spec.label if spec else "", "row_label": spec.row.full_label if spec else "",
-               "column_label": spec.column.label if spec else ""}
+    """Every cell of every report (a template cell not stored is ``missing``), reports by agency and
+    year, cells in template order, with the template's labels."""
+    from store.compact import with_missing
+
+    reports = list(store.db.query(
+        "select r.id, a.name as agency, a.short_name, a.district, a.city, a.province, r.year, r.template, r.file "
+        "from reports r join agencies a on a.id = r.agency_id order by a.name, r.year, r.id"))
+    for rep in reports:
+        stored = {c["key"]: c for c in store.db.query(
+            "select key, value, raw, status, page, line from cells where report_id = ?", [rep["id"]])}
+        for key, cell in with_missing(rep["id"], stored, rep["template"]).items():
+            spec = cell_spec(key, rep["template"])
+            value = cell["value"]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            yield {**{k: rep.get(k) for k in FIELDS}, **{k: cell.get(k) for k in ("key", "raw", "status", "page",
+                                                                                  "line")},
+                   "value": value, "label": spec.label if spec else "",
+                   "row_label": spec.row.full_label if spec else "", "column_label": spec.column.label if spec else ""}
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,13 +2,22 @@
 
 Every function takes a :class:`store.db.Store` first and returns plain dicts.
 
-Rankings and totals over many reports read the ``figures`` table: every figure a report
-holds (a printed or inferred cell, and the derived sums and ratios the template defines,
-computed once when the report is stored), keyed ``(key, year, value, report_id)`` so that
-"the ten largest 收到申请 of 2023" is one index range read and "their total" one index scan,
-however many reports are on file.  The table is filled by :func:`index_report` when a report
-is saved and emptied by :func:`forget_report` when one is deleted; :func:`ensure_schema`
-builds it for a database written before it existed.
+Rankings and totals over many reports read the cells themselves (``cell_values``) and the
+template's derived sums and ratios (``derived_figures``, computed once when a report is stored):
+
+* "the ten largest 收到申请 of 2023" reads the index of the headline figures that are not 0,
+  ``(key, value)``, from the largest down, keeping the reports of 2023, until ten are found; the
+  cells equal to 0 (common: most rows of most reports) are not in that index and are read per
+  report of the year, only when the ranking reaches them (the derived figures' index holds their
+  zeros: a ratio is rarely 0).  The headline figures (:func:`store.compact.headline_keys`: what a
+  question naming a row means) have positive key ids; a ranking of another figure (one applicant
+  column) reads that figure of every report of the year;
+* "their total" and how many reports hold the figure (:func:`holding`): for a headline figure over
+  every agency, one row of ``figure_counts`` (kept by triggers as cells are written: reports holding
+  the figure, inferred, the sum of whole values; a total with fractions is added up report by
+  report); otherwise, for every report of the year (or of the agencies asked about), that report's
+  cell by primary key;
+* a region's agencies are read through their reports, by (agency, year).
 """
 
 from __future__ import annotations
@@ -16,123 +25,74 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
+from store.compact import FIGURE_BELOW, STATUS_CODES, STATUS_NAMES
 from store.template import DERIVED_RATIOS, DERIVED_SUMS, RESULT_COLUMNS, APPLICANT_COLUMNS
 
 FIGURE_STATUSES = ("number", "inferred")
 _MANY = 500  # above this many agency ids a filter runs through json_each, not a parameter list
 
-# --------------------------------------------------------------------------- schema
+# --------------------------------------------------------------------------- derived figures
 
 
-def ensure_schema(db) -> None:
-    """Create the ``figures`` table, filled from the stored cells when reports exist (one
-    transaction: a database never holds a half-built table)."""
-    if "figures" in db.table_names():
-        return
-    conn = db.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("create table if not exists figures (key text not null, year integer not null, "
-                     "value real not null, report_id integer not null, agency_id integer not null, "
-                     "status text not null, primary key (key, year, value, report_id)) without rowid")
-        conn.execute("create index if not exists idx_figures_report on figures (report_id)")
-        if "reports" in db.table_names():
-            conn.execute("create index if not exists idx_reports_year on reports (year)")
-            _rebuild(db)
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.execute("COMMIT")
+def derived_rows(report_id: int, cells: Mapping[str, object], template: str | None, keys) -> list[tuple]:
+    """Rows of ``derived_figures`` for one report: (report_id, key id, value, status code).
+    ``cells``: key -> :class:`~store.records.CellRecord`; ``keys``: the key dictionary."""
+    plain = {key: (c.value, c.status) for key, c in cells.items()}
+    return [(report_id, keys.id(k), v, STATUS_CODES[s]) for k, v, s in derived_figures(plain, template or "2021")]
 
 
-def rebuild_figures(db) -> int:
-    """Recompute the ``figures`` table from every stored report, in one transaction.  Returns the
-    rows written."""
-    conn = db.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        n = _rebuild(db)
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.execute("COMMIT")
-    return n
+def is_derived(key: str) -> bool:
+    return key in _derived_keys()
 
 
-def _rebuild(db) -> int:
-    db.execute("delete from figures")
-    reports = list(db.query("select id, agency_id, year, template from reports"))
-    n = 0
-    for start in range(0, len(reports), 500):
-        chunk = reports[start:start + 500]
-        ids = [r["id"] for r in chunk]
-        cells: dict[int, dict[str, tuple]] = {i: {} for i in ids}
-        for row in db.execute(f"select report_id, key, value, status from cells where report_id in "
-                              f"({','.join('?' * len(ids))})", ids).fetchall():
-            cells[row[0]][row[1]] = (row[2], row[3])
-        rows = []
-        for r in chunk:
-            rows += _figure_rows(r["id"], r["agency_id"], r["year"], r["template"] or "2021", cells[r["id"]])
-        db.conn.executemany("insert or replace into figures values (?, ?, ?, ?, ?, ?)", rows)
-        n += len(rows)
-    return n
+def _derived_keys() -> frozenset[str]:
+    global _DERIVED_KEYS
+    if _DERIVED_KEYS is None:
+        keys = {d.key for d in DERIVED_RATIOS}
+        for d in DERIVED_SUMS:
+            columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
+            keys.update(f"{d.key}.{c.key}" for c in columns)
+        _DERIVED_KEYS = frozenset(keys)
+    return _DERIVED_KEYS
 
 
-def index_report(conn, report_id: int, agency_id: int, year: int, template: str,
-                 cells: Mapping[str, object]) -> None:
-    """Write one report's figures (inside the caller's transaction).  ``cells``: key -> an object
-    or dict with ``value`` and ``status``."""
-    plain = {}
-    for key, c in cells.items():
-        value = c["value"] if isinstance(c, Mapping) else getattr(c, "value", None)
-        status = c["status"] if isinstance(c, Mapping) else getattr(c, "status", None)
-        plain[key] = (value, status)
-    conn.executemany("insert or replace into figures values (?, ?, ?, ?, ?, ?)",
-                     _figure_rows(report_id, agency_id, year, template or "2021", plain))
-
-
-def forget_report(db, report_id: int) -> None:
-    if "figures" in db.table_names():
-        db.execute("delete from figures where report_id = ?", [report_id])
-
-
-def _figure_rows(report_id: int, agency_id: int, year: int, template: str,
-                 cells: Mapping[str, tuple]) -> list[tuple]:
-    rows = [(k, year, v, report_id, agency_id, s) for k, (v, s) in cells.items()
-            if s in FIGURE_STATUSES and v is not None]
-    for key, value, status in derived_figures(cells, template):
-        rows.append((key, year, value, report_id, agency_id, status))
-    return rows
+_DERIVED_KEYS: frozenset[str] | None = None
 
 
 def derived_figures(cells: Mapping[str, tuple], template: str) -> list[tuple[str, float, str]]:
     """The template's derived sums (per column) and ratios of one report: (key, value, status).
     A figure is derived only when every part holds a figure; a ratio not when its denominator is 0."""
+    sums, ratios = _derived_plan(template)
     out = []
-    for d in DERIVED_SUMS:
-        if template not in d.versions:
-            continue
-        columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
-        for col in columns:
-            parts = [cells.get(f"{p}.{col.key}") for p in d.parts]
-            if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts):
-                status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
-                out.append((f"{d.key}.{col.key}", float(sum(p[0] for p in parts)), status))
-    for d in DERIVED_RATIOS:
-        parts = [cells.get(k) for k in d.parts]
+    for key, part_keys in sums:
+        parts = [cells.get(k) for k in part_keys]
+        if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts):
+            status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
+            out.append((key, float(sum(p[0] for p in parts)), status))
+    for key, part_keys in ratios:
+        parts = [cells.get(k) for k in part_keys]
         if all(p is not None and p[1] in FIGURE_STATUSES and p[0] is not None for p in parts) and parts[-1][0]:
             value = round(sum(p[0] for p in parts[:-1]) / parts[-1][0] * 100, 1)
             status = "inferred" if any(p[1] == "inferred" for p in parts) else "number"
-            out.append((d.key, value, status))
+            out.append((key, value, status))
     return out
+
+
+_PLANS: dict[str, tuple] = {}
+
+
+def _derived_plan(template: str) -> tuple[tuple, tuple]:
+    """(sums, ratios) of one template version: (key, the keys of its parts)."""
+    plan = _PLANS.get(template)
+    if plan is None:
+        sums = []
+        for d in DERIVED_SUMS:
+            if template not in d.versions:
+                continue
+            columns = RESULT_COLUMNS if d.key.startswith("suit") else APPLICANT_COLUMNS
+            sums += [(f"{d.key}.{col.key}", tuple(f"{p}.{col.key}" for p in d.parts)) for col in columns]
+        plan = _PLANS[template] = (tuple(sums), tuple((d.key, tuple(d.parts)) for d in DERIVED_RATIOS))
+    return plan
 
 
 # --------------------------------------------------------------------------- agencies and reports
@@ -191,27 +151,26 @@ def _with_agencies(sql: str, args: list, agency_ids: Iterable[int] | None, colum
 
 
 def cells_for(store, report_id: int, keys: Iterable[str] | None = None) -> dict[str, dict]:
-    """The stored cells of one report (only ``keys`` when given), by key."""
-    if keys is None:
-        return store.cells(report_id)
-    keys = sorted(set(keys))
-    if not keys:
-        return {}
-    rows = store.db.query(f"select * from cells where report_id = ? and key in ({','.join('?' * len(keys))})",
-                          [report_id, *keys])
-    return {r["key"]: r for r in rows}
+    """The cells of one report (only ``keys`` when given), by key; a template cell not stored is
+    ``missing``."""
+    return store.cells(report_id, keys)
 
 
 def cells_for_reports(store, report_ids: Iterable[int], keys: Iterable[str]) -> dict[int, dict[str, dict]]:
-    """The stored cells ``keys`` of several reports at once: report id -> key -> cell."""
+    """The cells ``keys`` of several reports at once: report id -> key -> cell (``missing`` for a
+    template cell not stored)."""
+    from store.compact import with_missing
+
     ids, keys = sorted(set(report_ids)), sorted(set(keys))
     out: dict[int, dict[str, dict]] = {i: {} for i in ids}
     if not ids or not keys:
         return out
+    templates = {r["id"]: r["template"] for r in store.db.query(
+        f"select id, template from reports where id in ({','.join('?' * len(ids))})", ids)}
     for r in store.db.query(f"select * from cells where report_id in ({','.join('?' * len(ids))}) "
                             f"and key in ({','.join('?' * len(keys))})", [*ids, *keys]):
         out[r["report_id"]][r["key"]] = r
-    return out
+    return {i: with_missing(i, out[i], templates[i], keys) if i in templates else {} for i in ids}
 
 
 def table_read(store, report_id: int, key: str) -> bool:
@@ -221,8 +180,9 @@ def table_read(store, report_id: int, key: str) -> bool:
 
     table = table_of(key).id
     heads = ("review.%", "suit.%") if table == "review" else (f"{table}.%",)
-    sql = ("select 1 from cells where report_id = ? and (" + " or ".join("key like ?" for _ in heads) + ") "
-           "and status in ('number', 'inferred', 'na') limit 1")
+    sql = ("select 1 from cell_values c join cell_keys k on k.id = c.key_id where c.report_id = ? and ("
+           + " or ".join("k.key like ?" for _ in heads) + f") and c.status in ({STATUS_CODES['number']}, "
+           f"{STATUS_CODES['inferred']}, {STATUS_CODES['na']}) limit 1")
     return next(store.db.query(sql, [report_id, *heads]), None) is not None
 
 
@@ -249,17 +209,35 @@ def facts_for(store, report_id: int) -> list[dict]:
 # --------------------------------------------------------------------------- rankings and totals
 
 
+def _source(store, key: str) -> tuple[str, int] | None:
+    """The table holding figure ``key`` and its key id (None: no report holds it)."""
+    key_id = store.keys.find(key)
+    if key_id is None:
+        return None
+    return ("derived_figures" if is_derived(key) else "cell_values"), key_id
+
+
+_HOLDS = f"c.status < {FIGURE_BELOW} and c.value is not null"
+
+
+def _by_report(table: str, year: int, agency_ids, extra: str = "") -> tuple[str, list]:
+    """FROM and WHERE reading one figure of every report of ``year`` (of ``agency_ids``) by primary key."""
+    sql = (f"from reports r cross join {table} c where c.report_id = r.id and c.key_id = ? and r.year = ? "
+           f"and {_HOLDS}{extra}")
+    return _with_agencies(sql, [], agency_ids, "r.agency_id")
+
+
 def ranked(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None,
            fewest: bool = False, limit: int = 10) -> list[dict]:
     """The reports of ``year`` with the largest (``fewest``: smallest) figure under one of ``keys``
     (the same figure's key in either template version): report, agency, key, value, status."""
     rows: list[dict] = []
-    order = "asc" if fewest else "desc"
+    if agency_ids is not None:
+        agency_ids = sorted(set(agency_ids))
     for key in dict.fromkeys(keys):
-        sql, args = ("select f.key, f.value, f.status, f.report_id, f.agency_id from figures f "
-                     "where f.key = ? and f.year = ?", [key, year])
-        sql, args = _with_agencies(sql, args, agency_ids, "f.agency_id")
-        rows += store.db.query(sql + f" order by f.value {order}, f.report_id limit ?", args + [limit])
+        source = _source(store, key)
+        if source is not None:
+            rows += _ranked_one(store, key, *source, year, agency_ids, fewest, limit)
     seen, out = set(), []
     for r in sorted(rows, key=lambda r: (r["value"] if fewest else -r["value"], r["report_id"])):
         if r["report_id"] not in seen:
@@ -272,19 +250,92 @@ def ranked(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | No
     return out
 
 
+def _ranked_one(store, key: str, table: str, key_id: int, year: int, agency_ids, fewest: bool,
+                limit: int) -> list[dict]:
+    cols = "c.value, c.status, c.report_id, r.agency_id"
+    order = "asc" if fewest else "desc"
+    if agency_ids is not None or key_id < 0:  # a region, or a figure not in the ranking index: every report
+        where, args = _by_report(table, year, agency_ids)  # of the year (of the region), each by primary key
+        found = store.db.conn.execute(f"select {cols} {where} order by c.value {order}, c.report_id limit ?",
+                                      [key_id, year, *args, limit]).fetchall()
+    else:  # every agency, a headline figure: those not 0 from the index, the zeros where the ranking reaches them
+        found = []
+        zeros = store.db.conn.execute("select zeros from figure_counts where key_id = ? and year = ?",
+                                      [key_id, year]).fetchone()
+        for part in (("< 0", None, "> 0") if fewest else ("> 0", None, "< 0")):
+            need = limit - len(found)
+            if need <= 0:
+                break
+            if part is None:
+                if not zeros or not zeros[0]:
+                    continue
+                if table == "derived_figures":  # its index holds the zeros too
+                    sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value = 0 "
+                           f"and c.status < {FIGURE_BELOW} and c.key_id > 0 and r.id = c.report_id and r.year = ? "
+                           "order by c.report_id")
+                else:
+                    sql, _ = _by_report(table, year, None, " and c.value = 0")
+                    sql = f"select {cols} {sql} order by r.id"
+                sql, args = sql + " limit ?", [key_id, year, min(need, zeros[0])]
+            else:
+                sql = (f"select {cols} from {table} c cross join reports r where c.key_id = ? and c.value {part} "
+                       f"and c.status < {FIGURE_BELOW} and c.value <> 0 and c.key_id > 0 and r.id = c.report_id "
+                       f"and r.year = ? order by c.value {order}, c.report_id limit ?")
+                args = [key_id, year, need]
+            found += store.db.conn.execute(sql, args).fetchall()
+    return [{"key": key, "value": v, "status": STATUS_NAMES[s], "report_id": rid, "agency_id": aid}
+            for v, s, rid, aid in found]
+
+
 def total(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None) -> dict:
     """The sum of one figure over the reports of ``year``: ``{"value", "with", "inferred"}`` (how many
     reports hold the figure, how many of those were inferred)."""
     value, with_, inferred = 0.0, 0, 0
+    if agency_ids is not None:
+        agency_ids = sorted(set(agency_ids))
     for key in dict.fromkeys(keys):
-        sql, args = ("select coalesce(sum(f.value), 0) as v, count(*) as n, sum(f.status = 'inferred') as i "
-                     "from figures f where f.key = ? and f.year = ?", [key, year])
-        sql, args = _with_agencies(sql, args, agency_ids, "f.agency_id")
-        row = next(store.db.query(sql, args))
-        value += row["v"] or 0
-        with_ += row["n"] or 0
-        inferred += row["i"] or 0
+        source = _source(store, key)
+        if source is None:
+            continue
+        table, key_id = source
+        counted = None
+        if agency_ids is None and key_id > 0:  # a headline figure over every agency: its counts
+            counted = store.db.conn.execute("select whole, n, inferred from figure_counts where key_id = ? "
+                                            "and year = ? and fractions = 0", [key_id, year]).fetchone()
+            if counted is None and not store.db.conn.execute(
+                    "select 1 from figure_counts where key_id = ? and year = ?", [key_id, year]).fetchone():
+                counted = (0, 0, 0)  # no report of the year holds it
+        if counted is None:  # a region, another figure, or fractions: every report of the year, one by one
+            where, args = _by_report(table, year, agency_ids)
+            counted = store.db.conn.execute(
+                f"select coalesce(sum(c.value), 0), count(*), sum(c.status = {STATUS_CODES['inferred']}) {where}",
+                [key_id, year, *args]).fetchone()
+        v, n, i = counted
+        value += v or 0
+        with_ += n or 0
+        inferred += i or 0
     return {"value": value, "with": with_, "inferred": inferred}
+
+
+def holding(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None) -> int:
+    """How many reports of ``year`` hold the figure (``total(...)["with"]`` without adding it up): for
+    a headline figure over every agency one row of ``figure_counts``, fractions or not."""
+    n = 0
+    if agency_ids is not None:
+        agency_ids = sorted(set(agency_ids))
+    for key in dict.fromkeys(keys):
+        source = _source(store, key)
+        if source is None:
+            continue
+        table, key_id = source
+        if agency_ids is None and key_id > 0:
+            got = store.db.conn.execute("select n from figure_counts where key_id = ? and year = ?",
+                                        [key_id, year]).fetchone()
+        else:
+            where, args = _by_report(table, year, agency_ids)
+            got = store.db.conn.execute(f"select count(*) {where}", [key_id, year, *args]).fetchone()
+        n += got[0] if got else 0
+    return n
 
 
 def total_parts(store, keys: Iterable[str], year: int, agency_ids: Iterable[int] | None = None,

@@ -410,7 +410,8 @@ def test_an_old_database_gets_the_evidence_columns(tmp_path):
     conn.commit()
     conn.close()
     store = Store(path)
-    assert {"scope", "section", "page", "line", "evidence"} <= {c.name for c in store.db["problems"].columns}
+    # scope and section are kept as ids in the shared dictionary of texts (store.compact)
+    assert {"scope_id", "section_id", "page", "line", "evidence"} <= {c.name for c in store.db["problems"].columns}
 
 
 def _cli(tmp_path, *args):

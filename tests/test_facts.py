@@ -152,11 +152,26 @@ def test_store_keeps_facts_and_gives_them_back(tmp_path):
     assert all(f["sentence"] and f["line"] for f in facts)
     ingest(store, [report])  # the same file again: nothing doubles
     assert len(store.facts_for(rep["id"])) == 2
-    store.db.execute("drop table facts")  # a database made before facts existed gets them from its passages
-    store.db.execute("delete from _sqlite_migrations where name = 'm005_facts'")
+    # a database made before facts existed (its schema before step m005, the same report and passages)
+    # gets them from its passages
+    import sqlite_utils
+
+    from store.db import connect
+    from store.migrations import MIGRATIONS
+
+    old = sqlite_utils.Database(connect(str(tmp_path / "old.db")))
+    MIGRATIONS.apply(old, stop_before="m005_facts")
+    old["agencies"].insert_all(store.db["agencies"].rows)
+    old["reports"].insert_all(store.db["reports"].rows)
+    old["passages"].insert_all({k: p[k] for k in ("report_id", "seq", "section", "text", "page", "line")}
+                               for p in store.passages(rep["id"]))
+    assert "facts" not in old.table_names()
+    old.conn.close()
     store.close()
-    again = Store(tmp_path / "f.db")
+    again = Store(tmp_path / "old.db")
     assert len(again.facts_for(rep["id"])) == 2
+    assert [(f["value"], f["sentence"], f["line"]) for f in again.facts_for(rep["id"])] == [
+        (f["value"], f["sentence"], f["line"]) for f in facts]
 
 
 # --------------------------------------------------------------------------- matching

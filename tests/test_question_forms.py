@@ -392,7 +392,7 @@ def test_every_number_an_answer_gives_is_stored(dept, q):
     for r in a.store.reports():
         stored.update(round(v, 4) for v in a.store.values(r["id"]).values())
         stored.update(round(row["value"], 4) for row in a.store.db.query(
-            "select value from figures where report_id = ?", [r["id"]]))
+            "select value from derived_figures where report_id = ?", [r["id"]]))
     listed = [v["value"] for v in ans.values if isinstance(v.get("value"), (int, float))]
     assert all(round(v, 4) in stored or any(str(int(v)) in (s.passage or "") for s in ans.sources)
                for v in listed), (q, listed)

@@ -515,9 +515,16 @@ def test_ingest_commits_per_file_readers_see_progress(tmp_path, samples_dir):
 def test_schema_migrations_run_once_and_bring_old_databases_up_to_date(tmp_path):
     from store.migrations import MIGRATIONS, pending
 
+    import sqlite_utils
+
+    from store.db import connect
+
     db = tmp_path / "old.db"
-    store = Store(db)
-    # as the code before migrations left a database: no record of steps, the old question table
+    # as the code before migrations left a database: its tables (the first steps' schema), no record of
+    # steps, the old question table
+    store = Store.__new__(Store)
+    store.db = sqlite_utils.Database(connect(str(db)))
+    MIGRATIONS.apply(store.db, stop_before="m004_problem_evidence")
     store.db["_sqlite_migrations"].drop()
     store.db["questions"].drop()
     store.db.execute("alter table ingest_runs drop column status")
@@ -525,7 +532,7 @@ def test_schema_migrations_run_once_and_bring_old_databases_up_to_date(tmp_path)
                                      "chat_type": str, "ms": int}, pk="id")
     store.db["tg_questions"].insert({"at": "2024-01-01", "question": "东湖街道呢", "status": "not_found",
                                      "kind": "cell", "chat_type": "private", "ms": 3})
-    store.close()
+    store.db.conn.close()
     store = Store(db)
     assert not pending(store.db)
     assert [m.name for m in MIGRATIONS.applied(store.db)][:3] == ["m001_reports", "m002_ingest_run_owner",
