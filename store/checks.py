@@ -33,6 +33,7 @@ def _result_rows(version: str) -> tuple[str, ...]:
     return tuple(r.key for r in APPLY.rows_for(version) if r.key not in skip)
 
 
+@lru_cache(maxsize=None)
 def equalities(version: str) -> tuple[Equality, ...]:
     """Every 勾稽关系 of template ``version`` that holds inside one report."""
     out = []

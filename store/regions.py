@@ -28,6 +28,8 @@ open unless a given city or province tells them apart; given values are never ch
 from __future__ import annotations
 
 import csv
+import re
+from bisect import bisect_right
 from collections import Counter
 import importlib.util
 from dataclasses import dataclass
@@ -201,12 +203,21 @@ def leading_places(text: str, max_parts: int = 4) -> tuple[list[str], int]:
     """The division names a string begins with, each checked against the gazetteer, and where
     they end: ("四川省广元市剑阁县义兴镇", …) → (["四川省", "广元市", "剑阁县"], 9).
     Stops at the first part the gazetteer does not know."""
+    found, pos = _leading_places(text, max_parts) if len(text) <= 200 else _leading_places.__wrapped__(text, max_parts)
+    return list(found), pos
+
+
+@lru_cache(maxsize=16384)
+def _leading_places(text: str, max_parts: int) -> tuple[tuple[str, ...], int]:
     found: list[str] = []
     pos = 0
     by_name, _ = _index()
+    last_chars = _LAST_CHARS
     while len(found) < max_parts and pos < len(text):
         best = None
         for end in range(min(len(text), pos + 20), pos + 1, -1):
+            if text[end - 1] not in last_chars:  # (every suffix ends in one of these)
+                continue
             part = text[pos:end]
             if part.endswith(_SUFFIXES) and part in by_name:
                 best = end
@@ -215,7 +226,7 @@ def leading_places(text: str, max_parts: int = 4) -> tuple[list[str], int]:
             break
         found.append(text[pos:best])
         pos = best
-    return found, pos
+    return tuple(found), pos
 
 
 def places_in(text: str, min_length: int = 3) -> Counter:
@@ -223,19 +234,31 @@ def places_in(text: str, min_length: int = 3) -> Counter:
     that 城区 or 郊区 in a sentence are not taken for places), with how often."""
     by_name, _ = _index()
     found: Counter = Counter()
+    n = len(text)
+    # the places a name can end: after a character that ends a division's name
+    ends = [m.end() for m in _LAST_CHAR.finditer(text)]
     i = 0
-    while i < len(text) - 1:
+    while i < n - 1:
         hit = None
-        for end in range(min(len(text), i + 20), i + min_length - 1, -1):
-            if text[end - 1] in _LAST_CHARS and text[i:end] in by_name:
-                hit = end
+        # the longest name from i: ends in (i + min_length - 1, i + 20], the furthest first
+        lowest = i + min_length - 1
+        k = bisect_right(ends, min(n, i + 20)) - 1
+        while k >= 0 and ends[k] > lowest:
+            if text[i:ends[k]] in by_name:
+                hit = ends[k]
                 break
+            k -= 1
         if hit:
             found[text[i:hit]] += 1
             i = hit
         else:
-            i += 1
+            # no name starts before the first end past ``lowest`` comes within reach
+            j = bisect_right(ends, lowest)
+            if j == len(ends):
+                break
+            i = max(i + 1, ends[j] - 20)
     return found
 
 
 _LAST_CHARS = set("".join(_SUFFIXES))
+_LAST_CHAR = re.compile("[" + re.escape("".join(sorted(_LAST_CHARS))) + "]")

@@ -178,11 +178,14 @@ def test_never_a_wrong_number(version, layout, rnd, lost, garble, consistent):
 @settings(max_examples=examples(40), **SETTINGS)
 @given(version=st.sampled_from(["2019", "2021"]), layout=st.sampled_from(TEXT_LAYOUTS), rnd=st.randoms())
 def test_garbled_labels_with_consistent_figures(version, layout, rnd):
-    """Labels garbled by extraction are matched fuzzily or by position; figures come back exact or uncertain."""
+    """Labels garbled by extraction are matched fuzzily or by position; figures come back exact, inferred
+    and right (a figure read as part of a garbled label, "1|属于国家秘密", restored by two 勾稽关系), or
+    uncertain."""
     figures = consistent_figures(rnd, version)
     report = parse(render(figures, version, layout, garble=0.3, seed=rnd.randrange(10_000)), layout)
     for k, (got, want) in mismatches(report, figures, version).items():
-        assert got[0] == "uncertain" and got[1] is None, (k, got, want)
+        assert (got[0] == "uncertain" and got[1] is None) or (got[0] == "inferred" and got[1] == want[1]), \
+            (k, got, want)
 
 
 def test_marks_are_never_zero():

@@ -193,8 +193,14 @@ _PLAIN = str.maketrans({"\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": "
                        **{chr(0xFF10 + d): str(d) for d in range(10)}})
 
 
+_NOT_PLAIN = re.compile("[\u00a0\u3000\u2002\u2003\uff10-\uff19]")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+
+
 def plain(text: str) -> str:
-    return re.sub(r"\[bookmark:[^\]]*\]", "", text.translate(_PLAIN)).strip(" \r\n")
+    if _NOT_PLAIN.search(text):  # (translate looks up every character: only where there is one to change)
+        text = text.translate(_PLAIN)
+    return _BOOKMARK.sub("", text).strip(" \r\n")
 
 
 def quote(text: str, start: int | None = None, end: int | None = None) -> str:

@@ -11,12 +11,14 @@ from functools import lru_cache
 
 from store.audit.context import NUMERALS, Context
 from store.parse.lines import fold
+from store.parse.memo import remembered
 from store.parse.sections import section_score
 from store.template import ACTIVE, APPLY, SECTIONS, TABLES, VERSIONS, version_marks
 from store.template import normalise_label as _normalise_label
 from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
 
 normalise_label = lru_cache(maxsize=65536)(_normalise_label)
+_DIGIT = re.compile(r"\d")
 _HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十])\s*(?P<sep>[、.．,，:：]|\s)\s*(?P<title>\S.*?)\s*$")
 _TITLE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:的)?")
 HEADING_BAR = 72  # the title similarity a numbered line needs to be taken for a section heading
@@ -44,21 +46,30 @@ def headings(ctx: Context) -> list[Heading]:
         text = ctx.texts[i]
         if len(fold(text)) > 42 or "\t" in ln.text.strip():
             continue
-        m = _HEADING.match(text)
-        if m:
-            title = m.group("title")
-            core = _TITLE_PREFIX.sub("", title) or title
-            scores = [(max(section_score(title, n), section_score(core, n)), n) for n in NUMERALS]
-            best, number = max(scores, key=lambda x: (x[0], x[1] == m.group("num")))
-            if best >= HEADING_BAR:
-                out.append(Heading(i, number, m.group("num"), m.group("sep"), title))
-            continue
-        if 4 <= len(text) <= 30 and not re.search(r"\d", text) and set(text) & _TITLE_CHARS():
-            scores = [(section_score(text, n), n) for n in NUMERALS]
-            best, number = max(scores)
-            if best >= BARE_HEADING_BAR:
-                out.append(Heading(i, number, "", "", text))
+        found = _heading_in(text)
+        if found:
+            out.append(Heading(i, *found))
     return out
+
+
+@remembered(8192)
+def _heading_in(text: str) -> tuple[str, str, str, str] | None:
+    """(number, numeral printed, separator, title) when a line reads as a section heading."""
+    m = _HEADING.match(text)
+    if m:
+        title = m.group("title")
+        core = _TITLE_PREFIX.sub("", title) or title
+        scores = [(max(section_score(title, n), section_score(core, n)), n) for n in NUMERALS]
+        best, number = max(scores, key=lambda x: (x[0], x[1] == m.group("num")))
+        if best >= HEADING_BAR:
+            return number, m.group("num"), m.group("sep"), title
+        return None
+    if 4 <= len(text) <= 30 and not _DIGIT.search(text) and set(text) & _TITLE_CHARS():
+        scores = [(section_score(text, n), n) for n in NUMERALS]
+        best, number = max(scores)
+        if best >= BARE_HEADING_BAR:
+            return number, "", "", text
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -240,12 +251,14 @@ def table_rows(ctx: Context):
                    for r in rows]
         last = max((j for j, p in enumerate(printed) if p), default=-1)
         after = ctx.complete or NUMERALS.index(table.section) < NUMERALS.index(ctx.last_section or "一")
-        labels = _table_labels(ctx, table)
+        labels = None  # (read only when a row was not found)
         absent, unread = [], []
         for j, r in enumerate(rows):
             if printed[j] or not all(ctx.report.cells[k].status in ("blank", "missing", "uncertain")
                                      for k in _row_keys(table, r)):  # a row not found: missing (or uncertain)
                 continue
+            if labels is None:
+                labels = _table_labels(ctx, table)
             shown = [labels[x] for x in _leaves(r) if x in labels]
             if shown:
                 if any(re.search(r"\d", rest) for rest in shown):
@@ -291,22 +304,36 @@ def _table_labels(ctx: Context, table) -> dict[str, str]:
     idx = list(range(span.start, span.end) if span else range(len(ctx.lines)))
     out: dict[str, str] = {}
     for n, i in enumerate(idx):
-        pieces = re.split(r"[\t|｜]| {2,}", ctx.texts[i])
-        for k, piece in enumerate(pieces):
-            label = _NUMBERING.sub("", normalise_label(piece))
-            if not label:
-                continue
-            rest = "".join(pieces[k + 1:])
-            if not rest.strip(" |"):
-                rest = "".join(ctx.texts[j] for j in idx[n + 1:n + 4] if not re.search(r"[\u4e00-\u9fff]", ctx.texts[j]))
+        for label, rest in _labels_in_line(ctx.texts[i]):
+            if rest is None:
+                rest = "".join(ctx.texts[j] for j in idx[n + 1:n + 4] if not _CJK.search(ctx.texts[j]))
             out[label] = out.get(label, "") + rest
     return out
 
 
-def _row_keys(table, row) -> list[str]:
-    from store.template import cell_key
+_CELL_SEPARATOR = re.compile(r"[\t|｜]| {2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
-    return [cell_key(table, row, c) for c in row.columns]
+
+@remembered(8192)
+def _labels_in_line(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The cells of a line, folded and without their numbering, each with the rest of the line after it
+    (None where nothing but separators follows)."""
+    pieces = _CELL_SEPARATOR.split(text)
+    out = []
+    for k, piece in enumerate(pieces):
+        label = _NUMBERING.sub("", normalise_label(piece))
+        if not label:
+            continue
+        rest = "".join(pieces[k + 1:])
+        out.append((label, rest if rest.strip(" |") else None))
+    return tuple(out)
+
+
+def _row_keys(table, row) -> list[str]:
+    from store.parse.table.build import row_keys
+
+    return row_keys(table, row)
 
 
 def template_version(ctx: Context):

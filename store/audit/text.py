@@ -10,6 +10,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from store.audit.context import Context
+from store.parse.memo import remembered
 from store.template import SECTIONS, TABLES
 from store.template.audit_rules import (AGENCY_SUFFIXES, CONFUSABLE_PAIRS, SHARED_CHARACTER_WORDS, DOC_NUMBER_NAME, DUPLICATE_OK, FUNCTION_CHARS,
                                         INSERT_DELETE_MIN, NAME_OMISSIONS, FEE_STATEMENT, FEE_STATEMENT_FROM,
@@ -141,23 +142,33 @@ def _word_halves() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in halves.items()}
 
 
+@remembered(4096)
+def _typos_in(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The fixed words printed one character off in one line: (start, end, word), in the order of
+    TEMPLATE_WORDS.  Remembered: the template's labels and headings are printed alike in every report."""
+    out = []
+    halves = _word_halves()
+    words = {w for piece, ws in halves.items() if piece in text for w in ws}
+    for word in sorted(words, key=TEMPLATE_WORDS.index):
+        if word in text:  # printed right: is a half left anywhere else on the line?
+            probe = text.replace(word, "\0")
+            if word[:len(word) // 2] not in probe and word[len(word) // 2:] not in probe:
+                continue
+        for start, end, _ in near_misses(text, word, 1, _typo_edits, len(word) >= INSERT_DELETE_MIN):
+            if not _covered(text, start, end):
+                out.append((start, end, word))
+    return tuple(out)
+
+
 def template_word_typos(ctx: Context):
     """template_word_typo: a fixed word of the template printed one character off (钩稽关系, 行政法复议,
     不子公开)."""
     if ctx.converted:
         return
     seen: dict[tuple[str, str], list] = {}
-    halves = _word_halves()
     for i, text in enumerate(ctx.texts):
-        words = {w for piece, ws in halves.items() if piece in text for w in ws}
-        for word in sorted(words, key=TEMPLATE_WORDS.index):
-            if word in text:  # printed right: is a half left anywhere else on the line?
-                probe = text.replace(word, "\0")
-                if word[:len(word) // 2] not in probe and word[len(word) // 2:] not in probe:
-                    continue
-            for start, end, _ in near_misses(text, word, 1, _typo_edits, len(word) >= INSERT_DELETE_MIN):
-                if not _covered(text, start, end):
-                    seen.setdefault((text[start:end], word), []).append((i, start, end))
+        for start, end, word in _typos_in(text):
+            seen.setdefault((text[start:end], word), []).append((i, start, end))
     for (printed, word), hits in seen.items():
         if any(printed != p and p in printed for p, _ in seen):
             continue  # the same slip inside a longer phrase already reported (行政法复议 in the section 四 title)

@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from store import regions
+from store.parse.memo import recent
 from store.template.agency_names import (AGENCY_ENDINGS, COMPILE_VERBS, COMPILING_OFFICES, CONTACT_WORDS,
                                          GENERIC_STARTS, GOVERNMENT_ENDINGS, LEADING_FUNCTION_CHARS,
                                          NAME_STOP_CHARS, NAVIGATION_WORDS, PUBLISH_VERBS, PUBLISHER_LABELS,
@@ -109,6 +110,11 @@ def spam_end(name: str) -> int:
 
 def is_agency_name(name: str, region_ok: bool = False) -> bool:
     """Whether ``name`` is shaped like an agency's name (see the module doc)."""
+    return _is_agency_name(name, bool(region_ok))
+
+
+@recent(16384)
+def _is_agency_name(name: str, region_ok: bool) -> bool:
     if not name or len(name) > _MAX_NAME or len(name) < 2:
         return False
     bare = _BRACKETED_PLACE.sub("", name)
@@ -143,15 +149,24 @@ def is_agency_name(name: str, region_ok: bool = False) -> bool:
 def clean(name: str, region_ok: bool = False) -> str | None:
     """The agency name inside a candidate: cut after sentence words and spam, drop a host prefix
     that names no place ("区人民政府北京街道办事处" → 北京街道办事处); None if nothing name-shaped is left."""
+    return _clean(name, bool(region_ok))
+
+
+_CUT_AFTER = tuple(SENTENCE_WORDS) + tuple(SELF_REFERENCES) + tuple(NAVIGATION_WORDS)
+_LOST_HOST = re.compile(r"^[区县市旗](?:人民)?政府(?=[\u4e00-\u9fff]{2,}(?:" + "|".join(TOWNSHIP_ENDINGS) + r")$)")
+
+
+@recent(16384)
+def _clean(name: str, region_ok: bool) -> str | None:
     name = name.strip()
     cut = spam_end(name)
-    for w in tuple(SENTENCE_WORDS) + tuple(SELF_REFERENCES) + tuple(NAVIGATION_WORDS):
+    for w in _CUT_AFTER:
         i = name.rfind(w)
         if i >= 0:
             cut = max(cut, i + len(w))
     name = name[cut:]
     # a host government that lost its place name to spam: "区人民政府北京街道办事处"
-    name = re.sub(r"^[区县市旗](?:人民)?政府(?=[\u4e00-\u9fff]{2,}(?:" + "|".join(TOWNSHIP_ENDINGS) + r")$)", "", name)
+    name = _LOST_HOST.sub("", name)
     while name and name[0] in LEADING_FUNCTION_CHARS and not regions.leading_places(name)[0] \
             and is_agency_name(name[1:], region_ok):
         name = name[1:]
@@ -259,18 +274,33 @@ def from_title(title: str) -> str | None:
     return found
 
 
+_COMPILE_VERB = re.compile("|".join(COMPILE_VERBS))
+_COMPILED_REPORT = re.compile("(?:" + "|".join(COMPILE_VERBS) + r")了?\s*[《“]?\s*(?:本|20\d{2}\s*年)")
+_PUBLISH = re.compile(r"(?:" + "|".join(sorted(PUBLISH_VERBS, key=len, reverse=True)) + r")\s*(?:了)?\s*(?:20\d{2}\s*年度?)?\s*")
+_YEAR = re.compile(r"20\d{2}\s*年度?")
+_SUBJECT_FOLLOWS = re.compile("|".join(SUBJECT_FOLLOWERS))
+_OPENING_YEAR = re.compile(r"20\d{2}\s*年(?:度|以来)?\s*[，,]?\s*(?:在[^，,。]{2,30}?(?:领导|指导|部署)下\s*[，,]?\s*)?")
+_SHORT_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:" + "|".join(SHORT_TOWNSHIP_ENDINGS) + r"))(?="
+                             + _SUBJECT_FOLLOWS.pattern + ")")
+_CONTACT = re.compile("(?:" + "|".join(CONTACT_WORDS) + ")[:：]?")
+_PUBLISHER_LABEL = re.compile(r"(?:" + "|".join(sorted(PUBLISHER_LABELS, key=len, reverse=True))
+                              + r")\s*[:：|｜]?\s*(?:\n\s*(?:•\s*)?)?")
+_SPACES = re.compile(r"\s+")
+_DATE_AT_END = re.compile(r"(?:20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}[-./]\d{1,2}[-./]\d{1,2})$")
+
+
 def _compiled_by(text: str) -> list[Candidate]:
     out = []
     for m in re.finditer(r"由", text):
         window = text[m.end(): m.end() + 120]
-        verb = re.search("|".join(COMPILE_VERBS), window)
+        verb = _COMPILE_VERB.search(window)
         if not verb or "。" in window[: verb.start()]:
             continue
         name = name_after(text, m.end())
         if name:
             out.append(Candidate(_compiler_body(name), "compiled", m.start()))
     # "鸿山镇人民政府编制《2021年…报告》", "X编制了2021年政府信息公开年度报告"
-    for m in re.finditer("(?:" + "|".join(COMPILE_VERBS) + r")了?\s*[《“]?\s*(?:本|20\d{2}\s*年)", text):
+    for m in _COMPILED_REPORT.finditer(text):
         name = name_before(text, m.start())
         if name:
             out.append(Candidate(_compiler_body(name), "compiled", m.start()))
@@ -290,8 +320,7 @@ def _compiler_body(name: str) -> str:
 
 def _published(text: str) -> list[Candidate]:
     out = []
-    verbs = "|".join(sorted(PUBLISH_VERBS, key=len, reverse=True))
-    for m in re.finditer(r"(?:" + verbs + r")\s*(?:了)?\s*(?:20\d{2}\s*年度?)?\s*", text):
+    for m in _PUBLISH.finditer(text):
         name = name_after(text, m.end(), True, _REPORT_AFTER)
         if name:
             out.append(Candidate(name, "published", m.start()))
@@ -302,7 +331,7 @@ def _report_year(text: str) -> list[Candidate]:
     """Names right before or after the report year in a sentence about the report:
     "结合杨村街道2025年度政府信息公开工作情况编制", "按照2022年海陵区城东街道政务信息公开工作实际编制"."""
     out = []
-    for m in re.finditer(r"20\d{2}\s*年度?", text):
+    for m in _YEAR.finditer(text):
         if _REPORT_AFTER.match(text, m.end()):
             name = name_before(text, m.start())
             if name:
@@ -317,15 +346,12 @@ def _subject(text: str) -> list[Candidate]:
     """The subject of a sentence opening with the year: "2021年，后湖街道办事处认真贯彻……",
     "2022年以来，丰收乡在县委县政府的正确领导下……"."""
     out = []
-    follow = re.compile("|".join(SUBJECT_FOLLOWERS))
-    for m in re.finditer(r"20\d{2}\s*年(?:度|以来)?\s*[，,]?\s*(?:在[^，,。]{2,30}?(?:领导|指导|部署)下\s*[，,]?\s*)?",
-                         text):
+    follow = _SUBJECT_FOLLOWS
+    for m in _OPENING_YEAR.finditer(text):
         name = name_after(text, m.end(), False, follow)
         if not name:
             # 白云街: a township written without 道
-            short = "|".join(SHORT_TOWNSHIP_ENDINGS)
-            mm = re.match(r"([\u4e00-\u9fff]{2,6}?(?:" + short + r"))(?=" + follow.pattern + ")",
-                          text[m.end():])
+            mm = _SHORT_TOWNSHIP.match(text[m.end():])
             if mm and not has_sentence_words(mm.group(1)) and not spam_end(mm.group(1)):
                 name = mm.group(1)
         if name:
@@ -335,7 +361,7 @@ def _subject(text: str) -> list[Candidate]:
 
 def _contact(text: str) -> list[Candidate]:
     out = []
-    for m in re.finditer("(?:" + "|".join(CONTACT_WORDS) + ")[:：]?", text):
+    for m in _CONTACT.finditer(text):
         name = name_after(text, m.end())
         if name:
             out.append(Candidate(_compiler_body(name), "contact", m.start()))
@@ -344,8 +370,7 @@ def _contact(text: str) -> list[Candidate]:
 
 def _publisher(text: str) -> list[Candidate]:
     out = []
-    labels = "|".join(sorted(PUBLISHER_LABELS, key=len, reverse=True))
-    for m in re.finditer(r"(?:" + labels + r")\s*[:：|｜]?\s*(?:\n\s*(?:•\s*)?)?", text):
+    for m in _PUBLISHER_LABEL.finditer(text):
         name = name_after(text, m.end(), True)
         if name:
             out.append(Candidate(name, "publisher", m.start()))
@@ -355,8 +380,8 @@ def _publisher(text: str) -> list[Candidate]:
 def _lines_naming_a_body(lines: list[str], source: str, offset: int = 0) -> list[Candidate]:
     out = []
     for i, ln in enumerate(lines):
-        t = re.sub(r"\s+", "", ln)
-        t = re.sub(r"(?:20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}[-./]\d{1,2}[-./]\d{1,2})$", "", t)
+        t = _SPACES.sub("", ln)
+        t = _DATE_AT_END.sub("", t)
         if 3 <= len(t) <= _MAX_NAME and is_agency_name(t):
             out.append(Candidate(t, source, offset + i))
     return out
@@ -409,6 +434,7 @@ def fuller_form(name: str, text: str, others: list[str]) -> str:
             best = other
     township = kind(best) == 3
     stems = [best] + ([core] if township and core != best and len(core) >= 2 else [])
+    seen: dict[tuple, str] = {}  # what a printed prefix made of the name (a name is printed many times alike)
     for stem in stems:
         for m in itertools.islice(re.finditer(re.escape(stem), text), _MAX_OCCURRENCES):
             s, _ = _name_run(text, m.start(), m.start())
@@ -420,16 +446,31 @@ def fuller_form(name: str, text: str, others: list[str]) -> str:
                 after = text[m.end() + len(tail):]
                 if not tail and after[:1] and _NAME_CHAR.match(after[0]) and not after.startswith(SUBJECT_FOLLOWERS):
                     continue  # an address ("宣城市宣州区杨柳镇春归东路88号"), not the name
-            ending = _ending(best) or ""
-            for i in range(len(prefix)):
-                places, end = regions.leading_places(prefix[i:] + stem)
-                left = prefix[i:][end:] if end < len(prefix) - i else ""
-                if places and re.fullmatch(r"(?:人民政府|政府)?", left):
-                    fuller = prefix[i:] + stem + tail
-                    same = stem == best or (short_name(fuller) == core and fuller.endswith(ending))
-                    if len(fuller) > len(best) and same and is_agency_name(fuller, True):
-                        best = fuller
-                    break
+            key = (prefix, stem, tail, best)
+            if key not in seen:
+                seen[key] = _with_places(prefix, stem, tail, best, core)
+            best = seen[key]
+    return best
+
+
+_HOST_LEFT = re.compile(r"(?:人民政府|政府)?")
+
+
+def _with_places(prefix: str, stem: str, tail: str, best: str, core: str) -> str:
+    """``best``, or the name printed as ``prefix`` + ``stem`` + ``tail`` when the prefix ends in a known
+    place chain (and an optional 人民政府) that makes it a fuller form of the same body."""
+    from store.parse.metadata import short_name
+
+    ending = _ending(best) or ""
+    for i in range(len(prefix)):
+        places, end = regions.leading_places(prefix[i:] + stem)
+        left = prefix[i:][end:] if end < len(prefix) - i else ""
+        if places and _HOST_LEFT.fullmatch(left):
+            fuller = prefix[i:] + stem + tail
+            same = stem == best or (short_name(fuller) == core and fuller.endswith(ending))
+            if len(fuller) > len(best) and same and is_agency_name(fuller, True):
+                best = fuller
+            break
     return best
 
 

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.parse.memo import recent, remembered
 from store.records import Fact, Passage
 from store.template.facts import (CONCEPTS, REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, RANGE_MARKS, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
                                   UNITS, WORD_DIGITS, WORD_NUMBER_NOT_AFTER, WORD_NUMBER_NOT_BEFORE,
@@ -61,11 +62,15 @@ def _simplifier():
 def fold(text: str) -> str:
     """The matching form of printed text: NFKC and simplified characters, one character for one, so
     that an offset into it is an offset into the printed text ("共公開信息31條" -> "共公开信息31条")."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    folded = "".join(out).replace("\u3000", " ").replace("\u00a0", " ")
+    if unicodedata.is_normalized("NFKC", text):  # then every character is its own NFKC form
+        folded = text
+    else:
+        out = []
+        for ch in text:
+            n = unicodedata.normalize("NFKC", ch)
+            out.append(n if len(n) == 1 else ch)
+        folded = "".join(out)
+    folded = folded.replace("\u3000", " ").replace("\u00a0", " ")
     conv = _simplifier()
     if conv is None or folded.isascii():
         return folded
@@ -108,6 +113,8 @@ def _digit_figure() -> re.Pattern:
 
 
 _WORD_CHARS = "".join(WORD_DIGITS) + "".join(WORD_POWERS)
+_ANY_DIGIT = re.compile(r"\d")  # what every figure in digits holds
+_ANY_WORD_DIGIT = re.compile(f"[{_WORD_CHARS}]")  # what every figure in words holds
 
 
 @lru_cache(maxsize=1)
@@ -149,11 +156,21 @@ def _unitless_ok(text: str, start: int, end: int) -> bool:
     return any(before.endswith(w) for w in UNITLESS_AFTER)
 
 
+@lru_cache(maxsize=1)
+def _unit_after() -> re.Pattern:
+    return re.compile(rf"\s*(?:{_alternation(UNITS)}|年|月|日|\.)")
+
+
+_DIGITS = re.compile(r"\d+")
+_SPACE_OR_END = re.compile(r"\s|$")
+
+
+@remembered(4096)
 def _table_like(text: str) -> bool:
     """Whether a sentence is a table's cells run together (many figures without units), not prose."""
-    bare = [m for m in re.finditer(r"\d+", text) if not re.match(rf"\s*(?:{_alternation(UNITS)}|年|月|日|\.)",
-                                                                text[m.end():])]
-    cells = [m for m in bare if re.match(r"\s|$", text[m.end():])]  # "规章 0 0 0": figures standing alone
+    unit_after = _unit_after()
+    bare = [m for m in _DIGITS.finditer(text) if not unit_after.match(text, m.end())]
+    cells = [m for m in bare if _SPACE_OR_END.match(text, m.end())]  # "规章 0 0 0": figures standing alone
     return (len(cells) >= TABLE_LIKE_FIGURES or any(len(m.group(0)) > MAX_DIGITS for m in bare)
             or any(len(m.group(0)) > 1 and m.group(0).startswith("0") for m in bare))
 
@@ -174,8 +191,14 @@ def _joins(text: str, end: int, unit: str) -> bool:
 
 def mentions(text: str) -> list[Mention]:
     """Every figure printed in ``text`` (already folded), in order."""
+    return list(_mentions(text))
+
+
+@remembered(8192)
+def _mentions(text: str) -> tuple[Mention, ...]:
     out: list[Mention] = []
-    for m in _digit_figure().finditer(text):
+    digits = _ANY_DIGIT.search(text) is not None  # (the patterns are slow to try where nothing can match)
+    for m in _digit_figure().finditer(text) if digits else ():
         num, unit = m.group("num"), m.group("unit") or ""
         mult = m.group("mult") or ""
         if unit and _joins(text, m.end("unit"), unit):
@@ -196,7 +219,8 @@ def mentions(text: str) -> list[Mention]:
         if len(num.replace(",", "").split(".")[0]) > MAX_DIGITS and unit_family(unit) != "money":
             continue  # "21710000218": table cells run together, no count
         out.append(Mention(start, end, value, unit, approx, text[start:end], _change(text, start)))
-    for m in _word_figure().finditer(text):
+    words = _ANY_WORD_DIGIT.search(text) is not None
+    for m in _word_figure().finditer(text) if words else ():
         unit = m.group("unit")
         if any(text.startswith(w, m.end("unit")) for w in WORD_NUMBER_NOT_BEFORE) or \
                 any(text.startswith(w, m.end("num")) for w in WORD_NUMBER_NOT_BEFORE):
@@ -207,7 +231,7 @@ def mentions(text: str) -> list[Mention]:
         if value is None or any(o.start <= m.start() < o.end for o in out):
             continue
         out.append(Mention(m.start(), m.end(), value, unit, m.group("after") or "", m.group(0), _change(text, m.start())))
-    return _ranges(text, sorted(out, key=lambda x: x.start))
+    return tuple(_ranges(text, sorted(out, key=lambda x: x.start)))
 
 
 @lru_cache(maxsize=1)
@@ -252,8 +276,13 @@ def trim(phrase: str) -> str:
         p = q
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LIST_SEPARATOR = re.compile(rf"[、;]|{_LIST_BETWEEN}")
+_SEPARATOR_OR_LIST = re.compile(rf"[,:;、]|{_LIST_BETWEEN}")
+
+
 def _cjk(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(_CJK.findall(text))
 
 
 def _without_names(text: str, names: tuple[str, ...]) -> str:
@@ -285,12 +314,17 @@ def _clause_end(text: str, pos: int) -> int:
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of a sentence (cut at , : ;)."""
+    return list(_clause_spans(sentence))
+
+
+@remembered(4096, longest=2000)
+def _clause_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     out, pos = [], 0
     for m in _CLAUSE_END.finditer(sentence):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(sentence)))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -318,7 +352,12 @@ def _relative_years(text: str, year: int | None) -> str:
 def _clean(text: str, ctx: "Context") -> str:
     """A phrase for a subject: dates out (the year before and after the report's as 上年/下年), the
     agency's own name out, connecting words off its edges."""
-    return trim(_without_names(_relative_years(text, ctx.year), ctx.names))
+    return _cleaned(text, ctx.names, ctx.year)
+
+
+@recent(4096)
+def _cleaned(text: str, names: tuple[str, ...], year: int | None) -> str:
+    return trim(_without_names(_relative_years(text, year), names))
 
 
 def _topic(sentence: str, clause: int, ctx: "Context", short_subject: bool = False) -> str:
@@ -361,7 +400,7 @@ def _is_modifier(sentence: str, m: Mention, nxt: Mention | None) -> bool:
         return False
     between = sentence[m.end:nxt.start]
     return (_cjk(between[:1]) == 1 and _cjk(between) >= 2
-            and not re.search(rf"[,:;、]|{_LIST_BETWEEN}", between))
+            and not _SEPARATOR_OR_LIST.search(between))
 
 
 def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple[str, str, str]]:
@@ -382,13 +421,13 @@ def _subjects(sentence: str, found: list[Mention], ctx: "Context") -> list[tuple
         k = next(k for k, (a, b) in enumerate(clauses) if a <= m.start <= b)
         start = max(clauses[k][0], floor)
         if i and start == found[i - 1].end:
-            seps = list(re.finditer(rf"[、;]|{_LIST_BETWEEN}", sentence[start:m.start]))
+            seps = list(_LIST_SEPARATOR.finditer(sentence[start:m.start]))
             if seps:
                 start += seps[-1].end()
         left = _clean(sentence[start:m.start], ctx)
         stop = clauses[k][1]
         if nxt is not None and nxt.start < stop:  # another figure follows in the clause
-            sep = re.search(rf"[、;]|{_LIST_BETWEEN}", sentence[m.end:nxt.start])
+            sep = _LIST_SEPARATOR.search(sentence[m.end:nxt.start])
             stop = m.end + sep.start() if sep else nxt.start
         modifier = nxt is not None and _is_modifier(sentence, m, nxt)
         if modifier:  # "两个自媒体", "21个市(州)": the noun it counts

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from store.document import Block
 from store.parse import runs
+from store.parse.memo import remembered
 from store.template.cell_text import COUNT_UNITS
 from store.template import (ACTIVE, APPLICANT_GROUP_LABEL, APPLY, REVIEW, SECTIONS, TABLE_HEADINGS, Row,
                             cell_key, normalise_label)
@@ -481,8 +482,8 @@ def expand(blocks: list[Block]) -> list[Block]:
     """The blocks with every flattened paragraph cut into the lines of its tables (see the module)."""
     paras: dict[int, Paragraph] = {}
     for bi, block in enumerate(blocks):
-        if block.kind == "paragraph" and block.text and _maybe(block.text):
-            p = read_paragraph(block.text)
+        if block.kind == "paragraph" and block.text and _maybe(block.text) and _has_zones(block.text):
+            p = read_paragraph(block.text)  # (a fresh one: later steps change it)
             if p.zones:
                 paras[bi] = p
     if not paras:
@@ -539,6 +540,12 @@ def _outside_tables(p: Paragraph) -> str:
 
 
 _DIGIT_AFTER_WORD = re.compile(r"[^\W\d_][\s\u3000\u00a0]*\d")
+
+
+@remembered(8192, longest=2000)
+def _has_zones(text: str) -> bool:
+    """Whether a paragraph holds a stretch that reads as a table (remembered: most lines hold none)."""
+    return bool(read_paragraph(text).zones)
 
 
 def _maybe(text: str) -> bool:

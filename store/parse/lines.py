@@ -17,6 +17,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from store.document import Block, Cell, Document
+from store.parse.memo import remembered
 from store.template import NOT_APPLICABLE_MARKS
 from store.template.cell_text import CELL_UNITS, DIGIT_LOOKALIKES, LONE_LOOKALIKES, MINUS_SIGNS, SIGN_WORDS
 
@@ -25,9 +26,16 @@ _NUMBER = re.compile(
     r"(?P<num>[+" + "".join(map(re.escape, MINUS_SIGNS)) + r"]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
     r"(?P<unit>" + "|".join(map(re.escape, CELL_UNITS)) + r")?$")
 _SPLIT = re.compile(r"\s*[|｜]\s*|\t| {2,}|\u3000+")
+_SEPARATOR_CHARS = re.compile(r"[|｜\t\u3000]")  # what _SPLIT needs, besides two spaces
 _SPLIT_NO_PIPE = re.compile(r"\t| {2,}|\u3000+")
 _GARBLED = re.compile(r"(?=[^\d]*\d)[\d,.\s" + re.escape(DIGIT_LOOKALIKES) + r"]{1,12}")
+_DIGITS_ONLY = re.compile(r"[\d,.\s]+")
+_SPACED_DIGITS = re.compile(r"\d+(?: \d+)+")
+_GLUED_PIPE = re.compile(r"\d[|｜](?=\d|$)|(?:^|(?<=\s))[|｜]\d")
 _SENTENCE = re.compile(r"[。；;！？]|[，,].*[，,]")
+_UNDERLINE = re.compile(r"</?u>")
+_LIST_NUMBER = re.compile(r"\d{1,2}[.．、]?")
+_CJK_START = re.compile(r"[\u4e00-\u9fff]")
 
 TokKind = Literal["label", "value", "blank"]
 
@@ -58,11 +66,13 @@ class Line:
         return self.text if self.original is None else self.original
 
 
+@remembered(16384)
 def fold(text: str) -> str:
     """NFKC with all kinds of spaces made plain and trimmed."""
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").strip()
 
 
+@remembered(16384)
 def parse_number(text: str) -> float | int | None:
     m = _NUMBER.match(fold(text))
     if not m:
@@ -79,23 +89,30 @@ def parse_number(text: str) -> float | int | None:
 
 
 def classify(text: str, explicit: bool = True, line: int | None = None, page: int | None = None) -> Tok:
+    kind, value, na, garbled = _token_kind(text)
+    return Tok(text, kind, explicit, value, na, garbled, line, page)
+
+
+@remembered(16384)
+def _token_kind(text: str) -> tuple[TokKind, float | int | None, bool, bool]:
+    """What a cell's text is: (kind, value, na, garbled)."""
     t = fold(text)
-    t = re.sub(r"</?u>", "", t).strip()
+    t = _UNDERLINE.sub("", t).strip()
     if not t:
-        return Tok(text, "blank", explicit, line=line, page=page)
+        return "blank", None, False, False
     n = parse_number(t)
     if n is not None:
-        return Tok(text, "value", explicit, value=n, line=line, page=page)
-    if t in NOT_APPLICABLE_MARKS or re.fullmatch(r"[/／\\—\-－–_]+", t):
-        return Tok(text, "value", explicit, na=True, line=line, page=page)
-    return Tok(text, "label", explicit, line=line, page=page, garbled=is_garbled_figure(t))
+        return "value", n, False, False
+    if t in NOT_APPLICABLE_MARKS or _MARK_RUN.fullmatch(t):
+        return "value", None, True, False
+    return "label", None, False, is_garbled_figure(t)
 
 
 def is_garbled_figure(text: str) -> bool:
     """A figure with letters OCR puts for digits ("S8", "l2", "1O", "5 4"), or a lone look-alike of 0 or 1."""
     t = text.strip()
-    return t in LONE_LOOKALIKES or (bool(_GARBLED.fullmatch(t)) and not re.fullmatch(r"[\d,.\s]+", t)) \
-        or bool(re.fullmatch(r"\d+(?: \d+)+", t))
+    return t in LONE_LOOKALIKES or (bool(_GARBLED.fullmatch(t)) and not _DIGITS_ONLY.fullmatch(t)) \
+        or bool(_SPACED_DIGITS.fullmatch(t))
 
 
 @lru_cache(maxsize=1)
@@ -113,10 +130,11 @@ def is_template_label(text: str) -> bool:
     from store.template import normalise_label
 
     t = normalise_label(text)
-    return len(t) <= 70 and any(fuzz.partial_ratio(lbl, t) >= 88 and len(t) <= len(lbl) * 1.6 + 4
+    return len(t) <= 70 and any(len(t) <= len(lbl) * 1.6 + 4 and fuzz.partial_ratio(lbl, t, score_cutoff=88) >= 88
                                 for lbl in _long_labels())
 
 
+@remembered(16384)
 def is_narrative(text: str) -> bool:
     t = fold(text)
     if len(t) < 16:
@@ -133,12 +151,20 @@ def split_cells(text: str) -> list[str]:
     The last cell may end with numbers separated by single spaces
     ("行政事业性收费 0 0"); they are split off as cells of their own.
     """
-    pipes = text.count("|") + text.count("｜")
-    # a line of tab-separated cells with a pipe here and there: the pipe is a misread character ("|2"), no separator
-    tabbed = "\t" in text and pipes and pipes * 2 < text.count("\t")
-    # one pipe glued to a figure ("… 0 8|", "0 |2"): a misread 1, no separator
-    glued = pipes == 1 and re.search(r"\d[|｜](?=\d|$)|(?:^|(?<=\s))[|｜]\d", text.strip())
-    pieces = [p for p in (_SPLIT_NO_PIPE if tabbed or glued else _SPLIT).split(text)]
+    return list(_split_cells(text))
+
+
+@remembered(16384)
+def _split_cells(text: str) -> tuple[str, ...]:
+    if _SEPARATOR_CHARS.search(text) or "  " in text:
+        pipes = text.count("|") + text.count("｜")
+        # a line of tab-separated cells with a pipe here and there: the pipe is a misread character ("|2"), no separator
+        tabbed = "\t" in text and pipes and pipes * 2 < text.count("\t")
+        # one pipe glued to a figure ("… 0 8|", "0 |2"): a misread 1, no separator
+        glued = pipes == 1 and _GLUED_PIPE.search(text.strip())
+        pieces = (_SPLIT_NO_PIPE if tabbed or glued else _SPLIT).split(text)
+    else:  # (a long sentence: the pattern would be tried at every character for nothing)
+        pieces = [text]
     if text.startswith(("\t", " ", "\u3000")) and pieces and not pieces[0].strip():
         pieces = pieces[1:]  # indentation, not an empty cell
     while pieces and not pieces[-1].strip():
@@ -146,12 +172,12 @@ def split_cells(text: str) -> list[str]:
     # a row's numbering split from its label ("6\u3000属于四类过程性信息", "1  信访举报投诉类申请"):
     # numbers never precede the label in these tables, so the number is part of the label
     first = next((i for i, p in enumerate(pieces) if p.strip()), None)
-    if first is not None and first + 1 < len(pieces) and re.fullmatch(r"\d{1,2}[.．、]?", fold(pieces[first])) \
+    if first is not None and first + 1 < len(pieces) and _LIST_NUMBER.fullmatch(fold(pieces[first])) \
             and classify(pieces[first + 1]).kind == "label" and not is_narrative(pieces[first + 1]):
         pieces[first:first + 2] = [fold(pieces[first]) + fold(pieces[first + 1])]
     if pieces:  # only the last piece: a label cell in the middle may hold any garbage ("I (—) 1 🗆 1 /")
         pieces[-1:] = _split_trailing(pieces[-1])
-    return pieces
+    return tuple(pieces)
 
 
 def _is_cell_token(tok: str) -> bool:
@@ -179,7 +205,7 @@ def _split_trailing(piece: str) -> list[str]:
     if k == 0:
         return cells
     label = " ".join(toks[:k])
-    if len(label) < 2 and not re.match(r"[\u4e00-\u9fff]", label):
+    if len(label) < 2 and not _CJK_START.match(label):
         return [piece]  # one character may end a wrapped label ("请 0 1185 0"); a lone digit or mark may not
     return [label, *cells]
 
@@ -243,21 +269,31 @@ def is_page_furniture(text: str) -> bool:
 
 
 def _paragraph_line(text: str, line: int | None, page: int | None) -> Line:
+    kind, toks = _paragraph_shape(text)
+    return Line(kind, text, [Tok(t, k, explicit, value, na, garbled, line, page)
+                             for t, k, explicit, value, na, garbled in toks],
+                line, page)
+
+
+@remembered(16384)
+def _paragraph_shape(text: str) -> tuple[str, tuple[tuple, ...]]:
+    """A printed line's kind and its tokens as (text, kind, explicit, value, na, garbled)."""
     if not text.strip(" \u3000\u00a0\r"):
         if "\t" in text:
-            return Line("cell", text, [Tok(text, "blank", True, line=line, page=page)], line, page)
-        return Line("empty", text, [], line, page)
+            return "cell", ((text, "blank", True, None, False, False),)
+        return "empty", ()
     pieces = split_cells(text)
     nonempty = [p for p in pieces if p.strip()]
     if len(nonempty) <= 1:
         piece = nonempty[0] if nonempty else ""
         if is_narrative(piece):
-            return Line("narrative", text, [Tok(piece, "label", line=line, page=page)], line, page)
-        return Line("cell", text, [classify(piece, True, line, page)], line, page)
-    toks = [classify(p, False, line, page) for p in pieces]
-    if len(nonempty) == 2 and toks[-1].kind != "value" and is_narrative(" ".join(nonempty)):
-        return Line("narrative", text, [Tok(text.strip(), "label", line=line, page=page)], line, page)
-    return Line("row", text, toks, line, page)
+            return "narrative", ((piece, "label", True, None, False, False),)
+        kind, value, na, garbled = _token_kind(piece)
+        return "cell", ((piece, kind, True, value, na, garbled),)
+    toks = [(p, k, False, value, na, garbled) for p in pieces for k, value, na, garbled in (_token_kind(p),)]
+    if len(nonempty) == 2 and toks[-1][1] != "value" and is_narrative(" ".join(nonempty)):
+        return "narrative", ((text.strip(), "label", True, None, False, False),)
+    return "row", tuple(toks)
 
 
 # --------------------------------------------------------------------------- matching copy

@@ -54,7 +54,26 @@ def _title_lines(lines: list[Line]) -> list[tuple[int, str]]:
     return out
 
 
+_last_title: tuple = (None, None)  # the lines last looked at (the list itself) and their title
+
+
 def find_title(lines: list[Line]) -> tuple[str | None, int]:
+    """The report title: see :func:`_find_title`.  Remembered for the last list of lines (the parse, its
+    passages and the audit all ask for the title of the same lines; lines are never changed once made)."""
+    global _last_title
+    last = _last_title  # (one read: another thread may replace it)
+    if last[0] is lines:
+        return last[1]
+    found = _find_title(lines)
+    _last_title = (lines, found)
+    return found
+
+
+_SENTENCE_MARKS = re.compile(r"[，。；;]|,.*,")
+_BREADCRUMB_SEP = re.compile(r"[>＞/／|｜]")
+
+
+def _find_title(lines: list[Line]) -> tuple[str | None, int]:
     """The report title (which may be wrapped over up to three lines) and the line index after it,
     in the matching copy (simplified characters).
 
@@ -69,11 +88,11 @@ def find_title(lines: list[Line]) -> tuple[str | None, int]:
     for j in range(len(texts)):
         for start in range(j, max(-1, j - 3), -1):
             joined = "".join(t for _, t in texts[start:j + 1])
-            if len(joined) > 70 or re.search(r"[，。；;]|,.*,", joined):
+            if len(joined) > 70 or _SENTENCE_MARKS.search(joined):
                 break
             if _TITLE_END.search(joined):
                 if _NAV.search(joined):  # a breadcrumb: only its last part can be the title
-                    joined = re.split(r"[>＞/／|｜]", joined)[-1]
+                    joined = _BREADCRUMB_SEP.split(joined)[-1]
                     if not _TITLE_END.search(joined):
                         break
                 head = agency_rules.from_title(joined)

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.parse.memo import recent, remembered
+
 # pinyin with tone marks in brackets right after a character: 區(qū), 發(fā)
 _INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 # spaces inside words, as PDF extraction and OCR leave them: "东 湖 街 道", "交通 运输局"
@@ -69,13 +71,26 @@ class Matching:
 
 # full-width letters, digits and signs (２０２１年) as ASCII, the ideographic space as a space: one for one
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SHORT = 300  # texts up to this length (lines, names) are remembered by the thousand; whole documents two at a time
 
 
 def matching(text: str) -> Matching:
     """The matching copy of ``text``: full-width digits and letters made ASCII; converted to simplified
-    characters only when it is in traditional characters or holds inserted pinyin."""
+    characters only when it is in traditional characters or holds inserted pinyin.
+
+    Remembered (the same lines and the same document are matched by several steps of one parse, and
+    template labels by every report): the result is shared, never to be changed."""
+    return _matching_short(text) if len(text) <= _SHORT else _matching_long(text)
+
+
+def _matching(text: str) -> Matching:
     text_in = text
-    text = text.translate(_WIDTH)
+    if _WIDE.search(text):  # (translate looks up every character: only where there is one to change)
+        text = text.translate(_WIDTH)
     stripped_at = sorted(m.span() for pattern in (_INSERTED_PINYIN, _SPACE_IN_WORDS) for m in pattern.finditer(text))
     if stripped_at:
         keep, index, pos = [], [], 0
@@ -87,9 +102,11 @@ def matching(text: str) -> Matching:
     else:
         base, index = text, None
     converted = to_simplified(base)
-    changed = sum(1 for a, b in zip(base, converted) if a != b) if len(converted) == len(base) else -1
-    cjk = sum(1 for c in base if "\u4e00" <= c <= "\u9fff") or 1
-    traditional = changed < 0 or (changed >= _MIN_CHANGED and changed / cjk >= _MIN_SHARE)
+    if converted == base:
+        changed = 0
+    else:
+        changed = sum(1 for a, b in zip(base, converted) if a != b) if len(converted) == len(base) else -1
+    traditional = changed < 0 or (changed >= _MIN_CHANGED and changed / (len(_CJK.findall(base)) or 1) >= _MIN_SHARE)
     if traditional and len(converted) != len(base):
         # a phrase changed length: convert line by line, and character by character only the lines
         # that changed length, so positions still line up
@@ -103,3 +120,7 @@ def matching(text: str) -> Matching:
     if not traditional:
         converted = base
     return Matching(text_in, converted, index, traditional)
+
+
+_matching_short = remembered(4096, _SHORT)(_matching)
+_matching_long = recent(2)(_matching)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from store.parse.lines import Line, fold
+from store.parse.memo import remembered
 from store.records import Passage
 from store.template import SECTIONS, normalise_label
 
@@ -40,6 +41,17 @@ def section_score(text: str, number: str) -> float:
     return max(fuzz.ratio(v, t) for v in _section_titles(number))
 
 
+@remembered(8192)
+def _heading_scores(text: str) -> tuple[tuple[int, float] | None, tuple[float, ...] | None]:
+    """How a folded line of at most 42 characters reads as a heading: (index of its numeral, its title's
+    score for that section) when it starts with a numeral, and its score for each section as a heading
+    printed without its numeral (None when it is longer than 30 characters)."""
+    m = _TOP.match(text)
+    numbered = (_NUMERALS.index(m.group("num")), section_score(m.group("title"), m.group("num"))) if m else None
+    bare = tuple(section_score(text, n) for n in _NUMERALS) if len(text) <= 30 else None
+    return numbered, bare
+
+
 def find_sections(lines: list[Line]) -> list[SectionSpan]:
     """Top-level headings (一、总体情况 … 六、其他需要报告的事项), in order.
 
@@ -54,19 +66,20 @@ def find_sections(lines: list[Line]) -> list[SectionSpan]:
         text = fold(ln.text)
         if len(text) > 42:
             continue
-        m = _TOP.match(text)
-        if m:
-            idx = _NUMERALS.index(m.group("num"))
-            if idx > last and section_score(m.group("title"), m.group("num")) >= 72:
-                found.append((i, m.group("num"), text))
+        numbered, bare = _heading_scores(text)
+        if numbered:
+            idx, score = numbered
+            if idx > last and score >= 72:
+                found.append((i, _NUMERALS[idx], text))
                 last = idx
                 continue
         # a heading printed without its numeral
-        for idx in range(last + 1, len(SECTIONS)):
-            if len(text) <= 30 and section_score(text, _NUMERALS[idx]) >= 90:
-                found.append((i, _NUMERALS[idx], text))
-                last = idx
-                break
+        if bare is not None:
+            for idx in range(last + 1, len(SECTIONS)):
+                if bare[idx] >= 90:
+                    found.append((i, _NUMERALS[idx], text))
+                    last = idx
+                    break
     spans = []
     for k, (i, num, text) in enumerate(found):
         end = found[k + 1][0] if k + 1 < len(found) else len(lines)
@@ -79,9 +92,13 @@ def is_subheading(text: str) -> bool:
     return len(t) <= 30 and "。" not in t and bool(_SUB.match(t) or _SUB3.match(t))
 
 
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+
+
 def _printed(text: str) -> str:
-    text = re.sub(r"\[bookmark:[^\]]*\]", "", text)
-    return re.sub(r"[\s\u3000\u00a0]+", " ", text).strip()
+    text = _BOOKMARK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def passages(lines: list[Line], sections: list[SectionSpan], table_lines: set[int],

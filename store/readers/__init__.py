@@ -120,14 +120,10 @@ def check_zip(data: bytes) -> None:
 
 
 def check_depth(root, limit: int = HTML_MAX_DEPTH) -> None:
-    """Refuse a parsed tree nested deeper than ``limit`` (walked without recursion)."""
-    from lxml import etree
-
-    depth = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > limit:
-            raise ReadError(f"too large: elements nested more than {limit} deep")
+    """Refuse a parsed tree nested deeper than ``limit`` (the root at depth 1): asked of libxml2 as one
+    XPath, ``limit`` steps of child elements below the root, without recursion and without a Python loop."""
+    if limit < 1 or root.xpath("boolean(" + "/".join(["*"] * limit) + ")"):
+        raise ReadError(f"too large: elements nested more than {limit} deep")
 
 
 def read_document(path: str | Path) -> Document:

@@ -40,10 +40,14 @@ def _clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])")
+
+
 def _cell_text(el) -> str:
     text = "".join(el.itertext())
     # Chinese labels wrapped inside a cell: drop line breaks between CJK characters.
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])", "", text)
+    if "\n" in text:
+        text = _WRAPPED.sub("", text)
     return _clean(text)
 
 
@@ -55,19 +59,28 @@ def _grid(table) -> list[list[Cell]]:
         nrows = r + 1
         c = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":  # (a comment's tag is no string)
                 continue
             while (r, c) in taken:
                 c += 1
-            try:
-                rs = max(1, min(int(td.get("rowspan") or 1), 500))
-                cs = max(1, min(int(td.get("colspan") or 1), 100))
-            except ValueError:
-                rs, cs = 1, 1
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            if rowspan is None and colspan is None:
+                rs = cs = 1
+            else:
+                try:
+                    rs = max(1, min(int(rowspan or 1), 500))
+                    cs = max(1, min(int(colspan or 1), 100))
+                except ValueError:
+                    rs, cs = 1, 1
             text = _cell_text(td)
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken[(r + dr, c + dc)] = Cell(text, merged=bool(dr or dc), line=td.sourceline)
+            line = td.sourceline
+            if rs == 1 and cs == 1:
+                taken[(r, c)] = Cell(text, False, line=line)
+            else:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken[(r + dr, c + dc)] = Cell(text, merged=bool(dr or dc), line=line)
             c += cs
     width = max((c for _, c in taken), default=-1) + 1
     return [[taken.get((r, c)) or Cell("", merged=True) for c in range(width)] for r in range(nrows)]

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from store.document import Block, Cell, Document
+from store.parse.memo import remembered
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -42,6 +43,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b]+")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）])\s+(?=[\u4e00-\u9fff（）])")
 # running text in a cell (a page's layout table written as one table row): a paragraph, not a cell
 _RUNNING_TEXT = re.compile(r"[。！？]")
+# a character without which none of the markup clean_inline removes can be there (<br>, tags, ![…](…),
+# […](…), emphasis, escapes, entities)
+_MARKUP = re.compile(r"[<\[*_\\&]")
 
 
 # --------------------------------------------------------------------------- lines and cells
@@ -76,6 +80,8 @@ def _closed(lines: list[str]) -> bool:
 
 def clean_inline(text: str) -> str:
     """Markdown and HTML left in a text: links, emphasis, escapes, entities, tags, line-break marks."""
+    if not _MARKUP.search(text):
+        return text
     t = _BR.sub(" ", text)
     t = _TAG.sub("", t)
     t = _IMAGE.sub(r"\1", t)
@@ -85,6 +91,7 @@ def clean_inline(text: str) -> str:
     return html.unescape(t)
 
 
+@remembered(8192)
 def clean_cell(text: str) -> str:
     """A cell's text as printed: markup gone, spaces and ``&nbsp;`` padding trimmed, a label wrapped
     inside its cell joined again ("社会公益    组织" → 社会公益组织)."""
@@ -255,6 +262,8 @@ def _table_rows(lines: list[str], span: TableSpan, first_line: int) -> tuple[lis
 def read_markdown(text: str, first_line: int = 1) -> Document | None:
     """A text with pipe tables as a document of paragraphs (one per line) and table blocks;
     None when the text holds no pipe table."""
+    if "|" not in text:  # every table holds a pipe somewhere (see find_tables)
+        return None
     lines = text.split("\n")
     spans = find_tables(lines)
     if not spans:

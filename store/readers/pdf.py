@@ -1,5 +1,9 @@
 """PDF reports through pdfplumber: ruled tables as full grids, the rest as text, every block with its page.
 
+A page that pypdfium2 reads the way pdfminer does (most pages of a report; see
+:mod:`store.readers.pdfium_pages`) is read by pypdfium2, ten times faster: the same characters and
+boxes, the same ruling lines given to pdfplumber's table finder; every other page by pdfplumber.
+
 Per page:
 
 * ruled tables come from pdfplumber's table finder (lines strategy).  Each becomes a full grid
@@ -37,6 +41,7 @@ from dataclasses import dataclass, field
 
 from store.document import Block, Cell, Document, ReadError
 from store.readers import ocr
+from store.readers.pdfium_pages import fast_pages
 
 for _name in ("pdfminer", "pdfplumber"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -562,17 +567,21 @@ def read_pdf(data: bytes) -> Document:
     problems: list[str] = []
     pages: list[list[tuple[float, str, object]]] = []
     scans: list[_Scan] = []
+    npages = len(pdf.pages)
+    # pages pdfium reads as pdfminer would, much faster (None: pdfplumber reads the page); not an encrypted
+    # file, whose fonts pdfminer may not decode where pdfium does
+    fast = fast_pages(data, 0 if getattr(pdf.doc, "encryption", None) else npages)
     try:
-        npages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_page_items(page, number, problems, scans))
+                pages.append(_page_items(next(fast, None) or page, number, problems, scans))
             except Exception as exc:  # one broken page does not lose the others
                 problems.append(f"第{number}页无法读取（{type(exc).__name__}），已跳过")
                 pages.append([])
             finally:
                 page.close()
     finally:
+        fast.close()
         pdf.close()
     if scans:
         _read_scans(data, scans, pages, problems)

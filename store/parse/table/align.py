@@ -27,7 +27,7 @@ def align(observed: list[ObservedRow], labels: Labels) -> dict[int, Pair]:
     rows = labels.rows
     widths = [len(r.columns) for r in rows]
     n, m = len(observed), len(rows)
-    score = [[labels.score(j, observed[i].label) for j in range(m)] for i in range(n)]
+    score = [labels.scores(observed[i].label) for i in range(n)]
     for i in range(n):
         have = observed[i].figures
         for j in range(m):
@@ -37,13 +37,20 @@ def align(observed: list[ObservedRow], labels: Labels) -> dict[int, Pair]:
             score[i] = [x - s.empty_row_penalty for x in score[i]]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]
+    threshold = s.match_threshold
     for i in range(1, n + 1):
+        above, here, moves, scores = best[i - 1], best[i], move[i], score[i - 1]
         for j in range(1, m + 1):
-            options = [(best[i - 1][j], 1), (best[i][j - 1], 2)]
-            sc = score[i - 1][j - 1]
-            if sc >= s.match_threshold:
-                options.append((best[i - 1][j - 1] + sc - s.match_threshold + 1, 3))
-            best[i][j], move[i][j] = max(options)
+            # the best of: skip the printed row (1), skip the template row (2), pair them (3); a tie goes
+            # to the later option
+            up, left = above[j], here[j - 1]
+            value, mv = (up, 1) if up > left else (left, 2)
+            sc = scores[j - 1]
+            if sc >= threshold:
+                paired = above[j - 1] + sc - threshold + 1
+                if paired >= value:
+                    value, mv = paired, 3
+            here[j], moves[j] = value, mv
     pairs: dict[int, Pair] = {}
     i, j = n, m
     while i > 0 and j > 0:

@@ -23,7 +23,7 @@ from store.parse.lines import Line, Tok, fold
 from store.parse.table.align import Pair, align, ambiguous, unplaced_figures
 from store.parse.table.assemble import assemble_rows
 from store.parse.table.fit import fit, leading
-from store.parse.table.labels import Labels
+from store.parse.table.labels import labels_for
 from store.parse.table.prepare import prepare
 from store.parse.table.rows import ObservedRow
 from store.parse.table.separated import regroup
@@ -43,22 +43,38 @@ class TableResult:
     trace: TableTrace = field(repr=False, default=None)
 
 
+_KEYS: dict[tuple[str, str], list[str]] = {}
+
+
+def row_keys(table: Table, row) -> list[str]:
+    """The cell keys of a template row, in column order (worked out once per row)."""
+    got = _KEYS.get((table.id, row.key))
+    if got is None:
+        got = _KEYS[(table.id, row.key)] = [cell_key(table, row, c) for c in row.columns]
+    return list(got)
+
+
 def record(key: str, tok: Tok | None, row: ObservedRow, status: str | None = None, value=None) -> CellRecord:
     """The record of one cell placed from a printed token (None: a cell the row does not show)."""
-    page, line = row.location
+    return _record(key, tok, row.location, row.text, status, value)
+
+
+def _record(key: str, tok: Tok | None, location: tuple, text: str, status: str | None = None,
+            value=None) -> CellRecord:
+    page, line = location
     if tok is None:
-        return CellRecord(key, value, None, status or "uncertain", page, line, row.text)
+        return CellRecord(key, value, None, status or "uncertain", page, line, text)
     page, line = tok.page if tok.page is not None else page, tok.line if tok.line is not None else line
     raw = fold(tok.text) if tok.kind != "blank" else None
     if status:
-        return CellRecord(key, value if status == "inferred" else None, raw, status, page, line, row.text)
+        return CellRecord(key, value if status == "inferred" else None, raw, status, page, line, text)
     if tok.kind == "blank":
-        return CellRecord(key, None, None, "blank", page, line, row.text)
+        return CellRecord(key, None, None, "blank", page, line, text)
     if tok.kind == "label":  # words where a figure belongs: printed, but not a figure
-        return CellRecord(key, None, raw, "uncertain", page, line, row.text)
+        return CellRecord(key, None, raw, "uncertain", page, line, text)
     if tok.na:
-        return CellRecord(key, None, raw, "na", page, line, row.text)
-    return CellRecord(key, tok.value, raw, "number", page, line, row.text)
+        return CellRecord(key, None, raw, "na", page, line, text)
+    return CellRecord(key, tok.value, raw, "number", page, line, text)
 
 
 def printed_trace(observed: list[ObservedRow]) -> list[PrintedRowTrace]:
@@ -74,7 +90,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
                     settings: TableSettings = SETTINGS, open_end: bool = False) -> TableResult:
     """Section 二 or 三.  ``at_end``: the document ends inside this table's lines (an excerpt cut off);
     ``open_end``: with not even a line break after its last characters (its last figure may be cut)."""
-    labels = Labels(table, version, settings)
+    labels = labels_for(table, version, settings)
     rows = labels.rows
     layout: list[str] = []
     observed = assemble_rows(prepare(lines, settings, layout, labels), labels)
@@ -84,8 +100,8 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     eqs = equalities(version) if table.id == "apply" else ()
 
     def verify(placed: dict[int, list[Tok]]) -> bool:
-        values = {cell_key(table, rows[j], c): (t.value if t.kind == "value" and not t.na else None)
-                  for j, toks in placed.items() for c, t in zip(rows[j].columns, toks)}
+        values = {k: (t.value if t.kind == "value" and not t.na else None)
+                  for j, toks in placed.items() for k, t in zip(row_keys(table, rows[j]), toks)}
         return table_consistent(values, eqs)
 
     observed, notes = regroup(observed, pairs, labels, verify)
@@ -106,7 +122,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     pending: list[tuple[int, ObservedRow, list]] = []
     row_traces: list[RowTrace] = []
     for j, row in enumerate(rows):
-        keys = [cell_key(table, row, c) for c in row.columns]
+        keys = row_keys(table, row)
         rt = RowTrace(row.label, "not found")
         row_traces.append(rt)
         if j not in pairs:
@@ -135,7 +151,7 @@ def parse_row_table(table: Table, version: str, lines: list[Line], at_end: bool 
     _solve_pending(table, version, rows, pending, fixed, cells, notes, row_traces, settings)
     matched = len(pairs)
     for rt, row in zip(row_traces, rows):
-        rt.cells = [(k, cells[k].status, _shown(cells[k])) for k in (cell_key(table, row, c) for c in row.columns)]
+        rt.cells = [(k, cells[k].status, _shown(cells[k])) for k in row_keys(table, row)]
     trace.rows, trace.notes = row_traces, notes
     coverage = TableCoverage(table.id, len(rows), matched, at_end)
     return TableResult(cells, notes, coverage, trace)
@@ -158,7 +174,8 @@ def place_row(row, keys: list[str], obs: ObservedRow, settings: TableSettings, o
         obs, open_last = uncut(obs, open_end)
     hyps, how = fit(obs, len(keys), settings)
     if how == "exact":
-        out = {k: record(k, tok, obs) for k, tok in zip(keys, hyps[0])}
+        location, text = obs.location, obs.text
+        out = {k: _record(k, tok, location, text) for k, tok in zip(keys, hyps[0])}
         if open_last and not whole_at_end(hyps[0][-1], keys[-1]):
             out[keys[-1]] = missing(keys[-1])  # the document ends inside this figure, perhaps
         return out, None, how, ""
@@ -176,12 +193,11 @@ def _solve_pending(table, version, rows, pending, fixed, cells, notes, row_trace
     eqs = equalities(version) if table.id == "apply" else ()
     solved = None
     if pending and eqs and all(hyps for _, _, hyps in pending):
-        choices = [[dict(zip([cell_key(table, rows[j], c) for c in rows[j].columns], h)) for h in hyps]
-                   for j, _, hyps in pending]
+        choices = [[dict(zip(row_keys(table, rows[j]), h)) for h in hyps] for j, _, hyps in pending]
         solved = resolve(fixed, choices, eqs, settings)
     for j, obs, hyps in pending:
         row = rows[j]
-        keys = [cell_key(table, row, c) for c in row.columns]
+        keys = row_keys(table, row)
         if solved:
             for k in keys:
                 tok, value = solved[k]

@@ -79,8 +79,11 @@ NUMBERED = re.compile(r"^[(（]?\s*[一二三四五六七八九十\d]{1,2}\s*[)�
 ROW_NUMBER = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[.．、])")
 
 
+_BRACKETS = re.compile(r"[()（）]")
+
+
 def unbracketed(text: str) -> str:
-    return re.sub(r"[()（）]", "", text)
+    return _BRACKETS.sub("", text)
 
 
 def headings(table: Table, version: str, leaves: list[str]) -> frozenset[str]:
@@ -104,6 +107,9 @@ class Labels:
     settings: TableSettings = SETTINGS
 
     def __post_init__(self):
+        self._scores: dict[str, tuple[float, ...]] = {}
+        self._complete: dict[str, bool] = {}
+        self._starts: dict[str, bool] = {}
         self.rows = self.table.rows_for(self.version)
         self.leaves = [leaf for r in self.rows for leaf in leaf_labels(r) if len(leaf) >= 2]
         self.headings = headings(self.table, self.version, self.leaves)
@@ -112,10 +118,24 @@ class Labels:
     def score(self, j: int, label: str) -> float:
         return label_score(self.rows[j], label, self.settings)
 
+    def scores(self, label: str) -> list[float]:
+        """The label's score for every row of the table, in template order."""
+        got = self._scores.get(label)
+        if got is None:
+            got = tuple(label_score(r, label, self.settings) for r in self.rows)
+            if len(self._scores) < _REMEMBER:
+                self._scores[label] = got
+        return list(got)
+
     def complete(self, label: str) -> bool:
         """Whether a label is a whole row label of the template by itself."""
-        t = normalise_label(label)
-        return len(t) >= 2 and any(fuzz.ratio(t, leaf) >= self.settings.complete_label_ratio for leaf in self.leaves)
+        got = self._complete.get(label)
+        if got is None:
+            t = normalise_label(label)
+            got = len(t) >= 2 and any(fuzz.ratio(t, leaf) >= self.settings.complete_label_ratio for leaf in self.leaves)
+            if len(self._complete) < _REMEMBER:
+                self._complete[label] = got
+        return got
 
     def header(self, label: str) -> bool:
         """Whether a label is a column or group heading, never part of a row label."""
@@ -137,8 +157,9 @@ class Labels:
         order, so a row far below the last one placed needs a clearly better label."""
         if not normalise_label(label):
             return after, 0.0
-        scored = [(self.score(j, label) - self.settings.row_skip_cost * (j - after - 1), -j)
-                  for j in range(after + 1, len(self.rows))]
+        every = self.scores(label)
+        cost = self.settings.row_skip_cost
+        scored = [(every[j] - cost * (j - after - 1), -j) for j in range(after + 1, len(self.rows))]
         if not scored:
             return after, 0.0
         sc, j = max(scored)  # on a tie, the earliest row
@@ -146,9 +167,14 @@ class Labels:
 
     def starts(self, label: str) -> bool:
         """Whether a label reads like the beginning of a row label ("其他对外管" of 其他对外管理服务事项)."""
-        t = normalise_label(label)
-        return len(t) >= 3 and any(len(leaf) > len(t) and fuzz.ratio(t, leaf[:len(t)]) >= self.settings.start_label_ratio
-                                   for leaf in self.leaves)
+        got = self._starts.get(label)
+        if got is None:
+            t = normalise_label(label)
+            got = len(t) >= 3 and any(len(leaf) > len(t) and fuzz.ratio(t, leaf[:len(t)]) >= self.settings.start_label_ratio
+                                      for leaf in self.leaves)
+            if len(self._starts) < _REMEMBER:
+                self._starts[label] = got
+        return got
 
     def printed(self, text: str) -> bool:
         """Whether most of the table's row labels are printed in ``text`` (a table whose cells are all empty)."""
@@ -157,3 +183,17 @@ class Labels:
             return False
         found = sum(1 for r in self.rows if any(leaf in t for leaf in leaf_labels(r) if len(leaf) >= 2))
         return found >= max(2, len(self.rows) * self.settings.labels_printed_share)
+
+
+_MADE: dict[tuple, Labels] = {}
+_REMEMBER = 4096  # labels whose scores one Labels remembers (bounded memory)
+
+
+def labels_for(table: Table, version: str, settings: TableSettings = SETTINGS) -> Labels:
+    """The :class:`Labels` of a table in one template version, made once per process (nothing in it
+    changes after it is made)."""
+    key = (table.id, version, settings)
+    got = _MADE.get(key)
+    if got is None or got.table is not table:
+        got = _MADE[key] = Labels(table, version, settings)
+    return got

@@ -19,7 +19,7 @@ class ObservedRow:
 
     @property
     def text(self) -> str:
-        key = tuple(id(ln) for ln in self.lines)
+        key = tuple(map(id, self.lines))
         if getattr(self, "_text_key", None) != key:
             self._text = " | ".join(fold(ln.printed.replace("\t", " ")) for ln in self.lines if ln.printed.strip())
             self._text_key = key
