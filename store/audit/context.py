@@ -65,6 +65,17 @@ class Context:
         return [plain(ln.text) for ln in self.lines]
 
     @cached_property
+    def joined(self) -> str:
+        """Every line's text (:attr:`texts`) joined by line breaks."""
+        return "\n".join(self.texts)
+
+    def anywhere(self, pattern: re.Pattern) -> bool:
+        """Whether ``pattern`` may match in some line: False only when it matches nowhere in :attr:`joined`
+        (one search instead of one per line).  For patterns without ``^``, ``$`` or ``\\b``, whose
+        lookarounds never look for a line break: a match inside a line is then a match in the whole."""
+        return pattern.search(self.joined) is not None
+
+    @cached_property
     def last_text_index(self) -> int:
         for i in range(len(self.lines) - 1, -1, -1):
             if self.texts[i].strip():
@@ -112,7 +123,7 @@ class Context:
         """What converter made this copy ("繁体字" or "拼音注音"), None for a plain copy."""
         from store.parse.script import matching
 
-        text = "\n".join(self.texts)
+        text = self.joined
         if matching(text).traditional:
             return "繁体字"
         if len(re.findall(PINYIN_ANNOTATION, text)) >= 3:

@@ -182,7 +182,7 @@ _DOUBLE = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
 def duplicated_words(ctx: Context):
     """duplicated_word: a word printed twice in a row (资金资金, 工作工作)."""
-    if ctx.converted:
+    if ctx.converted or not ctx.anywhere(_DOUBLE):
         return
     for i, text in enumerate(ctx.texts):
         for m in _DOUBLE.finditer(text):
@@ -252,6 +252,8 @@ def dates(ctx: Context):
     from store.audit.structure import statistics_period
 
     p = statistics_period(ctx)
+    if not ctx.anywhere(_BAD_DATE):
+        return
     for i, text in enumerate(ctx.texts):
         if ctx.lines[i].kind == "grid":
             continue
@@ -280,6 +282,8 @@ _DOC_NUMBER = re.compile(r"国办?公开?办?[函涵]\s*(?P<open>[〔(（\[【�
 def doc_numbers(ctx: Context):
     """doc_number_malformed: the number of the template's notice misprinted (国办公开办涵〔2021〕30号,
     国办公开函〔2021〕30 号, 国办公开办函〔202130号)."""
+    if not ctx.anywhere(_DOC_NUMBER):
+        return
     for i, text in enumerate(ctx.texts):
         for m in _DOC_NUMBER.finditer(text):
             digits = m.group("digits")
@@ -339,7 +343,7 @@ _REPORT_OF = re.compile(r"(?:公布|发布|编制|现将|予以公开|印发)(?:
 def other_agency(ctx: Context):
     """other_agency_named: the text says it is another agency's report (a name copied from another)."""
     name, short = ctx.meta.agency or "", ctx.meta.short_name or ""
-    if not name:
+    if not name or not ctx.anywhere(_REPORT_OF):
         return
     for i, text in enumerate(ctx.texts):
         for m in _REPORT_OF.finditer(text):
@@ -364,7 +368,7 @@ def other_province(ctx: Context):
     """other_province_cited: a regulation of another province cited (a Fujian report following
     《江苏省政府信息公开申请办理答复规范》)."""
     own = ctx.meta.province
-    if not own:
+    if not own or not ctx.anywhere(_CITED):
         return
     for i, text in enumerate(ctx.texts):
         for m in _CITED.finditer(text):
@@ -412,6 +416,8 @@ _MAIL = re.compile(r"(?:邮箱|电子邮件|电子信箱|E-?mail|email)\s*[:：]
 
 def contacts(ctx: Context):
     """contact_malformed: a web address without its colon, an e-mail address without @."""
+    if not ctx.anywhere(_URL) and not ctx.anywhere(_MAIL):
+        return
     for i, text in enumerate(ctx.texts):
         for m in _URL.finditer(text):
             yield ctx.finding("contact_malformed", ctx.at(i, m.start(), m.end()), what="网址", printed=m.group(0))

@@ -555,11 +555,16 @@ def passage_facts(p: Passage, ctx: "Context | None" = None) -> list[Fact]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _region_suffix() -> re.Pattern:
+    return re.compile(f"(?:{_alternation(REGION_SUFFIXES)})$")
+
+
 def extract(passages: list[Passage], names: tuple[str | None, ...] = (), year: int | None = None) -> list[Fact]:
     """Every fact the narrative states, in reading order.  ``names``: the agency's and its region's
     names, left out of subjects ("西关街道办事处累计主动公开…" counts 累计主动公开…); ``year``: the year
     the report is about."""
-    stems = {re.sub(f"(?:{_alternation(REGION_SUFFIXES)})$", "", n) for n in names if n}
+    stems = {_region_suffix().sub("", n) for n in names if n}
     ctx = Context(tuple(sorted({n for n in (*names, *stems) if n and len(n) >= 2}, key=len, reverse=True)), year)
     out: list[Fact] = []
     for p in passages:

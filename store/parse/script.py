@@ -71,7 +71,11 @@ class Matching:
 
 # full-width letters, digits and signs (２０２１年) as ASCII, the ideographic space as a space: one for one
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def _narrow(m: re.Match) -> str:
+    return m.group().translate(_WIDTH)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,8 +93,8 @@ def matching(text: str) -> Matching:
 
 def _matching(text: str) -> Matching:
     text_in = text
-    if _WIDE.search(text):  # (translate looks up every character: only where there is one to change)
-        text = text.translate(_WIDTH)
+    if _WIDE.search(text):  # (translate looks up every character: only the runs that change)
+        text = _WIDE.sub(_narrow, text)
     stripped_at = sorted(m.span() for pattern in (_INSERTED_PINYIN, _SPACE_IN_WORDS) for m in pattern.finditer(text))
     if stripped_at:
         keep, index, pos = [], [], 0
