@@ -359,7 +359,8 @@ def printed_version(ctx: Context) -> str | None:
     """The template version the printed tables follow, from the labels only one version has (本年新制作数量,
     上一年项目数量 for 2019; 本年制发件数, 逾期不补正 for 2021); None when the text does not tell (whatever
     a manifest says)."""
-    folded = _normalise_label("\n".join(t for t, ln in zip(ctx.texts, ctx.lines) if ln.kind != "narrative"))
+    # (line by line, each line's folding remembered: the same as folding the lines joined by line breaks)
+    folded = "".join(normalise_label(t) for t, ln in zip(ctx.texts, ctx.lines) if ln.kind != "narrative")
     scores = {v: sum(m in folded for m in version_marks(v)) for v in VERSIONS}
     best = max(scores.values())
     winners = [v for v, n in scores.items() if n == best]
