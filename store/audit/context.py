@@ -107,6 +107,8 @@ class Context:
 
     @staticmethod
     def _inline(text: str, number: str, titles: list[str]) -> bool:
+        if number + "、" not in text:
+            return False
         for m in re.finditer(number + "、", text):
             after = text[m.end():m.end() + 40]
             if any(after.startswith(x[:6]) or fuzz.ratio(x, after[:len(x)]) >= INLINE_HEADING_BAR for x in titles):

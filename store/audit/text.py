@@ -213,6 +213,8 @@ _CLAUSE = re.compile(r"[。；;！？!?]")
 _STATS = re.compile(r"\d+\s*(?:余|多)?\s*(?:条|件|篇|个|次|期|份|项)")
 
 
+_LEAD = re.compile(r"^[\s（(一二三四五六七八九十\d）)、.．]*(?:[是在于]|截至|截止)?")  # what may open a sentence before its year
+_WILL = re.compile(r"^度?[，,\s]*\S{0,12}?将")
 _PLANS = re.compile(r"(?:改进措施|下一步|工作计划|工作打算|工作安排|今后)[^。]{0,8}[。：:]?\s*$")
 
 
@@ -231,7 +233,7 @@ def years(ctx: Context):
         for m in _YEAR.finditer(text):
             y = int(m.group("y"))
             clause_start = max((c.end() for c in _CLAUSE.finditer(text, 0, m.start())), default=0)
-            lead = re.sub(r"^[\s（(一二三四五六七八九十\d）)、.．]*(?:[是在于]|截至|截止)?", "", text[clause_start:m.start()])
+            lead = _LEAD.sub("", text[clause_start:m.start()])
             if lead.strip():
                 continue  # the year does not open the sentence: a date, a document title, a comparison
             c_end = _CLAUSE.search(text, m.end())
@@ -242,7 +244,7 @@ def years(ctx: Context):
             what = None
             if y == y0 - 1 and _STATS.search(sentence) and not planning:
                 what = "本年度的数字"
-            elif y == y0 and planning and re.match(r"^度?[，,\s]*\S{0,12}?将", sentence):
+            elif y == y0 and planning and _WILL.match(sentence):
                 what = "改进措施（下一年度的计划）"
             elif y > y0 + 1:
                 what = "年份"
@@ -323,8 +325,8 @@ def agency_names(ctx: Context):
     pieces = [name[round(j * len(name) / (dist + 1)):round((j + 1) * len(name) / (dist + 1))] for j in range(dist + 1)]
     for i, text in enumerate(ctx.texts):
         probe = text.replace(name, "\0")
-        if not any(piece in probe for piece in pieces):
-            continue
+        if not any(piece in probe for piece in pieces) or name[:2] not in probe or name[-2:] not in probe:
+            continue  # (a slip keeps the name's first and last two characters: see _name_edits)
         for start, end, ops in near_misses(text, name, dist, _name_edits):
             printed = text[start:end]
             if printed not in seen:
