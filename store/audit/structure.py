@@ -372,7 +372,7 @@ _BASIS = re.compile(r"国办公开办函\s*[〔(（\[【]\s*(?P<y>20\d{2})\s*[�
 
 def template_basis(ctx: Context):
     """template_basis: the notice the report names as its basis is the one for its year."""
-    if ctx.year is None:
+    if ctx.year is None or not ctx.anywhere(_BASIS):
         return
     expected = TEMPLATE_BASIS[ctx.expected_version]
     cited = {v: b for v, b in TEMPLATE_BASIS.items()}

@@ -19,6 +19,7 @@ from store.parse.memo import recent, remembered
 
 # pinyin with tone marks in brackets right after a character: 區(qū), 發(fā)
 _INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+_TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")  # what inserted pinyin always holds (a quick first look)
 # spaces inside words, as PDF extraction and OCR leave them: "东 湖 街 道", "交通 运输局"
 _SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=[\u4e00-\u9fff])")
 # a text counts as traditional when this many of its characters change under t2s
@@ -95,7 +96,8 @@ def _matching(text: str) -> Matching:
     text_in = text
     if _WIDE.search(text):  # (translate looks up every character: only the runs that change)
         text = _WIDE.sub(_narrow, text)
-    stripped_at = sorted(m.span() for pattern in (_INSERTED_PINYIN, _SPACE_IN_WORDS) for m in pattern.finditer(text))
+    patterns = (_INSERTED_PINYIN, _SPACE_IN_WORDS) if _TONE_MARK.search(text) else (_SPACE_IN_WORDS,)
+    stripped_at = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
     if stripped_at:
         keep, index, pos = [], [], 0
         for a, b in stripped_at + [(len(text), len(text))]:
