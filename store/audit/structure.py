@@ -372,11 +372,12 @@ _BASIS = re.compile(r"国办公开办函\s*[〔(（\[【]\s*(?P<y>20\d{2})\s*[�
 
 def template_basis(ctx: Context):
     """template_basis: the notice the report names as its basis is the one for its year."""
-    if ctx.year is None or not ctx.anywhere(_BASIS):
+    if ctx.year is None:
         return
     expected = TEMPLATE_BASIS[ctx.expected_version]
     cited = {v: b for v, b in TEMPLATE_BASIS.items()}
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_BASIS):
+        text = ctx.texts[i]
         for m in _BASIS.finditer(text):
             version = next((v for v, b in cited.items() if f"{m.group('y')}〕{m.group('n')}" in b), None)
             if version and version != ctx.expected_version:

@@ -192,9 +192,10 @@ _DOUBLE = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
 def duplicated_words(ctx: Context):
     """duplicated_word: a word printed twice in a row (资金资金, 工作工作)."""
-    if ctx.converted or not ctx.anywhere(_DOUBLE):
+    if ctx.converted:
         return
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_DOUBLE):
+        text = ctx.texts[i]
         for m in _DOUBLE.finditer(text):
             unit = m.group(1)
             if m.group(0) in DUPLICATE_OK or unit in DUPLICATE_OK or (len(unit) == 2 and unit[0] == "一"):
@@ -226,8 +227,8 @@ def years(ctx: Context):
     y0 = ctx.year
     plans = set(ctx.section_lines("五"))
     seen = set()
-    for i, ln in enumerate(ctx.lines):
-        text = ctx.texts[i]
+    for i in ctx.lines_matching(_YEAR):
+        ln, text = ctx.lines[i], ctx.texts[i]
         if ln.kind == "grid" or "星期" in text or (i == ctx.title_index and len(text) <= 80):
             continue
         for m in _YEAR.finditer(text):
@@ -298,9 +299,8 @@ _DOC_NUMBER = re.compile(r"国办?公开?办?[函涵]\s*(?P<open>[〔(（\[【�
 def doc_numbers(ctx: Context):
     """doc_number_malformed: the number of the template's notice misprinted (国办公开办涵〔2021〕30号,
     国办公开函〔2021〕30 号, 国办公开办函〔202130号)."""
-    if not ctx.anywhere(_DOC_NUMBER):
-        return
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_DOC_NUMBER):
+        text = ctx.texts[i]
         for m in _DOC_NUMBER.finditer(text):
             digits = m.group("digits")
             expected = next((b for b in TEMPLATE_BASIS.values() if f"〔{digits[:4]}〕" in b), None)
@@ -359,9 +359,10 @@ _REPORT_OF = re.compile(r"(?:公布|发布|编制|现将|予以公开|印发)(?:
 def other_agency(ctx: Context):
     """other_agency_named: the text says it is another agency's report (a name copied from another)."""
     name, short = ctx.meta.agency or "", ctx.meta.short_name or ""
-    if not name or not ctx.anywhere(_REPORT_OF):
+    if not name:
         return
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_REPORT_OF):
+        text = ctx.texts[i]
         for m in _REPORT_OF.finditer(text):
             printed = m.group("name")
             if printed.startswith(("本", "我", "全", "该", "各", "上述", "所属")) or not printed.endswith(AGENCY_SUFFIXES):
@@ -384,9 +385,10 @@ def other_province(ctx: Context):
     """other_province_cited: a regulation of another province cited (a Fujian report following
     《江苏省政府信息公开申请办理答复规范》)."""
     own = ctx.meta.province
-    if not own or not ctx.anywhere(_CITED):
+    if not own:
         return
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_CITED):
+        text = ctx.texts[i]
         for m in _CITED.finditer(text):
             if m.group("p") != own:
                 yield ctx.finding("other_province_cited", ctx.at(i, m.start(), m.end()), province=own,

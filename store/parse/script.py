@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from store.parse.memo import recent, remembered
 
@@ -53,8 +53,21 @@ class Matching:
 
     original: str
     text: str
-    index: list[int] | None  # None: the copy is the original
+    stripped: tuple[tuple[int, int], ...]  # the spans of ``original`` left out of the copy, in order
     traditional: bool = False
+
+    @cached_property
+    def index(self) -> list[int] | None:
+        """Where each character of the copy is in the original (None: at its own place).  Worked out when
+        first asked for: most copies are only read."""
+        if not self.stripped:
+            return None
+        index: list[int] = []
+        pos = 0
+        for a, b in self.stripped + ((len(self.original), len(self.original)),):
+            index.extend(range(pos, a))
+            pos = b
+        return index
 
     def span(self, start: int, end: int) -> str:
         """The original text of the copy's ``text[start:end]``."""
@@ -99,14 +112,13 @@ def _matching(text: str) -> Matching:
     patterns = (_INSERTED_PINYIN, _SPACE_IN_WORDS) if _TONE_MARK.search(text) else (_SPACE_IN_WORDS,)
     stripped_at = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
     if stripped_at:
-        keep, index, pos = [], [], 0
+        keep, pos = [], 0
         for a, b in stripped_at + [(len(text), len(text))]:
             keep.append(text[pos:a])
-            index.extend(range(pos, a))
             pos = b
         base = "".join(keep)
     else:
-        base, index = text, None
+        base = text
     converted = to_simplified(base)
     if converted == base:
         changed = 0
@@ -125,7 +137,7 @@ def _matching(text: str) -> Matching:
         converted = "\n".join(out)
     if not traditional:
         converted = base
-    return Matching(text_in, converted, index, traditional)
+    return Matching(text_in, converted, tuple(stripped_at), traditional)
 
 
 _matching_short = remembered(4096, _SHORT)(_matching)
