@@ -203,13 +203,15 @@ def numbering_sequence(ctx: Context):
     items: list[tuple[int, int, str, int]] = []  # (number, line index, printed, position)
     points: list[tuple[int, int, str, int]] = []
     for i, ln in enumerate(ctx.lines):
-        text = ctx.texts[i]
         if ln.kind in ("grid", "row"):
             continue
-        m = _ITEM.match(text)
+        m = _ITEM.match(ctx.texts[i])
         if m and not normalise_label(m.group("rest")).startswith(_table_row_words()):
             items.append((_cn(m.group("n")), i, m.group(0)[:m.start("rest")].strip(), m.start()))
-        for p in _POINT.finditer(text):
+    for i in ctx.lines_matching(_POINT):
+        if ctx.lines[i].kind in ("grid", "row"):
+            continue
+        for p in _POINT.finditer(ctx.texts[i]):
             points.append((_cn(p.group("n")), i, p.group(0), p.start()))
     yield from _gaps(ctx, items)
     yield from _gaps(ctx, points)
@@ -431,7 +433,8 @@ def statistics_period(ctx: Context) -> Period | None:
     if "period" in ctx.memo:
         return ctx.memo["period"]
     found = None
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_PERIOD):
+        text = ctx.texts[i]
         for m in _PERIOD.finditer(text):
             tail = text[m.end():m.end() + 50]
             r = _RANGE.search(tail) or _SINGLE.search(tail)

@@ -64,12 +64,13 @@ def fold(text: str) -> str:
     that an offset into it is an offset into the printed text ("共公開信息31條" -> "共公开信息31条")."""
     if unicodedata.is_normalized("NFKC", text):  # then every character is its own NFKC form
         folded = text
-    else:
-        out = []
-        for ch in text:
+    else:  # each character that NFKC makes another single character, replaced (each distinct one looked at once)
+        changed = {}
+        for ch in set(text):
             n = unicodedata.normalize("NFKC", ch)
-            out.append(n if len(n) == 1 else ch)
-        folded = "".join(out)
+            if len(n) == 1 and n != ch:
+                changed[ch] = n
+        folded = text.translate(str.maketrans(changed)) if changed else text
     folded = folded.replace("\u3000", " ").replace("\u00a0", " ")
     conv = _simplifier()
     if conv is None or folded.isascii():
