@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
-                                  EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
+                                  EXAMPLES_END, FILLER_WORDS, LONE_CHARACTERS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
                                   EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, YES_NO_WORDS, PREVIOUS_YEAR, UNITS,
                                   unit_family)
 
@@ -108,7 +108,9 @@ def _raw_tokens(run: str) -> list[Token]:
         pieces.extend(re.split(r"\d+", p))
         pieces.remove(p)
     for p in pieces:
-        if len(p) == 1:
+        if len(p) == 1 and p in LONE_CHARACTERS:
+            out.append(_concept_token(LONE_CHARACTERS[p]))
+        elif len(p) == 1:
             out.append(Token(p, "", 0.5))
         for a, b in zip(p, p[1:]):
             out.append(Token(a + b, "", 1.0, piece=p))
