@@ -111,7 +111,7 @@ def judge(q: dict, a: dict, by_stem: dict) -> str:
 
 YEAR = re.compile(r"(?<![\d０-９])(20\d\d)年(?!度)")
 CN_DIGITS = "〇一二三四五六七八九"
-REGION_END = re.compile(r"(?:省|市|县|区|自治州|自治县|地区|盟|旗)$")
+
 
 
 def one_year(q: str):
@@ -164,7 +164,8 @@ def mention(q: str, m: dict | None):
 
 def swap_name(q: str, m: dict | None, new: str | None):
     at = mention(q, m)
-    if not at or not new or new == at[2]:
+    if not at or not new or new == at[2] or not _WHOLE_NAME.fullmatch(new) \
+            or q[at[1]:].startswith(("政府", "人民政府", "管委会")):
         return None
     return q[:at[0]] + new + q[at[1]:]
 
@@ -207,13 +208,15 @@ def agency_region_short(q, m):
     """Region + abbreviation: 垫江县应急管理局 -> 垫江应急局 (region suffix dropped)."""
     if not m:
         return None
-    from bot.agencies import region_short
+    from bot.agencies import region_forms, region_short
 
     region = region_prefix(m)
     if not region or not m["agency"][len(region):]:
         return None
     name = abbreviated(m["agency"]) or m["agency"]
-    short_region = region_short(region) if REGION_END.search(region) else region
+    # a zone by its abbreviation (郑州高新区, 武汉经开区), any other region without its suffix (垫江, 汉中)
+    zone = [f for f in region_forms(region) if f != region and len(f) > len(region_short(region)) + 1]
+    short_region = min(zone, key=len) if zone else region_short(region)
     name = short_region + name[len(region):]
     return swap_name(q, m, name)
 
@@ -225,18 +228,24 @@ def traditional(q, m):
     return out if out != q else None
 
 
+#: Words a question uses loosely (公开 of 主动公开, 申请 of 收到申请): swapping them for a row's other words
+#: would change what is asked.
+LOOSE_WORDS = ("公开", "申请", "处理", "收到", "受理")
+
+
 def figure_synonym(q, m):
     """The first figure word of the question swapped for another word of the template for the same figure."""
     from bot.metrics import find_hits, synonym_index
 
     words = collections.defaultdict(list)
     for w, t in synonym_index():
-        if not t.weak and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", w) and not re.match(r"[一二三四五六七八九十]、", w):
+        if not t.weak and t.kind == "row" and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", w) \
+                and not re.match(r"[一二三四五六七八九十]、", w):
             words[t].append(w)
     at = mention(q, m)
     out = []
     for start, end, target in find_hits(q):
-        if target.weak or end - start < 2 or (at and start < at[1] and end > at[0]):
+        if target.weak or target.kind != "row" or q[start:end] in LOOSE_WORDS or (at and start < at[1] and end > at[0]):
             continue
         word = q[start:end]
         for other in sorted(words[target], key=lambda w: (-len(w), w)):
