@@ -257,6 +257,18 @@ def figure_synonym(q, m):
     return out or None
 
 
+def colloquial(q, m):
+    """A template word said the way people say it (尚未审结 -> 还没审完, 行政诉讼 -> 打官司): WORD_ALIASES."""
+    from store.template.facts import WORD_ALIASES
+
+    at = mention(q, m)
+    for alias, word in sorted(WORD_ALIASES.items(), key=lambda kv: -len(kv[1])):
+        i = q.find(word)
+        if i >= 0 and not (at and i < at[1] and i + len(word) > at[0]):
+            return q[:i] + alias + q[i + len(word):]
+    return None
+
+
 ASK_SWAPS = (
     (re.compile(r"多少(件|条|个|项|次|起|篇|场|期)"), r"几\1"),
     (re.compile(r"(?<!多少)几(件|条|个|项|次|起|篇|场|期)"), r"多少\1"),
@@ -305,13 +317,25 @@ def spaced(q, m):
     return q[:at[1]] + " " + q[at[1]:].lstrip()
 
 
+def combined(q, m):
+    """Several rules at once, as a hurried user writes: short year, region + abbreviation, 几 for 多少, no
+    trailing punctuation, an opener."""
+    out = q
+    for rule in (agency_region_short, year_short, ask_words, punctuation):
+        got = RULES[rule.__name__ if rule.__name__ in RULES else "agency_region_abbrev"](out, m)
+        got = got[0] if isinstance(got, list) and got else got
+        if got:
+            out = got
+    return "请问" + out if out != q else None
+
+
 RULES = {
     "year_short": year_short, "year_chinese": year_chinese, "year_niandu": year_niandu,
     "agency_full": agency_full, "agency_short": agency_short, "agency_abbrev": agency_abbrev,
     "agency_region_abbrev": agency_region_short, "traditional": traditional,
-    "figure_synonym": figure_synonym, "ask_words": ask_words, "year_first": year_first,
+    "figure_synonym": figure_synonym, "colloquial": colloquial, "ask_words": ask_words, "year_first": year_first,
     "agency_first": agency_first, "polite": polite, "punctuation": punctuation, "fullwidth": fullwidth,
-    "space_after_agency": spaced,
+    "space_after_agency": spaced, "combined": combined,
 }
 
 

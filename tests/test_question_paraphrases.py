@@ -83,6 +83,13 @@ def test_a_name_does_not_end_inside_banli(qa):
         assert answered(a.answer(q), expect).agency["name"] == name, q
 
 
+@pytest.mark.parametrize("name", ["临江高新区城管局", "临江高新区管委会城管局", "临江高新技术产业开发区管委会城市管理局",
+                                  "临江高新区管委会城市管理局"])
+def test_the_government_word_between_region_and_department(said, name):
+    """郑州高新区管委会城管局: 管委会 is part of the name, not a word of what is asked."""
+    answered(said.answer(f"{name}2022年受理政府信息公开申请多少件"), 11)
+
+
 # ---------------------------------------------------------------------------- the narrative, without a unit
 
 @pytest.mark.parametrize("q", ["临江市2022年全年办理政务服务的数量是多少？", "临江市2022年全年办理政务服务有多少？",

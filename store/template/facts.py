@@ -254,7 +254,7 @@ CAUSE_CLOSE: tuple[str, ...] = ("引发", "引起", "产生", "而")
 #: How the names of agencies and regions end: what is left of one in a question (实验区 of 平潭综合实验区
 #: 经济发展局) is dropped only when it ends so.
 NAME_ENDINGS: tuple[str, ...] = ("区", "县", "市", "省", "州", "旗", "盟", "镇", "乡", "街道", "街", "局", "委", "办",
-                                 "厅", "中心", "政府", "苏木", "村", "社区")
+                                 "厅", "中心", "政府", "苏木", "村", "社区", "管委会", "管理委员会", "办事处")
 #: Groups of concepts that go by a name printed before them ("长春e健康官方微信平台", "平度政务网"): that
 #: name tells which one, not what is counted.
 NAMED_GROUPS: tuple[str, ...] = ("channel", "media")
