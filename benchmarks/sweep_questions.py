@@ -230,7 +230,7 @@ def traditional(q, m):
 
 #: Words a question uses loosely (公开 of 主动公开, 申请 of 收到申请): swapping them for a row's other words
 #: would change what is asked.
-LOOSE_WORDS = ("公开", "申请", "处理", "收到", "受理")
+LOOSE_WORDS = ("公开", "公开了", "申请", "处理", "收到", "受理")
 
 
 def figure_synonym(q, m):
@@ -262,7 +262,7 @@ def colloquial(q, m):
     from store.template.facts import WORD_ALIASES
 
     at = mention(q, m)
-    for alias, word in sorted(WORD_ALIASES.items(), key=lambda kv: -len(kv[1])):
+    for alias, word in sorted(WORD_ALIASES.items(), key=lambda kv: (-len(kv[1]), -len(kv[0]))):
         i = q.find(word)
         if i >= 0 and not (at and i < at[1] and i + len(word) > at[0]):
             return q[:i] + alias + q[i + len(word):]

@@ -90,6 +90,14 @@ def test_the_government_word_between_region_and_department(said, name):
     answered(said.answer(f"{name}2022年受理政府信息公开申请多少件"), 11)
 
 
+@pytest.mark.parametrize("q,value", [("临江高新区城管局2022年行政诉讼还没审完的有几起", 1),
+                                     ("临江高新区城管局2022年还没办完的申请有几件", 2),
+                                     ("临江高新区城管局2022年留到明年的申请有几件", 2)])
+def test_colloquial_words_find_what_the_narrative_states(said, q, value):
+    """还没审完 is 尚未审结 (WORD_ALIASES) for the narrative as for the table."""
+    answered(said.answer(q), value)
+
+
 # ---------------------------------------------------------------------------- the narrative, without a unit
 
 @pytest.mark.parametrize("q", ["临江市2022年全年办理政务服务的数量是多少？", "临江市2022年全年办理政务服务有多少？",
