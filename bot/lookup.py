@@ -22,6 +22,7 @@ from bot.figures import Figure, compute, keys_needed
 from bot.metrics import MetricQuery, metric_label
 from store import queries
 from store.checks import narrative_figures
+from store.numbers import figure_text
 from store.template import VERSIONS as TEMPLATE_VERSIONS, cell_spec
 from store.template.facts import NEXT_YEAR, PREVIOUS_YEAR, RESTATED_WITH
 
@@ -175,6 +176,4 @@ def in_report_year(fact: dict, year: int | None) -> dict | None:
 
 
 def _fmt(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    return figure_text(v) if isinstance(v, (int, float)) else str(v)

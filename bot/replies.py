@@ -14,6 +14,7 @@ from bot.agencies import Agency
 from bot.answers import Source
 from bot.figures import Figure
 from bot.metrics import MetricQuery
+from store.numbers import figure_text
 
 _MAX_PASSAGE = 160
 
@@ -22,7 +23,7 @@ def fmt_number(v) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else f"{v:g}"
+        return figure_text(v)
     return str(v)
 
 

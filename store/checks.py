@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.numbers import figure_text
 from store.records import ParsedReport, Problem
 from store.template import (APPLICANT_COLUMNS, APPLICANT_PARTS, APPLY, NARRATIVE_FIGURES, RESULT_PARTS,
                             REVIEW_GROUPS, cell_spec)
@@ -65,7 +66,7 @@ def _num(report_cells, key):
 
 
 def _fmt(x) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return figure_text(x)
 
 
 def check_report(report: ParsedReport) -> list[Problem]:

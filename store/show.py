@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from store.numbers import figure_text
 from store.template import ACTIVE, APPLICANT_COLUMNS, APPLY, RESULT_COLUMNS, REVIEW, SECTIONS, TABLES, cell_key
 
 _HEADING = {s.number: f"{s.number}、{s.title}" for s in SECTIONS}
@@ -21,7 +22,7 @@ def show_value(cell: dict | None) -> str:
     if status == "na":
         return cell["raw"] or "/"
     v = cell["value"]
-    text = str(int(v)) if isinstance(v, float) and v.is_integer() else f"{v:g}"
+    text = figure_text(v)
     return text + ("*" if status == "inferred" else "")
 
 

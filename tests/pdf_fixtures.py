@@ -237,7 +237,7 @@ def _v(report: ParsedReport, key: str) -> str:
     if cell is None or cell.value is None:
         return "" if cell is None or cell.status in ("blank", "missing") else (cell.raw or "")
     v = cell.value
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return str(int(v)) if float(v).is_integer() else repr(v)
 
 
 def _status(report: ParsedReport, key: str) -> str:

@@ -101,7 +101,7 @@ def fmt(v) -> str:
     if isinstance(v, str):
         return v
     if isinstance(v, float) and not v.is_integer():
-        return f"{v:g}"
+        return repr(v)  # every decimal (18651.06), as a report prints it
     return str(int(v))
 
 

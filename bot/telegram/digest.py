@@ -37,6 +37,7 @@ from bot.metrics import MetricQuery
 from bot.telegram.handlers import esc, message_parts, reply_html, send_part, services
 from bot.telegram.state import Services
 from store.db import now as utcnow
+from store.numbers import figure_text
 from store.template import DERIVED_SUMS, HEADLINE_FIGURES
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,7 @@ def matches(report: dict, scopes: list[str]) -> bool:
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return figure_text(value)
 
 
 def headline_query(keys: tuple[str, ...]) -> MetricQuery | None:

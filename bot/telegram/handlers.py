@@ -34,6 +34,7 @@ from bot.answers import Answer, ChatSession
 from bot.intent import compare_intent, rank_intent
 from bot.metrics import find_hits
 from bot.telegram.state import Services
+from store.numbers import figure_text
 
 log = logging.getLogger(__name__)
 qlog = logging.getLogger("bot.telegram.questions")
@@ -231,7 +232,7 @@ def trend_chart(answer: Answer) -> bytes | None:
             x = left + slot * i + (slot - bar) / 2
             h = (height - top - bottom) * max(value, 0) / top_value
             draw.rectangle([x, base - h, x + bar, base], fill=(52, 120, 198))
-            label = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+            label = figure_text(value)
             draw.text((x + bar / 2, base - h - 6), label, fill=(30, 30, 30), font=font, anchor="md")
             draw.text((x + bar / 2, base + 10), str(year), fill=(30, 30, 30), font=font, anchor="ma")
         buf = io.BytesIO()

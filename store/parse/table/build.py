@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from store.checks import equalities
+from store.numbers import figure_text
 from store.parse.lines import Line, Tok, fold
 from store.parse.table.align import Pair, align, ambiguous, unplaced_figures
 from store.parse.table.assemble import assemble_rows
@@ -249,7 +250,7 @@ def _span(lines: list[Line]) -> tuple[int | None, int | None]:
 def _shown(c: CellRecord) -> str:
     if c.status in ("number", "inferred") and c.value is not None:
         v = c.value
-        return str(int(v)) if float(v).is_integer() else f"{v:g}"
+        return figure_text(v)
     return c.raw or ""
 
 
