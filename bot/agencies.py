@@ -30,7 +30,8 @@ from rapidfuzz import fuzz, process
 from bot.textnorm import fold
 from store.template.abbreviations import (ABBREVIATIONS, DEPARTMENT_ENDINGS, GOVERNMENT_PREFIXES, PLACE_ENDINGS, GOVERNMENT_WORDS, LEVEL_CHARACTERS, NOT_LEVEL_WORDS,
                                           LOOKALIKE_CHARACTERS, NEEDS_REGION, REGION_ABBREVIATIONS,
-                                          REGION_SUFFIX_PATTERN, REGION_TOKEN_SUFFIXES, SHORTENED_TO_DISTRICT)
+                                          REGION_SUFFIX_PATTERN, REGION_TOKEN_SUFFIXES, SHORTENED_TO_DISTRICT,
+                                          WORDS_ACROSS_NAME_END)
 
 try:  # the gazetteer of divisions (regions above a stored region), when ingest provides one
     from store import regions as _gazetteer  # type: ignore
@@ -524,7 +525,7 @@ class AgencyIndex:
 
     def _longest_at(self, text: str, i: int) -> str | None:
         for key in self.by_bigram.get(text[i:i + 2], ()):
-            if text.startswith(key, i):
+            if text.startswith(key, i) and not _ends_inside_word(text, i + len(key)):
                 return key  # sorted longest first
         return None
 
@@ -881,6 +882,11 @@ def _adjacent(text: str, region: Mention, name: Mention) -> bool:
     """The region is written right before the name (江岸区后湖街道, 天津的杨村街道)."""
     gap = text[region.end:name.start]
     return region.end <= name.start and gap in ("", "的", " ")
+
+
+def _ends_inside_word(text: str, end: int) -> bool:
+    """Whether a name ending at ``end`` would cut a word of the question in two (街道办|理)."""
+    return any(text.startswith(w, end - k) for w in WORDS_ACROSS_NAME_END for k in range(1, len(w)) if end - k >= 0)
 
 
 def _windows(phrase: str):

@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from store.parse.facts import fold
 from store.template.facts import (PART_MARKERS, ABSORBS, ASK_WORDS, CAUSE_CLOSE, CAUSE_OPEN, CHANGE_ASKED, CONCEPTS,
-                                  EXAMPLES_END, FILLER_WORDS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
-                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, YES_NO_WORDS, PREVIOUS_YEAR, UNITS,
+                                  EXAMPLES_END, FILLER_WORDS, LONE_CHARACTERS, IMPLIED_BY_ZERO, LIST_SEPARATORS, MEANS_OPEN, NAME_ENDINGS, NAMED_GROUPS, REGION_SUFFIXES, FREE_GROUPS, MULTIPLIERS, QUALIFIER_GROUPS, SHARE_WORDS,
+                                  EXCLUSIVE_UNIT_FAMILIES, FIGURE_WORDS, CHANGE_WORDS, NEXT_YEAR, NOT_COUNTED_BY_PUBLISHING, PREVIOUS_VALUE_SUBJECTS, PUBLISHED_ACT, YES_NO_WORDS, PREVIOUS_YEAR, UNITS, WORD_ALIASES,
                                   unit_family)
 
 #: How much of the question a fact's subject must hold to answer it.
@@ -108,7 +108,9 @@ def _raw_tokens(run: str) -> list[Token]:
         pieces.extend(re.split(r"\d+", p))
         pieces.remove(p)
     for p in pieces:
-        if len(p) == 1:
+        if len(p) == 1 and p in LONE_CHARACTERS:
+            out.append(_concept_token(LONE_CHARACTERS[p]))
+        elif len(p) == 1:
             out.append(Token(p, "", 0.5))
         for a, b in zip(p, p[1:]):
             out.append(Token(a + b, "", 1.0, piece=p))
@@ -238,9 +240,20 @@ def _ask_pattern() -> re.Pattern:
                       rf"(?P<unit>{_alternation(UNITS)})?")
 
 
+@lru_cache(maxsize=1)
+def _alias_pattern() -> re.Pattern:
+    return re.compile(_alternation(WORD_ALIASES))
+
+
+def _said_as_template(text: str) -> str:
+    """``text`` with the colloquial words of :data:`WORD_ALIASES` replaced by the template's words."""
+    return _alias_pattern().sub(lambda m: WORD_ALIASES[m.group(0)], text)
+
+
 def asked(text: str) -> Asked:
     """The question's subject: ``text`` is the question without its agency and years."""
     t = re.sub(r"\([^()]*\)", " ", fold(text))  # "(减少记负数)", "(截至2019年报)": remarks to the reader
+    t = _said_as_template(t)  # 还没审完 is 尚未审结, as the table rows read it
     t = re.sub(_alternation(YES_NO_WORDS), " ", t)  # 有没有收到: whether any was received, not 没有
     unit = ""
     m = _ask_pattern().search(t)

@@ -47,6 +47,7 @@ from bot.metrics import MetricQuery, find_hits, parse_metrics, read_by_sound
 from bot.textnorm import fold
 from bot.years import YearSpec, parse_years, relative_years
 from store.template import APPLICANT_PARTS
+from store.template.facts import QUESTION_OPENERS
 from store.template.abbreviations import DEPARTMENT_ENDINGS, PLACE_ENDINGS, REGION_ENDINGS
 
 MAX_QUESTION_CHARS = 500
@@ -214,6 +215,16 @@ def normalise_question(text: str) -> str:
     return fold(text)
 
 
+_OPENER = re.compile(r"^(?:(?:%s)\s*[，,、：:！!。]?\s*)+" % "|".join(
+    re.escape(w) for w in sorted(QUESTION_OPENERS, key=len, reverse=True)))
+
+
+def without_opener(q: str) -> str:
+    """``q`` without the polite words it opens with (请问, 麻烦问一下，): never part of a name."""
+    rest = _OPENER.sub("", q)
+    return rest if rest.strip() else q
+
+
 def difference_of(q: str, first_pos: int, second_pos: int) -> str:
     """How the two things named at ``first_pos`` < ``second_pos`` are set against each other.
 
@@ -246,6 +257,7 @@ def parse_intent(question: str, ctx: ParseContext) -> Intent:
         return Intent("unsupported", q[:60] + "…", lead=f"问题太长（{len(q)}字），请控制在{MAX_QUESTION_CHARS}字以内，例如：")
     if _HELP.match(q):
         return Intent("help", q)
+    q = without_opener(q)
     language = "zh"
     if not _CJK.search(q) or _mostly_english(q):
         from bot.english import to_chinese
@@ -521,7 +533,8 @@ _SHAPE_WORDS = re.compile(
     r"分别|各是|各有|各(?=多少|几)|[两二三四五六七八九十]+个?年|\d+个?年|相比|对比|比较|相差|差多少|差几|多了|少了|多多少|少多少|"
     r"增减|变化|变成了?|从|谁的|谁|哪一年|哪年|哪个|哪家|哪一家|最多|最少|最高|最低|最大|最小|加起来|合计|总共|一共|"
     r"(?<=\s)比(?=\s)|(?<=\s)和(?=\s)|^\s*比|比(?=\s)|[、，,?？!！。]|"
-    r"[一二三四五六七八九十两\d]+(?:个|家|所|位)(?:县|区|市|单位|部门|街道|乡镇|镇)?(?:里|中|之中)?")
+    r"[一二三四五六七八九十两\d]+(?:个|家|所|位)(?:(?:县|区|市|单位|部门|街道|乡镇|镇)(?:里|中|之中)?|里|中|之中|"
+    r"(?![\u4e00-\u9fff])|(?=谁|哪|比|相比|和|加|一共|合计|总共|共))")  # 两个自媒体: a count of the thing asked, kept
 
 
 def _plain_words(m: MetricQuery) -> MetricQuery:

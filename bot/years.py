@@ -11,8 +11,11 @@ _CN = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 
        "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_YEAR = r"[二][〇零○Ｏ][〇零○一二三四五六七八九]{2}"
 _YEAR = rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR}|(?<!\d)\d{{2}}(?=\s*年))"
-_RANGE = re.compile(rf"(?P<a>{_YEAR})\s*年?\s*(?:到|至|~|～|-|—|－|–)\s*(?P<b>{_YEAR})\s*年?")
-_SINGLE = re.compile(rf"(?P<y>{_YEAR})(?:\s*年)?")
+_RANGE = re.compile(rf"(?P<a>{_YEAR})\s*(?:年度?)?\s*(?:到|至|~|～|-|—|－|–)\s*(?P<b>{_YEAR})\s*(?:年度?)?")
+_SINGLE = re.compile(rf"(?P<y>{_YEAR})(?:\s*年度?)?")  # 2020年度 is the year 2020, 度 and all
+#: Any other four digits before 年 ("9999年", "1850年度"): a year no report can be of, still the year asked
+#: (the answer says there is no such report instead of answering another year).
+_ANY_YEAR = re.compile(r"(?<![\d.])(?P<y>\d{4})\s*年度?")
 _RELATIVE = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0, "本年": 0}
 _NOT_A_LABEL = r"(?!新|制发|制作|废止|处理|收费|增|项目|结转|度?办理|新收|公开数量)"
 _LAST_N = re.compile(r"(?:近|最近|过去)\s*(?P<n>\d+|[一二两三四五六七八九十])\s*年")
@@ -83,11 +86,15 @@ def parse_years(text: str, today: date | None = None) -> YearSpec:
             continue
         raw = m.group("y")
         # two-digit years only with 年 after them ("21年"), not counts ("3年")
-        if raw.isdigit() and len(raw) == 2 and not m.group(0).rstrip().endswith("年"):
+        if raw.isdigit() and len(raw) == 2 and not m.group(0).rstrip().endswith(("年", "年度")):
             continue
         y = _to_int(raw)
         if y and 1990 <= y <= 2100:
             spec.years.append(y)
+            taken.append(m.span())
+    for m in _ANY_YEAR.finditer(text):
+        if free(*m.span()):
+            spec.years.append(int(m.group("y")))
             taken.append(m.span())
     for word, delta in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
         # 上一年项目数量, 本年新制作数量, 本年度办理结果 … are column labels, not years

@@ -130,12 +130,29 @@ NARRATIVES = {
 }
 
 
-def build_narratives(folder: Path) -> Store:
-    """A store of the excerpts in :data:`NARRATIVES` (narrative only, no tables)."""
+#: Excerpts for paraphrased questions: a figure beside what can be done (可全程在线办理…事项) and what was
+#: done (全年办理), a count of channels written in words (两个自媒体), a part said to belong to a class
+#: (属于已公开事项) beside the whole — file name -> text.
+PARAPHRASE_NARRATIVES = {
+    "services.txt": "临江市人民政府2022年政府信息公开工作年度报告\n\n一、总体情况\n"
+                    "2022年主动公开各类信息2331条；可全程在线办理政务服务事项1512项，全年办理852340件；"
+                    "发布征集调查7期。\n",
+    "market.txt": "临江市市场监督管理局2019年政府信息公开工作年度报告\n\n一、总体情况\n"
+                  "更新政府信息公开目录，公开各类工作信息761条；官方微博、微信两个自媒体共发布信息4066条次，阅读量574万次。\n"
+                  "2019年，我局接到依申请公开事项3项，均已答复办结。\n1件申请信息，属于已公开事项。\n",
+    "zone.txt": "临江高新技术产业开发区管委会城市管理局2022年政府信息公开工作年度报告\n\n一、总体情况\n"
+                "截至2022年12月31日，高新区城市管理局共受理政府信息公开申请11件，答复政府信息公开申请9件，"
+                "结转下年度继续办理2件。行政诉讼5起，其中胜诉2起，尚未审结1起。\n",
+}
+
+
+def build_narratives(folder: Path, texts: dict[str, str] | None = None) -> Store:
+    """A store of the excerpts in ``texts`` (default :data:`NARRATIVES`; narrative only, no tables)."""
+    texts = NARRATIVES if texts is None else texts
     store = Store(folder / "narratives.db")
     (folder / "reports").mkdir(parents=True, exist_ok=True)
-    for name, text in NARRATIVES.items():
+    for name, text in texts.items():
         (folder / "reports" / name).write_text(text, encoding="utf-8")
     summary = ingest(store, [folder / "reports"])
-    assert summary.count("added") == len(NARRATIVES), summary.lines()
+    assert summary.count("added") == len(texts), summary.lines()
     return store

@@ -66,6 +66,14 @@ def test_missing_year_lists_the_years_there_are(qa):
     assert "2019" in ans.text and "2021" in ans.text
 
 
+@pytest.mark.parametrize("year", ["9999", "1850"])
+def test_a_year_no_report_can_be_of_is_still_the_year_asked(qa, year):
+    """"9999年" is not "no year given": never the latest report's figure instead."""
+    ans = qa[0].answer(f"后湖街道{year}年收到几件申请")
+    check(ans, "not_found", None)
+    assert f"{year}年" in ans.text and "未指定年份" not in ans.text, ans.text
+
+
 def test_unknown_agency_suggests_the_closest_names(qa):
     ans = qa[0].answer("东湖街道2021年收到几件申请")
     check(ans, "not_found", None)

@@ -156,6 +156,10 @@ PLACE_ENDINGS: tuple[str, ...] = ("街道", "镇", "乡", "苏木")
 #: Characters that end a region's name (江岸区, 垫江县, 武汉市).
 REGION_ENDINGS: tuple[str, ...] = ("省", "市", "区", "县", "州", "旗")
 
+#: Words of a question that may start with the last character of a name (新开河街道办理…, 府办结…): a name
+#: read from a question never ends inside one of them; the shorter name before it is meant.
+WORDS_ACROSS_NAME_END: tuple[str, ...] = ("办理", "办结", "办件")
+
 #: Characters that OCR or a hurried reader confuses (未/末, 己/已): read as one another only when
 #: the rest of a name matches exactly.
 LOOKALIKE_CHARACTERS: tuple[str, ...] = (

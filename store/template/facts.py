@@ -178,6 +178,11 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("审结", "act", ("审结",), required=False, weight=1.0),
     Concept("回应", "act", ("回应",), required=False, weight=1.0),
     Concept("办理", "act", ("办理",), required=False, weight=1.0),
+    # a figure said to belong to a class ("1件申请信息,属于已公开事项") counts a part of what was received
+    Concept("属于", "class", ("属于", "均属", "均为"), weight=0.5),
+    # what can be done is no count of what was done ("可全程在线办理政务服务事项1512项" is no number handled)
+    Concept("可办", "capability", ("可全程在线办理", "可全程网上办理", "可全程网办", "可在线办理", "可网上办理", "可网办",
+                                   "可以办理", "可办理", "可办"), weight=1.0),
     Concept("未", "negation", ("尚未", "还未", "仍未", "没有", "没", "未"), weight=1.0),
     Concept("占比", "share", ("占比", "比例", "比重", "百分比", "百分之", "占", "率"), required=False, weight=1.0),
     # the rest of a breakdown ("通过报刊、电视等其他渠道公开信息132万条"): a part, not the whole
@@ -189,6 +194,19 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("主动", "extent", ("主动",), required=False, weight=0.5),
     Concept("信息", "thing", ("政府信息", "政务信息", "信息"), required=False, weight=0.3),
 )
+
+#: Polite or framing words that open a question ("请问", "麻烦问一下，", "我想知道"): cut before the question
+#: is read, so that they are never taken for part of a name (请问实验区行政审批局).  Longest first at use.
+QUESTION_OPENERS: tuple[str, ...] = (
+    "请问一下", "请问下", "请问", "麻烦问一下", "麻烦问下", "麻烦您", "麻烦", "想问一下", "想问下", "想问问", "想问",
+    "问一下", "问下", "我想知道", "想知道", "我想了解一下", "我想了解", "想了解一下", "想了解", "帮忙查一下",
+    "帮忙查下", "帮我查一下", "帮我查下", "帮我看看", "帮忙", "查一下", "查下", "告诉我", "您好", "你好", "老师好",
+    "打扰一下", "打扰了", "劳驾",
+)
+
+#: A verb of one character standing alone between filler words ("一共发了多少", "发的数量"): read as the
+#: concept it is short for.
+LONE_CHARACTERS: dict[str, str] = {"发": "发布", "收": "收到"}
 
 #: Words that say nothing about what is counted, in questions and in subjects (longest first at use).
 FILLER_WORDS: tuple[str, ...] = (
@@ -217,7 +235,7 @@ IMPLIED_BY_ZERO: dict[str, str] = {"收到": "新收"}
 #: Groups whose concepts only narrow a count (via 网站, by 网上申请): a fact that names one the question
 #: does not is a part, not the whole — taken only when nothing closer is stated.  A fact naming a concept
 #: of any other required group the question does not name counts another thing and never answers.
-QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh", "other")
+QUALIFIER_GROUPS: tuple[str, ...] = ("channel", "way", "media", "fresh", "other", "class")
 #: Groups whose concepts may stand together in one subject without counting several things ("收到并办结").
 FREE_GROUPS: tuple[str, ...] = ("act", "extent", "cumulative", "thing", "share", "scope")
 #: A concept of the first group makes those of the others part of its phrase: "因依申请公开引发的行政复议"
@@ -236,7 +254,7 @@ CAUSE_CLOSE: tuple[str, ...] = ("引发", "引起", "产生", "而")
 #: How the names of agencies and regions end: what is left of one in a question (实验区 of 平潭综合实验区
 #: 经济发展局) is dropped only when it ends so.
 NAME_ENDINGS: tuple[str, ...] = ("区", "县", "市", "省", "州", "旗", "盟", "镇", "乡", "街道", "街", "局", "委", "办",
-                                 "厅", "中心", "政府", "苏木", "村", "社区")
+                                 "厅", "中心", "政府", "苏木", "村", "社区", "管委会", "管理委员会", "办事处")
 #: Groups of concepts that go by a name printed before them ("长春e健康官方微信平台", "平度政务网"): that
 #: name tells which one, not what is counted.
 NAMED_GROUPS: tuple[str, ...] = ("channel", "media")
