@@ -105,17 +105,42 @@ def narrative_figures(text: str, figures=NARRATIVE_FIGURES):
 
 def narrative_matches(text: str, figures=NARRATIVE_FIGURES):
     """Yield ``(key, figure, match)`` for every phrase of ``text`` that restates a table figure."""
-    for key, pattern in _compiled(figures):
+    compiled, anywhere = _compiled_once(figures)
+    if anywhere is not None and not anywhere.search(text):
+        return  # (one search instead of one per pattern: most lines restate no figure)
+    for key, pattern in compiled:
         for m in pattern.finditer(text):
             n = m.groupdict().get("n")
             yield key, (int(n) if n is not None else 0), m
 
 
+_LAST: list = [(None, None)]  # the figures asked for last with their patterns (callers pass the same tuple)
+
+
+def _compiled_once(figures) -> tuple:
+    """:func:`_compiled` for the tuple of figures asked for last without hashing it again (hashing a
+    tuple hashes every figure in it)."""
+    last, compiled = _LAST[0]
+    if last is not figures:
+        compiled = _compiled(figures)
+        _LAST[0] = (figures, compiled)
+    return compiled
+
+
 @lru_cache(maxsize=8)
 def _compiled(figures) -> tuple:
+    """Each figure's patterns compiled, and one pattern that matches where any of them does (their
+    named groups made plain; None where a pattern refers back to a group)."""
     import re
 
-    return tuple((fig.key, re.compile(p)) for fig in figures for p in fig.patterns)
+    compiled = tuple((fig.key, re.compile(p)) for fig in figures for p in fig.patterns)
+    patterns = [p.pattern for _, p in compiled]
+    if not patterns or any(re.search(r"\\\d|\(\?P=", p) for p in patterns):
+        return compiled, None
+    try:
+        return compiled, re.compile("|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in patterns))
+    except re.error:  # (an inline flag, say, that only one pattern may carry)
+        return compiled, None
 
 
 def check_narrative(report: ParsedReport) -> list[Problem]:

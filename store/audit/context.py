@@ -8,18 +8,21 @@ evidence).  :meth:`Context.finding` fills in a rule's severity, scope and messag
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from store.parse.lines import Line
+from store.parse.memo import remembered
 from store.parse.sections import SectionSpan, is_subheading
 from store.records import ParsedReport, Problem
 from store.template import SECTIONS, normalise_label, version_for_year
 from store.template.audit_rules import PINYIN_ANNOTATION, RULES_BY_ID
 
 NUMERALS = "一二三四五六"
+_normalised = remembered(16384)(normalise_label)  # (lines repeat from report to report)
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 EVIDENCE_MAX = 160
 INLINE_HEADING_BAR = 80  # how like its title a heading run into a longer line must read
@@ -65,6 +68,43 @@ class Context:
         return [plain(ln.text) for ln in self.lines]
 
     @cached_property
+    def joined(self) -> str:
+        """Every line's text (:attr:`texts`) joined by line breaks."""
+        return "\n".join(self.texts)
+
+    def anywhere(self, pattern: re.Pattern) -> bool:
+        """Whether ``pattern`` may match in some line: False only when it matches nowhere in :attr:`joined`
+        (one search instead of one per line).  For patterns without ``^``, ``$`` or ``\\b``, whose
+        lookarounds never look for a line break: a match inside a line is then a match in the whole."""
+        return pattern.search(self.joined) is not None
+
+    def lines_matching(self, pattern: re.Pattern | None) -> list[int]:
+        """The indexes of the lines where ``pattern`` may match, in order: every line it matches in, and
+        perhaps a few more (those a match in :attr:`joined` runs across).  One pass over the whole text
+        instead of one search per line, for patterns as :meth:`anywhere` takes that never match an empty
+        string (a line's first match is found in the whole, or a match there overlaps it).  ``None``:
+        every line."""
+        if pattern is None:
+            return list(range(len(self.lines)))
+        starts = self._line_starts
+        out: list[int] = []
+        for m in pattern.finditer(self.joined):
+            first = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
+            for i in range(max(first, out[-1] + 1 if out else 0), last + 1):
+                out.append(i)
+        return out
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Where each line's text starts in :attr:`joined`."""
+        starts, at = [], 0
+        for t in self.texts:
+            starts.append(at)
+            at += len(t) + 1
+        return starts
+
+    @cached_property
     def last_text_index(self) -> int:
         for i in range(len(self.lines) - 1, -1, -1):
             if self.texts[i].strip():
@@ -84,18 +124,21 @@ class Context:
         """Section headings printed inside a longer line ("……如对本报告有任何疑问……。 一、总体情况 2020年，……"):
         where a copy ran the report together, the section is there though no line starts it."""
         out = {}
-        folded = [normalise_label(t) for t in self.texts]
+        folded = [_normalised(t) for t in self.texts]
         for k, section in enumerate(SECTIONS):
             number = NUMERALS[k]
             titles = [normalise_label(x) for x in (section.title, *section.variants)]
+            mark = number + "、"
             for i, t in enumerate(folded):
-                if self._inline(t, number, titles):
+                if mark in t and self._inline(t, number, titles):
                     out[number] = i
                     break
         return out
 
     @staticmethod
     def _inline(text: str, number: str, titles: list[str]) -> bool:
+        if number + "、" not in text:
+            return False
         for m in re.finditer(number + "、", text):
             after = text[m.end():m.end() + 40]
             if any(after.startswith(x[:6]) or fuzz.ratio(x, after[:len(x)]) >= INLINE_HEADING_BAR for x in titles):
@@ -112,7 +155,7 @@ class Context:
         """What converter made this copy ("繁体字" or "拼音注音"), None for a plain copy."""
         from store.parse.script import matching
 
-        text = "\n".join(self.texts)
+        text = self.joined
         if matching(text).traditional:
             return "繁体字"
         if len(re.findall(PINYIN_ANNOTATION, text)) >= 3:

@@ -29,6 +29,7 @@ def identities(ctx: Context):
         yield f
 
 
+_FIGURES = NARRATIVE_FIGURES + AUDIT_NARRATIVE_FIGURES
 _MAY_RESTATE = re.compile(r"\d|未|没有|无")  # a sentence that restates a figure names one or says there was none
 
 
@@ -39,7 +40,7 @@ def narrative(ctx: Context):
         text = ctx.texts[i]
         if ln.kind == "grid" or not _MAY_RESTATE.search(text):
             continue
-        for key, figure, m in narrative_matches(text, NARRATIVE_FIGURES + AUDIT_NARRATIVE_FIGURES):
+        for key, figure, m in narrative_matches(text, _FIGURES):
             if cell_spec(key, ctx.version) is None and key != "suit.all.total":
                 continue
             table = derived_value(ctx.report.cells, key)

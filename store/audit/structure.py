@@ -203,13 +203,15 @@ def numbering_sequence(ctx: Context):
     items: list[tuple[int, int, str, int]] = []  # (number, line index, printed, position)
     points: list[tuple[int, int, str, int]] = []
     for i, ln in enumerate(ctx.lines):
-        text = ctx.texts[i]
         if ln.kind in ("grid", "row"):
             continue
-        m = _ITEM.match(text)
+        m = _ITEM.match(ctx.texts[i])
         if m and not normalise_label(m.group("rest")).startswith(_table_row_words()):
             items.append((_cn(m.group("n")), i, m.group(0)[:m.start("rest")].strip(), m.start()))
-        for p in _POINT.finditer(text):
+    for i in ctx.lines_matching(_POINT):
+        if ctx.lines[i].kind in ("grid", "row"):
+            continue
+        for p in _POINT.finditer(ctx.texts[i]):
             points.append((_cn(p.group("n")), i, p.group(0), p.start()))
     yield from _gaps(ctx, items)
     yield from _gaps(ctx, points)
@@ -359,7 +361,8 @@ def printed_version(ctx: Context) -> str | None:
     """The template version the printed tables follow, from the labels only one version has (本年新制作数量,
     上一年项目数量 for 2019; 本年制发件数, 逾期不补正 for 2021); None when the text does not tell (whatever
     a manifest says)."""
-    folded = _normalise_label("\n".join(t for t, ln in zip(ctx.texts, ctx.lines) if ln.kind != "narrative"))
+    # (line by line, each line's folding remembered: the same as folding the lines joined by line breaks)
+    folded = "".join(normalise_label(t) for t, ln in zip(ctx.texts, ctx.lines) if ln.kind != "narrative")
     scores = {v: sum(m in folded for m in version_marks(v)) for v in VERSIONS}
     best = max(scores.values())
     winners = [v for v, n in scores.items() if n == best]
@@ -375,7 +378,8 @@ def template_basis(ctx: Context):
         return
     expected = TEMPLATE_BASIS[ctx.expected_version]
     cited = {v: b for v, b in TEMPLATE_BASIS.items()}
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_BASIS):
+        text = ctx.texts[i]
         for m in _BASIS.finditer(text):
             version = next((v for v, b in cited.items() if f"{m.group('y')}〕{m.group('n')}" in b), None)
             if version and version != ctx.expected_version:
@@ -429,7 +433,8 @@ def statistics_period(ctx: Context) -> Period | None:
     if "period" in ctx.memo:
         return ctx.memo["period"]
     found = None
-    for i, text in enumerate(ctx.texts):
+    for i in ctx.lines_matching(_PERIOD):
+        text = ctx.texts[i]
         for m in _PERIOD.finditer(text):
             tail = text[m.end():m.end() + 50]
             r = _RANGE.search(tail) or _SINGLE.search(tail)

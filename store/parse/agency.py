@@ -188,12 +188,32 @@ def kind(name: str) -> int:
 
 # --------------------------------------------------------------------------- finders
 
+def _name_chars() -> str:
+    """A character class of the name characters: CJK, the stop characters left out."""
+    stops = sorted(c for c in _STOP_CHARS if _NAME_CHAR.fullmatch(c))
+    ranges, lo = [], 0x4E00
+    for c in map(ord, stops):
+        if c > lo:
+            ranges.append((lo, c - 1))
+        lo = c + 1
+    if lo <= 0x9FFF:
+        ranges.append((lo, 0x9FFF))
+    return "[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                         for a, b in ranges) + "]"
+
+
+_RUN_AFTER = re.compile(_name_chars() + "+")  # (a run matched at once instead of character by character)
+_RUN_BEFORE = re.compile(_name_chars() + r"+\Z")
+
+
 def _name_run(text: str, start: int, end: int) -> tuple[int, int]:
     """The run of name characters around [start, end) (CJK and bracketed places)."""
     s = start
+    lowest = max(0, start - _MAX_NAME)  # (no character before it is taken)
     while s > 0 and start - s < _MAX_NAME:
-        if _NAME_CHAR.match(text[s - 1]) and text[s - 1] not in _STOP_CHARS:
-            s -= 1
+        run = _RUN_BEFORE.search(text, lowest, s) if s > lowest else None
+        if run:
+            s = run.start()
         elif text[s - 1] in ")）":
             m = re.search(r"[(（][\u4e00-\u9fff]{1,12}[)）]$", text[max(0, s - 16):s])
             if not m:
@@ -203,8 +223,9 @@ def _name_run(text: str, start: int, end: int) -> tuple[int, int]:
             break
     e = end
     while e < len(text) and e - end < _MAX_NAME:
-        if _NAME_CHAR.match(text[e]) and text[e] not in _STOP_CHARS:
-            e += 1
+        run = _RUN_AFTER.match(text, e, end + _MAX_NAME)
+        if run:
+            e = run.end()
         elif text[e] in "(（":
             m = _BRACKETED_PLACE.match(text, e)
             if not m:

@@ -64,12 +64,13 @@ def fold(text: str) -> str:
     that an offset into it is an offset into the printed text ("共公開信息31條" -> "共公开信息31条")."""
     if unicodedata.is_normalized("NFKC", text):  # then every character is its own NFKC form
         folded = text
-    else:
-        out = []
-        for ch in text:
+    else:  # each character that NFKC makes another single character, replaced (each distinct one looked at once)
+        changed = {}
+        for ch in set(text):
             n = unicodedata.normalize("NFKC", ch)
-            out.append(n if len(n) == 1 else ch)
-        folded = "".join(out)
+            if len(n) == 1 and n != ch:
+                changed[ch] = n
+        folded = text.translate(str.maketrans(changed)) if changed else text
     folded = folded.replace("\u3000", " ").replace("\u00a0", " ")
     conv = _simplifier()
     if conv is None or folded.isascii():
@@ -555,11 +556,16 @@ def passage_facts(p: Passage, ctx: "Context | None" = None) -> list[Fact]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _region_suffix() -> re.Pattern:
+    return re.compile(f"(?:{_alternation(REGION_SUFFIXES)})$")
+
+
 def extract(passages: list[Passage], names: tuple[str | None, ...] = (), year: int | None = None) -> list[Fact]:
     """Every fact the narrative states, in reading order.  ``names``: the agency's and its region's
     names, left out of subjects ("西关街道办事处累计主动公开…" counts 累计主动公开…); ``year``: the year
     the report is about."""
-    stems = {re.sub(f"(?:{_alternation(REGION_SUFFIXES)})$", "", n) for n in names if n}
+    stems = {_region_suffix().sub("", n) for n in names if n}
     ctx = Context(tuple(sorted({n for n in (*names, *stems) if n and len(n) >= 2}, key=len, reverse=True)), year)
     out: list[Fact] = []
     for p in passages:

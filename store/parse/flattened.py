@@ -20,6 +20,7 @@ Pure: blocks in, blocks out.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -483,7 +484,7 @@ def expand(blocks: list[Block]) -> list[Block]:
     paras: dict[int, Paragraph] = {}
     for bi, block in enumerate(blocks):
         if block.kind == "paragraph" and block.text and _maybe(block.text) and _has_zones(block.text):
-            p = read_paragraph(block.text)  # (a fresh one: later steps change it)
+            p = _just_read(block.text) or read_paragraph(block.text)  # (a fresh one: later steps change it)
             if p.zones:
                 paras[bi] = p
     if not paras:
@@ -545,7 +546,21 @@ _DIGIT_AFTER_WORD = re.compile(r"[^\W\d_][\s\u3000\u00a0]*\d")
 @remembered(8192, longest=2000)
 def _has_zones(text: str) -> bool:
     """Whether a paragraph holds a stretch that reads as a table (remembered: most lines hold none)."""
-    return bool(read_paragraph(text).zones)
+    p = read_paragraph(text)
+    if p.zones:
+        _LAST_READ.paragraph = p  # handed to the caller that asks next (see _just_read), never shared
+    return bool(p.zones)
+
+
+_LAST_READ = threading.local()
+
+
+def _just_read(text: str) -> Paragraph | None:
+    """The paragraph :func:`_has_zones` has just read for ``text`` (then read once, not twice), handed out
+    once; None when it was remembered rather than read."""
+    p = getattr(_LAST_READ, "paragraph", None)
+    _LAST_READ.paragraph = None
+    return p if p is not None and p.text == text else None
 
 
 def _maybe(text: str) -> bool:

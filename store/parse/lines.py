@@ -260,6 +260,7 @@ _PAGE_NUMBER = re.compile(
     r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$", re.I)
 
 
+@remembered(16384)
 def is_page_furniture(text: str) -> bool:
     """A page number ("- 3 -", "第3页 共8页") or a page break (form feed) on a line of its own."""
     if "\f" in text and not text.replace("\f", "").strip():

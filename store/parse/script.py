@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from store.parse.memo import recent, remembered
 
 # pinyin with tone marks in brackets right after a character: 區(qū), 發(fā)
 _INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+_TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")  # what inserted pinyin always holds (a quick first look)
 # spaces inside words, as PDF extraction and OCR leave them: "东 湖 街 道", "交通 运输局"
 _SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u00a0\u3000]+(?=[\u4e00-\u9fff])")
 # a text counts as traditional when this many of its characters change under t2s
@@ -52,8 +53,21 @@ class Matching:
 
     original: str
     text: str
-    index: list[int] | None  # None: the copy is the original
+    stripped: tuple[tuple[int, int], ...]  # the spans of ``original`` left out of the copy, in order
     traditional: bool = False
+
+    @cached_property
+    def index(self) -> list[int] | None:
+        """Where each character of the copy is in the original (None: at its own place).  Worked out when
+        first asked for: most copies are only read."""
+        if not self.stripped:
+            return None
+        index: list[int] = []
+        pos = 0
+        for a, b in self.stripped + ((len(self.original), len(self.original)),):
+            index.extend(range(pos, a))
+            pos = b
+        return index
 
     def span(self, start: int, end: int) -> str:
         """The original text of the copy's ``text[start:end]``."""
@@ -71,7 +85,11 @@ class Matching:
 
 # full-width letters, digits and signs (２０２１年) as ASCII, the ideographic space as a space: one for one
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def _narrow(m: re.Match) -> str:
+    return m.group().translate(_WIDTH)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,18 +107,18 @@ def matching(text: str) -> Matching:
 
 def _matching(text: str) -> Matching:
     text_in = text
-    if _WIDE.search(text):  # (translate looks up every character: only where there is one to change)
-        text = text.translate(_WIDTH)
-    stripped_at = sorted(m.span() for pattern in (_INSERTED_PINYIN, _SPACE_IN_WORDS) for m in pattern.finditer(text))
+    if _WIDE.search(text):  # (translate looks up every character: only the runs that change)
+        text = _WIDE.sub(_narrow, text)
+    patterns = (_INSERTED_PINYIN, _SPACE_IN_WORDS) if _TONE_MARK.search(text) else (_SPACE_IN_WORDS,)
+    stripped_at = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
     if stripped_at:
-        keep, index, pos = [], [], 0
+        keep, pos = [], 0
         for a, b in stripped_at + [(len(text), len(text))]:
             keep.append(text[pos:a])
-            index.extend(range(pos, a))
             pos = b
         base = "".join(keep)
     else:
-        base, index = text, None
+        base = text
     converted = to_simplified(base)
     if converted == base:
         changed = 0
@@ -119,7 +137,7 @@ def _matching(text: str) -> Matching:
         converted = "\n".join(out)
     if not traditional:
         converted = base
-    return Matching(text_in, converted, index, traditional)
+    return Matching(text_in, converted, tuple(stripped_at), traditional)
 
 
 _matching_short = remembered(4096, _SHORT)(_matching)

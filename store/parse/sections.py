@@ -48,8 +48,25 @@ def _heading_scores(text: str) -> tuple[tuple[int, float] | None, tuple[float, .
     printed without its numeral (None when it is longer than 30 characters)."""
     m = _TOP.match(text)
     numbered = (_NUMERALS.index(m.group("num")), section_score(m.group("title"), m.group("num"))) if m else None
-    bare = tuple(section_score(text, n) for n in _NUMERALS) if len(text) <= 30 else None
+    bare = None
+    if len(text) <= 30:  # (a score below the bar is only ever compared with the bar: 0 stands for it)
+        t = normalise_label(text)
+        bare = tuple(max(fuzz.ratio(v, t, score_cutoff=BARE_HEADING_SCORE) for v in _section_titles(n))
+                     for n in _NUMERALS)
     return numbered, bare
+
+
+HEADING_SCORE = 72  # how like its section's title a numbered line must read to be its heading
+BARE_HEADING_SCORE = 90  # … and a line printed without its numeral
+
+
+@remembered(16384)
+def _line_heading(printed: str) -> tuple[str, tuple | None, tuple | None] | None:
+    """A printed line folded, with :func:`_heading_scores` (None when it is too long for a heading)."""
+    text = fold(printed)
+    if len(text) > 42:
+        return None
+    return (text, *_heading_scores(text))
 
 
 def find_sections(lines: list[Line]) -> list[SectionSpan]:
@@ -63,20 +80,20 @@ def find_sections(lines: list[Line]) -> list[SectionSpan]:
     for i, ln in enumerate(lines):
         if ln.kind not in ("cell", "narrative", "row", "grid") or not ln.toks:
             continue
-        text = fold(ln.text)
-        if len(text) > 42:
+        got = _line_heading(ln.text)
+        if got is None:
             continue
-        numbered, bare = _heading_scores(text)
+        text, numbered, bare = got
         if numbered:
             idx, score = numbered
-            if idx > last and score >= 72:
+            if idx > last and score >= HEADING_SCORE:
                 found.append((i, _NUMERALS[idx], text))
                 last = idx
                 continue
         # a heading printed without its numeral
         if bare is not None:
             for idx in range(last + 1, len(SECTIONS)):
-                if bare[idx] >= 90:
+                if bare[idx] >= BARE_HEADING_SCORE:
                     found.append((i, _NUMERALS[idx], text))
                     last = idx
                     break

@@ -479,12 +479,13 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
 # --------------------------------------------------------------------------- text helpers
 
 _NORMALISE_DROP = re.compile(r"[\s\u3000\u00a0·•\"“”'‘’「」『』《》<>]+")
+_UNDERLINE_TAG = re.compile(r"</?u>")
 
 
 def normalise_label(text: str) -> str:
     """Fold a printed label for fuzzy matching: NFKC, no spaces, quotes or markup."""
     t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"</?u>", "", t)
+    t = _UNDERLINE_TAG.sub("", t)
     return _NORMALISE_DROP.sub("", t)
 
 

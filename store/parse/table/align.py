@@ -79,12 +79,14 @@ def ambiguous(pairs: dict[int, Pair], rows: tuple[Row, ...], observed: list[Obse
     neighbouring template row (in the same gap between other pairs) about as well."""
     s = labels.settings
     out: set[int] = set()
+    paired = sorted(pairs)
+    around = {j: (paired[k - 1] if k else -1, paired[k + 1] if k + 1 < len(paired) else len(rows))
+              for k, j in enumerate(paired)}  # the paired template rows before and after each one
     for j, p in pairs.items():
         obs = observed[p.observed]
         if not obs.cells:
             continue
-        lo = max((t for t in pairs if t < j), default=-1)
-        hi = min((t for t in pairs if t > j), default=len(rows))
+        lo, hi = around[j]
         mine = label_score(rows[j], obs.label, s)
         last = obs.last_label
         split = bool(last) and normalise_label(last) != normalise_label(obs.label)

@@ -114,6 +114,11 @@ class Labels:
         self.leaves = [leaf for r in self.rows for leaf in leaf_labels(r) if len(leaf) >= 2]
         self.headings = headings(self.table, self.version, self.leaves)
         self.all_headings = headings(self.table, self.version, [])  # 总计 and 其他 among other headings
+        groups = {normalise_label(r.group) for r in self.rows if r.group}
+        starts = {g[:k] for g in groups for k in range(3, len(g))}
+        #: the beginnings (three characters or more, not the whole) of the group labels that begin no row
+        #: label: "（三）不予公", "三、本年度办理结" (see :func:`~.prepare.group_fragments`)
+        self.group_starts = {x for x in starts if not any(leaf.startswith(x) for leaf in self.leaves)}
 
     def score(self, j: int, label: str) -> float:
         return label_score(self.rows[j], label, self.settings)

@@ -110,10 +110,8 @@ def column_grids(lines: list[Line]) -> list[Line]:
 
 def _group_starts(labels: Labels) -> set[str]:
     """The beginnings (three characters or more, not the whole) of a table's group labels that begin no
-    row label: "（三）不予公", "三、本年度办理结"."""
-    groups = {normalise_label(r.group) for r in labels.rows if r.group}
-    starts = {g[:k] for g in groups for k in range(3, len(g))}
-    return {x for x in starts if not any(leaf.startswith(x) for leaf in labels.leaves)}
+    row label: "（三）不予公", "三、本年度办理结" (worked out once per table, when its labels are made)."""
+    return labels.group_starts
 
 
 def group_fragments(lines: list[Line], labels: Labels | None) -> list[Line]:
