@@ -73,7 +73,7 @@ def _find_all(text: str, piece: str):
         k = text.find(piece, k + 1)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65536)
 def _confusable(a: str, b: str) -> bool:
     return any({a, b} == set(p) for p in CONFUSABLE_PAIRS)
 

@@ -345,7 +345,7 @@ def cells(version: str) -> tuple[CellSpec, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=8192)
 def cell_spec(key: str, version: str | None = None) -> CellSpec | None:
     for v in ((version,) if version else ("2021", "2019")):
         for spec in cells(v):
