@@ -156,3 +156,14 @@ def build_narratives(folder: Path, texts: dict[str, str] | None = None) -> Store
     summary = ingest(store, [folder / "reports"])
     assert summary.count("added") == len(texts), summary.lines()
     return store
+
+
+def stored_figures(store) -> set[float]:
+    """Every figure the store holds (cells and derived sums), rounded to 4 decimals: what a number an
+    answer gives may be, besides a sum or difference of figures it lists or a figure a quoted passage states."""
+    stored: set[float] = set()
+    for r in store.reports():
+        stored.update(round(v, 4) for v in store.values(r["id"]).values())
+        stored.update(round(row["value"], 4) for row in store.db.query(
+            "select value from derived_figures where report_id = ?", [r["id"]]))
+    return stored

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from bot.answers import ChatSession
-from qa_fixtures import CONTRADICTION
+from qa_fixtures import CONTRADICTION, stored_figures
 
 DIANJIANG_EM = "垫江县应急管理局"
 DIANJIANG_GOV = "垫江县人民政府"
@@ -388,11 +388,7 @@ def test_every_number_an_answer_gives_is_stored(dept, q):
     ans = a.answer(q)
     if ans.value is None:
         return
-    stored = set()
-    for r in a.store.reports():
-        stored.update(round(v, 4) for v in a.store.values(r["id"]).values())
-        stored.update(round(row["value"], 4) for row in a.store.db.query(
-            "select value from derived_figures where report_id = ?", [r["id"]]))
+    stored = stored_figures(a.store)
     listed = [v["value"] for v in ans.values if isinstance(v.get("value"), (int, float))]
     assert all(round(v, 4) in stored or any(str(int(v)) in (s.passage or "") for s in ans.sources)
                for v in listed), (q, listed)

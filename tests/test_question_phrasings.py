@@ -15,6 +15,7 @@ import pytest
 
 from bot.agencies import Agency, AgencyIndex
 from bot.years import relative_years
+from qa_fixtures import stored_figures
 
 ERQI = "武汉市江岸区人民政府二七街道办事处"
 PINGTAN = "平潭综合实验区"
@@ -413,11 +414,7 @@ def test_every_number_of_the_new_forms_is_stored(dept, q):
     ans = a.answer(q)
     if ans.value is None:
         return
-    stored = set()
-    for r in a.store.reports():
-        stored.update(round(v, 4) for v in a.store.values(r["id"]).values())
-        stored.update(round(row["value"], 4) for row in a.store.db.query(
-            "select value from derived_figures where report_id = ?", [r["id"]]))
+    stored = stored_figures(a.store)
     listed = [v["value"] for v in ans.values if isinstance(v.get("value"), (int, float))]
     assert all(round(v, 4) in stored for v in listed), (q, listed)
     v = ans.value
