@@ -109,6 +109,22 @@ def test_section_missing_order_numeral_and_title():
     assert f.line == line_of(titled, "五、存在的问题和改进措施")
 
 
+def test_a_section_saying_it_has_nothing_is_no_title_of_its_own():
+    """六、其他需要报告的事项 followed by 无其他需要报告的事项 (on a line of its own or run into the heading's line
+    by a flattened page): the second is the section's content, never a title printed differently."""
+    t = text()
+    six = "六、其他需要报告的事项\n"
+    assert six in t
+    echoed = t.replace(six, six + "无其他需要报告的事项\n", 1)
+    assert not [x for x in own(audit(echoed)) if x.rule.startswith("section")]
+    # a bare line repeating a heading already printed is its text, whatever it says
+    repeated = t.replace(six, six + "其他需要报告的事项说明\n", 1)
+    assert not [x for x in own(audit(repeated)) if x.rule.startswith("section")]
+    # printed alone, without the heading: still the content, not a title of its own
+    alone = t.replace(six, "无其他需要报告的事项\n", 1)
+    assert not [x for x in own(audit(alone)) if x.rule == "section_title"]
+
+
 def test_first_section_without_its_heading():
     t = text().replace("一、总体情况\n", "")
     f = only(audit(t), "section_heading_missing")[0]

@@ -15,7 +15,7 @@ from store.parse.memo import remembered
 from store.parse.sections import section_score
 from store.template import ACTIVE, APPLY, SECTIONS, TABLES, VERSIONS, version_marks
 from store.template import normalise_label as _normalise_label
-from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
+from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, STATEMENT_OPENERS, TEMPLATE_BASIS
 
 normalise_label = lru_cache(maxsize=65536)(_normalise_label)
 _DIGIT = re.compile(r"\d")
@@ -47,8 +47,8 @@ def headings(ctx: Context) -> list[Heading]:
         if len(fold(text)) > 42 or "\t" in ln.text.strip():
             continue
         found = _heading_in(text)
-        if found:
-            out.append(Heading(i, *found))
+        if found and not (found[1] == "" and any(h.number == found[0] for h in out)):
+            out.append(Heading(i, *found))  # a bare line repeating a section already headed is its text
     return out
 
 
@@ -138,6 +138,8 @@ def section_titles(ctx: Context):
     for h in headings(ctx):
         if is_typo_of(h.title, _standard(h.number)):
             continue  # the typo is the finding (template_word_typo)
+        if not h.printed and h.title.startswith(STATEMENT_OPENERS):
+            continue  # "无其他需要报告的事项": the section's content, saying there is none, not its title
         if _tidy(h.title) != normalise_label(_standard(h.number)):
             yield ctx.finding("section_title", ctx.at(h.index), number=h.number, printed=h.title,
                               title=_standard(h.number))

@@ -186,6 +186,10 @@ DOC_NUMBER_NAME = "国办公开办函"
 
 # ---------------------------------------------------------------------------- outline and sections
 
+#: A line without a numeral that opens with one of these states the section's content (无其他需要报告的事项),
+#: however close it reads to the section's title: it is never taken for a title printed differently.
+STATEMENT_OPENERS: tuple[str, ...] = ("无", "没有", "暂无", "未", "本年度无", "本年无")
+
 #: Names of sections of the pre-2019 outline (2008 format and local variants) that the current
 #: template does not have.  Two of them in the outline or headings: the old outline.
 OLD_OUTLINE_MARKS: tuple[str, ...] = ("概述", "收费及减免", "支出和收费", "咨询处理", "指标统计附表", "举报申诉")
