@@ -245,6 +245,14 @@ def test_duplicated_words():
     assert "“资金”重复" in f.message and f.line == line_of(t, "资金资金")
     t = text().replace(PREFACE, PREFACE + "本报告由江岸区人民政府政府信息公开工作领导小组编制。")
     assert not [x for x in audit(t) if x.rule == "duplicated_word"]
+    # a word followed by a longer word that starts with it: two words, rightly
+    for right in ("进一步规范规范性文件制定和备案审查。", "依托政务公开公开栏及时发布信息。", "召开新闻发布发布会3场。",
+                  "电子版可在门户网站下载下载地址见网站。"):
+        t = text().replace(PREFACE, PREFACE + right)
+        assert not [x for x in audit(t) if x.rule == "duplicated_word"], right
+    # … but not a word it merely precedes (审核|审核发布, 部门|部门预算 are still printed twice)
+    t = text().replace(PREFACE, PREFACE + "规范审核审核发布机制。")
+    assert "“审核”重复" in only(audit(t), "duplicated_word")[0].message
 
 
 def test_years_that_contradict_the_report():
