@@ -125,6 +125,20 @@ def test_a_section_saying_it_has_nothing_is_no_title_of_its_own():
     assert not [x for x in own(audit(alone)) if x.rule == "section_title"]
 
 
+def test_numbering_starts_again_in_each_section():
+    """An item （二） in section 五 is not the next item of section 一's list （一）（二）: whatever its start
+    (lost in the copy, printed another way), a section's list is judged on its own."""
+    t = text()
+    assert "（一）" in t and "（二）" in t
+    five = "五、存在的主要问题及改进情况\n"
+    moved = t.replace(five, five + "（二）改进措施\n加强培训。\n", 1)
+    assert not [x for x in own(audit(moved)) if x.rule == "numbering_sequence"]
+    # a gap inside one section is still found
+    gap = t.replace(five, five + "（一）存在的问题\n不足。\n（三）改进措施\n加强培训。\n", 1)
+    f = only(audit(gap), "numbering_sequence")[0]
+    assert f.line == line_of(gap, "（三）改进措施")
+
+
 def test_first_section_without_its_heading():
     t = text().replace("一、总体情况\n", "")
     f = only(audit(t), "section_heading_missing")[0]

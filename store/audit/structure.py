@@ -4,6 +4,7 @@ tables with all their rows, the template version that fits the year, the statist
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -215,14 +216,16 @@ def numbering_sequence(ctx: Context):
             continue
         for p in _POINT.finditer(ctx.texts[i]):
             points.append((_cn(p.group("n")), i, p.group(0), p.start()))
-    yield from _gaps(ctx, items)
-    yield from _gaps(ctx, points)
+    starts = sorted(h.index for h in headings(ctx))
+    yield from _gaps(ctx, items, starts)
+    yield from _gaps(ctx, points, starts)
 
 
-def _gaps(ctx: Context, seq: list[tuple[int, int, str, int]]):
+def _gaps(ctx: Context, seq: list[tuple[int, int, str, int]], starts: list[int]):
+    """Runs of numbers; a run ends where 1 starts again or a section heading comes between two items."""
     runs: list[list[tuple[int, int, str, int]]] = []
     for item in seq:
-        if item[0] == 1 or not runs:
+        if item[0] == 1 or not runs or bisect_right(starts, item[1]) != bisect_right(starts, runs[-1][-1][1]):
             runs.append([])
         runs[-1].append(item)
     for run in runs:
