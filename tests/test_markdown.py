@@ -213,3 +213,20 @@ def test_one_cell_per_line_with_pipes_reads_as_flattened_text():
     report = parse_md(text)
     assert [report.cells[f"active.rules.{c}"].value for c in ("issued", "repealed", "in_force")] == [2, 0, 1]
     assert [report.cells[f"active.normative.{c}"].value for c in ("issued", "repealed", "in_force")] == [0, 4, 5]
+
+
+def test_an_empty_header_row_is_no_row_of_the_template():
+    """Converters write an empty first row ("|  |  |  |  |") above a table whose header is a body row.  A
+    report that does not print 规章 must not get 规章 "printed empty" (blank, 报告未填写) from it: missing."""
+    text = "\n".join([
+        "某某区教育局2024年政府信息公开工作年度报告", "", "二、主动公开政府信息情况", "",
+        "|  |  |  |  |", "| --- | --- | --- | --- |", "| 第二十条第（一）项 | | | |",
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "| 规范性文件 | 5 | 0 | 7 |",
+        "| 第二十条第（五）项 | | | |", "| 信息内容 | 本年处理决定数量 | | |", "| 行政许可 | 2650 | | |",
+        "| 第二十条第（六）项 | | | |", "| 信息内容 | 本年处理决定数量 | | |", "| 行政处罚 | 31 | | |",
+        "| 行政强制 | 0 | | |", "| 第二十条第（八）项 | | | |", "| 信息内容 | 本年收费金额（单位：万元） | | |",
+        "| 行政事业性收费 | 0 | | |", ""])
+    report = parse_document(read_bytes(text.encode("utf-8"), "r.md"))
+    assert [report.cells[f"active.normative.{c}"].value for c in ("issued", "repealed", "in_force")] == [5, 0, 7]
+    for col in ("issued", "repealed", "in_force"):
+        assert report.cells[f"active.rules.{col}"].status == "missing", report.cells[f"active.rules.{col}"]

@@ -70,8 +70,16 @@ def align(observed: list[ObservedRow], labels: Labels) -> dict[int, Pair]:
         gap_o = list(range(oi0 + 1, oi1))
         if gap_t and len(gap_t) == len(gap_o):
             for tj, oi in zip(gap_t, gap_o):
+                if printed_nothing(observed[oi]):
+                    continue  # an empty row (a converter's blank header row) is no row of the template
                 pairs[tj] = Pair(oi, score[oi][tj], "position")
     return pairs
+
+
+def printed_nothing(row: ObservedRow) -> bool:
+    """A row with neither a label nor a figure or mark: pairing it by position would turn a template row
+    that is not printed into one "printed empty" (``blank``)."""
+    return not normalise_label(row.label or "") and not row.figures
 
 
 def ambiguous(pairs: dict[int, Pair], rows: tuple[Row, ...], observed: list[ObservedRow], labels: Labels) -> set[int]:
