@@ -109,6 +109,36 @@ def test_section_missing_order_numeral_and_title():
     assert f.line == line_of(titled, "五、存在的问题和改进措施")
 
 
+def test_a_section_saying_it_has_nothing_is_no_title_of_its_own():
+    """六、其他需要报告的事项 followed by 无其他需要报告的事项 (on a line of its own or run into the heading's line
+    by a flattened page): the second is the section's content, never a title printed differently."""
+    t = text()
+    six = "六、其他需要报告的事项\n"
+    assert six in t
+    echoed = t.replace(six, six + "无其他需要报告的事项\n", 1)
+    assert not [x for x in own(audit(echoed)) if x.rule.startswith("section")]
+    # a bare line repeating a heading already printed is its text, whatever it says
+    repeated = t.replace(six, six + "其他需要报告的事项说明\n", 1)
+    assert not [x for x in own(audit(repeated)) if x.rule.startswith("section")]
+    # printed alone, without the heading: still the content, not a title of its own
+    alone = t.replace(six, "无其他需要报告的事项\n", 1)
+    assert not [x for x in own(audit(alone)) if x.rule == "section_title"]
+
+
+def test_numbering_starts_again_in_each_section():
+    """An item （二） in section 五 is not the next item of section 一's list （一）（二）: whatever its start
+    (lost in the copy, printed another way), a section's list is judged on its own."""
+    t = text()
+    assert "（一）" in t and "（二）" in t
+    five = "五、存在的主要问题及改进情况\n"
+    moved = t.replace(five, five + "（二）改进措施\n加强培训。\n", 1)
+    assert not [x for x in own(audit(moved)) if x.rule == "numbering_sequence"]
+    # a gap inside one section is still found
+    gap = t.replace(five, five + "（一）存在的问题\n不足。\n（三）改进措施\n加强培训。\n", 1)
+    f = only(audit(gap), "numbering_sequence")[0]
+    assert f.line == line_of(gap, "（三）改进措施")
+
+
 def test_first_section_without_its_heading():
     t = text().replace("一、总体情况\n", "")
     f = only(audit(t), "section_heading_missing")[0]
@@ -229,6 +259,14 @@ def test_duplicated_words():
     assert "“资金”重复" in f.message and f.line == line_of(t, "资金资金")
     t = text().replace(PREFACE, PREFACE + "本报告由江岸区人民政府政府信息公开工作领导小组编制。")
     assert not [x for x in audit(t) if x.rule == "duplicated_word"]
+    # a word followed by a longer word that starts with it: two words, rightly
+    for right in ("进一步规范规范性文件制定和备案审查。", "依托政务公开公开栏及时发布信息。", "召开新闻发布发布会3场。",
+                  "电子版可在门户网站下载下载地址见网站。"):
+        t = text().replace(PREFACE, PREFACE + right)
+        assert not [x for x in audit(t) if x.rule == "duplicated_word"], right
+    # … but not a word it merely precedes (审核|审核发布, 部门|部门预算 are still printed twice)
+    t = text().replace(PREFACE, PREFACE + "规范审核审核发布机制。")
+    assert "“审核”重复" in only(audit(t), "duplicated_word")[0].message
 
 
 def test_years_that_contradict_the_report():

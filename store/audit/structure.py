@@ -4,6 +4,7 @@ tables with all their rows, the template version that fits the year, the statist
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from store.parse.memo import remembered
 from store.parse.sections import section_score
 from store.template import ACTIVE, APPLY, SECTIONS, TABLES, VERSIONS, version_marks
 from store.template import normalise_label as _normalise_label
-from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, TEMPLATE_BASIS
+from store.template.audit_rules import OLD_OUTLINE_MARKS, PERIOD_WORDS, STATEMENT_OPENERS, TEMPLATE_BASIS
 
 normalise_label = lru_cache(maxsize=65536)(_normalise_label)
 _DIGIT = re.compile(r"\d")
@@ -47,8 +48,8 @@ def headings(ctx: Context) -> list[Heading]:
         if len(fold(text)) > 42 or "\t" in ln.text.strip():
             continue
         found = _heading_in(text)
-        if found:
-            out.append(Heading(i, *found))
+        if found and not (found[1] == "" and any(h.number == found[0] for h in out)):
+            out.append(Heading(i, *found))  # a bare line repeating a section already headed is its text
     return out
 
 
@@ -138,6 +139,8 @@ def section_titles(ctx: Context):
     for h in headings(ctx):
         if is_typo_of(h.title, _standard(h.number)):
             continue  # the typo is the finding (template_word_typo)
+        if not h.printed and h.title.startswith(STATEMENT_OPENERS):
+            continue  # "无其他需要报告的事项": the section's content, saying there is none, not its title
         if _tidy(h.title) != normalise_label(_standard(h.number)):
             yield ctx.finding("section_title", ctx.at(h.index), number=h.number, printed=h.title,
                               title=_standard(h.number))
@@ -213,14 +216,16 @@ def numbering_sequence(ctx: Context):
             continue
         for p in _POINT.finditer(ctx.texts[i]):
             points.append((_cn(p.group("n")), i, p.group(0), p.start()))
-    yield from _gaps(ctx, items)
-    yield from _gaps(ctx, points)
+    starts = sorted(h.index for h in headings(ctx))
+    yield from _gaps(ctx, items, starts)
+    yield from _gaps(ctx, points, starts)
 
 
-def _gaps(ctx: Context, seq: list[tuple[int, int, str, int]]):
+def _gaps(ctx: Context, seq: list[tuple[int, int, str, int]], starts: list[int]):
+    """Runs of numbers; a run ends where 1 starts again or a section heading comes between two items."""
     runs: list[list[tuple[int, int, str, int]]] = []
     for item in seq:
-        if item[0] == 1 or not runs:
+        if item[0] == 1 or not runs or bisect_right(starts, item[1]) != bisect_right(starts, runs[-1][-1][1]):
             runs.append([])
         runs[-1].append(item)
     for run in runs:

@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 from store.audit.context import Context
 from store.parse.memo import remembered
 from store.template import SECTIONS, TABLES
-from store.template.audit_rules import (AGENCY_SUFFIXES, CONFUSABLE_PAIRS, SHARED_CHARACTER_WORDS, DOC_NUMBER_NAME, DUPLICATE_OK, FUNCTION_CHARS,
+from store.template.audit_rules import (AGENCY_SUFFIXES, COMPOUND_TAILS, CONFUSABLE_PAIRS, SHARED_CHARACTER_WORDS, DOC_NUMBER_NAME, DUPLICATE_OK, FUNCTION_CHARS,
                                         INSERT_DELETE_MIN, NAME_OMISSIONS, FEE_STATEMENT, FEE_STATEMENT_FROM,
                                         PROVINCE_NAMES, SECTION5_MEASURE_WORDS, SECTION5_MIN_CHARS,
                                         SECTION5_PROBLEM_WORDS, TEMPLATE_BASIS, TEMPLATE_WORD_LOOKALIKES,
@@ -203,6 +203,8 @@ def duplicated_words(ctx: Context):
             head, tail = text[:m.start() + len(unit)], text[m.start() + len(unit):]
             if any(head.endswith(a) and tail.startswith(b) for a, b in SHARED_CHARACTER_WORDS):
                 continue  # 人民政府|政府信息公开: two words that share their characters
+            if len(unit) == 2 and text.startswith(COMPOUND_TAILS, m.end()):
+                continue  # 规范|规范性文件, 政务公开|公开栏: the second is a longer word of its own
             yield ctx.finding("duplicated_word", ctx.at(i, m.start(), m.end()), word=unit,
                               context=text[max(0, m.start() - 6):m.end() + 6])
 

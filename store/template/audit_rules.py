@@ -177,6 +177,9 @@ AGENCY_SUFFIXES: tuple[str, ...] = ("局", "厅", "委员会", "委", "办公室
                                     "苏木", "中心", "院", "署", "管委会", "实验区", "开发区", "新区")
 #: Two words that share characters where they meet (人民政府 + 政府信息公开 prints 政府 twice, rightly).
 SHARED_CHARACTER_WORDS: tuple[tuple[str, str], ...] = (("人民政府", "政府信息"), ("政府", "政府信息公开"))
+#: What turns a two-character word into a word of its own when it follows it (规范 + 规范性文件, 政务公开 +
+#: 公开栏, 新闻发布会, 下载 + 下载地址): the word printed twice is then two words, rightly.
+COMPOUND_TAILS: tuple[str, ...] = ("性", "栏", "会", "化", "地址", "目录", "指南")
 
 #: Words an agency's name may leave out without being misprinted (自治区政府办公厅 for 自治区人民政府办公厅).
 NAME_OMISSIONS: tuple[str, ...] = ("人民",)
@@ -185,6 +188,10 @@ NAME_OMISSIONS: tuple[str, ...] = ("人民",)
 DOC_NUMBER_NAME = "国办公开办函"
 
 # ---------------------------------------------------------------------------- outline and sections
+
+#: A line without a numeral that opens with one of these states the section's content (无其他需要报告的事项),
+#: however close it reads to the section's title: it is never taken for a title printed differently.
+STATEMENT_OPENERS: tuple[str, ...] = ("无", "没有", "暂无", "未", "本年度无", "本年无")
 
 #: Names of sections of the pre-2019 outline (2008 format and local variants) that the current
 #: template does not have.  Two of them in the outline or headings: the old outline.
