@@ -106,4 +106,10 @@ def to_chinese(question: str, index) -> str | None:
     listing = "有哪些单位" in out or "概况" in out
     if not (figure or listing) or (figure and understood < 2) or len(unknown) > understood:
         return None
+    if any((m.group(1) or m.group(2)) in unknown for m in _LISTED_NAME.finditer(text)):
+        return None  # "Houhu or Erqi" with Erqi not on file: never the one agency understood alone
     return "".join(out)
+
+
+#: A capitalised word beside "or" / "and" / "vs" or a comma: one of several agencies the question names.
+_LISTED_NAME = re.compile(r"(?:\b(?:or|and|vs\.?|versus)\s+|,\s*)([A-Z][a-z]+)\b|\b([A-Z][a-z]+)(?=\s*(?:,|\bor\b|\band\b|\bvs\b|\bversus\b))")

@@ -289,6 +289,14 @@ def test_english_that_is_not_understood(qa):
     assert ans.status == "unsupported" and ans.value is None
 
 
+def test_english_comparison_naming_an_agency_not_on_file_is_not_answered_for_the_other_alone(qa):
+    """"Houhu or Zhaojia" with no 赵家 on file: never Houhu's figure as if it were the answer."""
+    ans = qa[0].answer("Which had more applications in 2021, Houhu or Zhaojia?")
+    assert ans.status != "answered" and ans.value is None and not ans.values, ans.text
+    ans = qa[0].answer("Which had more applications in 2021, Houhu or Erqi?")
+    assert "后湖" in ans.text and "二七" in ans.text, ans.text
+
+
 # ---------------------------------------------------------------------------- never worse than silence
 
 def test_a_table_read_blank_throughout_is_not_left_empty(qa, tmp_path):
