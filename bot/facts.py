@@ -43,6 +43,8 @@ PRECISION_WEIGHT = 0.3
 #: … for a unit of another kind than the one asked (几期 answered by 条), and the bonus for the same kind.
 UNIT_PENALTY = 0.3
 UNIT_BONUS = 0.05
+#: The unit family a statement of nothing (未收取信息处理费) answers in whatever unit is asked: 0 元 is 0 万元.
+ZERO_ANY_AMOUNT = "money"
 #: Score lost by a fact that is a part of another fact that answers too ("主动公开信息2331条，其中政务动态
 #: 1915条": 1915 is part of 2331).
 PART_PENALTY = 0.5
@@ -518,8 +520,9 @@ def _unit_score(q: Asked, fact: dict) -> float | None:
     """Bonus for the unit the question names (几场 answered in 场), penalty for another kind (几期 in 条);
     None when the units can never answer for each other (a share for a count)."""
     fu = fact.get("unit") or ""
-    if q.unit and not fu and unit_family(q.unit) in EXCLUSIVE_UNIT_FAMILIES:
-        return None  # a share or an amount is printed with its unit
+    if q.unit and not fu and unit_family(q.unit) in EXCLUSIVE_UNIT_FAMILIES \
+            and not (fact.get("value") == 0 and unit_family(q.unit) == ZERO_ANY_AMOUNT):
+        return None  # a share or an amount is printed with its unit (an amount of nothing, 未收取…, is 0 元)
     if not q.unit or not fu:
         return 0.0
     kinds = {unit_family(q.unit), unit_family(fu)}
@@ -552,7 +555,7 @@ def judge(q: Asked, fact: dict) -> Judgement:
     precision = _precision(q, w)
     unit = _unit_score(q, fact)
     if unit is None:
-        j.reason = f"单位是{fact.get('unit')}，问的不是这种数"
+        j.reason = f"单位是{fact['unit']}，问的不是这种数" if fact.get("unit") else "没有单位，而问的是比例或金额"
         return j
     j.score = recall - (1 - precision) * PRECISION_WEIGHT - penalty + unit
     if recall < MIN_RECALL:

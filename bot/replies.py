@@ -46,7 +46,9 @@ def value_text(f: Figure) -> str:
     if f.status == "not_stated" and f.closest:
         from bot.facts import label_of
 
-        return (f"报告没有写明这一数字。原文最接近的是“{label_of(f.closest)}{f.closest['raw']}”，"
+        label, raw = label_of(f.closest), f.closest["raw"] or ""
+        said = raw if label and label in raw else label + raw  # a statement of nothing (未收取…) holds its subject
+        return (f"报告没有写明这一数字。原文最接近的是“{said}”，"
                 f"但那{f.note or '说的不是同一件事'}，不是所问的数字")
     return {
         "blank": "报告未填写",

@@ -443,3 +443,23 @@ def test_a_sentence_about_another_year_is_not_this_years_figure(told):
     ans = told.answer("临江市公安局2023年印发规范性文件多少件")
     assert ans.value is None
     answered(told.answer("临江市公安局2023年报告里上年印发了多少件规范性文件"), 9)
+
+
+def test_a_fee_the_report_says_was_not_collected_is_0_in_any_unit(tmp_path):
+    """"截至目前，本机关未收取信息处理费" (sample 000) answers 收取了多少信息处理费 with 0, also in 元; a share of
+    it is no figure the report states; 行政事业性收费 stays the table's figure."""
+    from bot.engine import Answerer
+    from store.db import Store
+    from store.ingest import ingest
+    from store.samples import sample_files
+
+    store = Store(tmp_path / "db.sqlite")
+    ingest(store, sample_files())
+    a = Answerer(store)
+    for q in ("西岗街道2022年收取了多少信息处理费", "西岗街道2022年信息处理费多少", "西关街道2024年收取信息处理费多少元"):
+        ans = a.answer(q)
+        assert ans.status == "answered" and ans.value == 0 and "未收取" in ans.text, (q, ans.text)
+    ans = a.answer("西关街道2024年信息处理费占比多少")
+    assert ans.value is None and "报告没有写明这一数字" in ans.text and "未收取政府信息公开信息处理费”" in ans.text, ans.text
+    ans = a.answer("西岗街道2022年行政事业性收费多少")
+    assert ans.value == 0 and "表格原文" in ans.text, ans.text

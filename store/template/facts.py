@@ -89,7 +89,7 @@ TAIL_OPENERS: tuple[str, ...] = ("为", "均为", "系", "属于", "是")
 ZERO_NEGATIONS: tuple[str, ...] = ("均未", "尚未", "也未", "未曾", "没有", "未", "无")
 #: The verbs that make such a negation a count of zero (未收到 …, 无涉及 …, 未发生 …).
 ZERO_VERBS: tuple[str, ...] = ("收到", "受理", "接到", "接收", "发生", "产生", "出现", "作出", "涉及", "提起",
-                               "引发", "有")
+                               "引发", "收取", "有")
 #: The longest stretch (characters) between negation and verb: "未接收到", "没有接到群众主动要求公开…".
 ZERO_GAP: int = 4
 
@@ -149,6 +149,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept("信函", "way", ("信函申请", "信件申请", "信函", "信件", "邮寄")),
     Concept("当面", "way", ("当面申请", "当面", "现场")),
     Concept("收费", "topic", ("行政事业性收费", "收费")),
+    Concept("信息处理费", "fee", ("信息处理费", "处理费")),  # section 六's fee for handling requests, no 收费
     Concept("粉丝", "audience", ("粉丝量", "粉丝数", "关注人数", "关注量", "粉丝", "关注")),
     Concept("访问量", "audience", ("访问量", "点击量", "浏览量", "阅读量", "访问")),
     Concept("专职", "staff", ("专职人员", "专职工作人员", "专职")),
@@ -242,7 +243,8 @@ FREE_GROUPS: tuple[str, ...] = ("act", "extent", "cumulative", "thing", "share",
 #: counts 行政复议, "部分公开的申请" counts 部分公开.
 #: A value "group:name" absorbs one concept: "网络申请信息公开" asks for disclosure, nobody 发布s anything.
 ABSORBS: dict[str, tuple[str, ...]] = {"remedy": ("request",), "outcome": ("request",), "route": ("request",),
-                                       "request": ("act:发布",), "way": ("act:发布",)}
+                                       "request": ("act:发布",), "way": ("act:发布",),
+                                       "fee": ("act:发布", "request")}  # 政府信息公开信息处理费: nothing published
 #: Separators of a list of things in a subject: the last item is what is counted, the others are
 #: mentioned ("发布重要会议、政策解读及活动信息" counts 活动信息) …
 LIST_SEPARATORS: tuple[str, ...] = ("、", "以及", "及(?!时)")  # regular expressions
