@@ -190,6 +190,9 @@ def total(ans, intent: Intent) -> Answer:
     if year is None:
         return Answer("not_found", "数据库中还没有报告。", kind="total")
     ids = intent.region[1] if intent.region else None
+    own = _own_government(ans, intent)
+    if own is not None:  # the region's own report often sums the whole region: added to its units it counts twice
+        ids = set(ids) - {own.id}
     n_reports = queries.count_reports_in_year(ans.store, year, ids)
     t = queries.total(ans.store, _keys(query), year, ids)
     where = intent.region[0] if intent.region else None
@@ -199,6 +202,11 @@ def total(ans, intent: Intent) -> Answer:
     parts = [(r["report"], _figure_of(r, query)) for r in queries.total_parts(ans.store, _keys(query), year, ids)]
     f0 = parts[0][1]
     text = replies.total_text(query, year, where, value, f0, t["with"], n_reports)
+    own_row = next(iter(queries.ranked(ans.store, _keys(query), year, {own.id}, limit=1)), None) if own else None
+    if own_row is not None:
+        f = _figure_of(own_row, query)
+        text += (f"\n（{own.display}本级的报告未计入：地区本级的报告常含全区汇总，与各单位相加会重复计算；"
+                 f"该报告为{replies.fmt_number(f.value)}{f.unit or ''}）")
     warnings = [f"{n_reports - t['with']}份报告没有该项数字，未计入"] if t["with"] < n_reports else []
     if t["inferred"]:
         warnings.append(f"其中{t['inferred']}份报告的该项数字为按勾稽关系推定")
@@ -206,6 +214,17 @@ def total(ans, intent: Intent) -> Answer:
                   unit=f0.unit, kind="total",
                   values=[{"agency": r["agency"], "year": year, "key": f.key, "value": f.value} for r, f in parts],
                   sources=[Source(r["id"], r["title"], r["file"]) for r, _ in parts[:3]], warnings=warnings)
+
+
+def _own_government(ans, intent: Intent):
+    """The region's own government among the agencies a region total adds up (平潭 -> 平潭综合实验区), when
+    there are others beside it; None otherwise."""
+    if not intent.region or len(intent.region[1]) < 2:
+        return None
+    m = ans.index.resolve(intent.region[0], fuzzy=False)
+    if m.region and len(m.agencies) == 1 and m.agencies[0].id in intent.region[1]:
+        return m.agencies[0]
+    return None
 
 
 def choose_agency(ans, intent: Intent) -> Answer:

@@ -350,8 +350,10 @@ def test_rank_from_the_bottom_in_traditional_characters(dept):
 def test_the_narrowest_region_named_is_totalled(dept):
     a, figures = dept
     ans = answered(a.answer("重庆垫江的各部门2023年一共收到多少申请"))
-    want = sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县人民政府", "垫江县应急管理局", DIANJIANG_HEALTH))
+    # the departments added up; the county government's own report given apart (see the test below)
+    want = sum(figures[(n, 2023)]["apply.new.total"] for n in ("垫江县应急管理局", DIANJIANG_HEALTH))
     assert ans.value == want and ans.text.startswith("垫江")
+    assert f"{figures[('垫江县人民政府', 2023)]['apply.new.total']}件" in ans.text and "未计入" in ans.text
 
 
 @pytest.mark.parametrize("q", ["临江市公安局2023年有没有收到申请", "临江市公安局2023年是否收到过政府信息公开申请"])
@@ -463,3 +465,14 @@ def test_a_fee_the_report_says_was_not_collected_is_0_in_any_unit(tmp_path):
     assert ans.value is None and "报告没有写明这一数字" in ans.text and "未收取政府信息公开信息处理费”" in ans.text, ans.text
     ans = a.answer("西岗街道2022年行政事业性收费多少")
     assert ans.value == 0 and "表格原文" in ans.text, ans.text
+
+
+def test_a_region_total_leaves_out_the_region_s_own_report(dept):
+    """平潭各单位…合计 adds up the units; the region's own report (平潭综合实验区, often the whole region's sum)
+    is not added to them (that would count twice) but given apart."""
+    a, figs = dept
+    key = "apply.new.total"
+    ans = a.answer("平潭各单位2023年收到申请合计多少")
+    assert ans.status == "answered" and ans.value == figs[(PINGTAN_POLICE, 2023)][key], ans.text
+    assert f"{figs[(PINGTAN, 2023)][key]}件" in ans.text and "未计入" in ans.text, ans.text
+    assert {v["agency"] for v in ans.values} == {PINGTAN_POLICE}
