@@ -47,16 +47,22 @@ def _named_figures(ans, intent: Intent):
     return rows
 
 
+def _sources_and_warnings(ans, rows) -> tuple[list[Source], list[str]]:
+    """The first source of each agency's figure and their warnings (each once), for a reply about several."""
+    sources, warnings = [], []
+    for _, _, rep, fig in rows:
+        if fig is not None:
+            sources.extend(ans.lookup.sources(rep, fig)[:1])
+            warnings.extend(w for w in ans.lookup.warnings(rep, fig) if w not in warnings)
+    return sources, warnings
+
+
 def compare(ans, intent: Intent) -> Answer:
     """One figure of the agencies named.  The value is the difference when two are set against each
     other (相差, 多多少, 甲比乙少几件), the largest (smallest) when the question asks who leads (谁多, 哪家最多);
     the figures are listed leader first when it asks who leads."""
     rows = _named_figures(ans, intent)
-    sources, warnings = [], []
-    for a, year, rep, fig in rows:
-        if fig is not None:
-            sources.extend(ans.lookup.sources(rep, fig)[:1])
-            warnings.extend(w for w in ans.lookup.warnings(rep, fig) if w not in warnings)
+    sources, warnings = _sources_and_warnings(ans, rows)
     order, value, leader = rows, None, None
     if intent.who:
         leader, note = _leader(rows, intent.fewest)
@@ -114,11 +120,7 @@ def _leader(rows: list[tuple], fewest: bool) -> tuple[tuple | None, str]:
 def sum_agencies(ans, intent: Intent) -> Answer:
     """One figure of the agencies named, added up (廿三里街道和城东街道…加起来一共几件)."""
     rows = _named_figures(ans, intent)
-    sources, warnings = [], []
-    for a, year, rep, fig in rows:
-        if fig is not None:
-            sources.extend(ans.lookup.sources(rep, fig)[:1])
-            warnings.extend(w for w in ans.lookup.warnings(rep, fig) if w not in warnings)
+    sources, warnings = _sources_and_warnings(ans, rows)
     figs = [f for *_, f in rows]
     total = None
     if all(f is not None and f.has_value for f in figs):

@@ -30,3 +30,16 @@ def load(corpus: str, name: str):
 
 def report_path(corpus: str, file: str) -> Path:
     return REALWORLD / corpus / file
+
+
+def judge(status: str | None, value, truth) -> str:
+    """One verified cell as score.py judges it: ``right``, ``wrong``, ``false_blank`` (stored blank where
+    the report prints a figure) or ``flagged`` (not stored, ``uncertain`` or ``missing``)."""
+    if status is None or status in ("uncertain", "missing"):
+        return "flagged"
+    try:
+        if value is not None and abs(float(value) - float(truth)) < 1e-6:
+            return "right"
+    except (TypeError, ValueError):
+        pass
+    return "false_blank" if value is None and status == "blank" else "wrong"

@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from realworld_corpus import CORPORA, REALWORLD, load, needs_realworld, report_path
+from realworld_corpus import CORPORA, REALWORLD, judge, load, needs_realworld, report_path
 from store.db import Store
 from store.ingest import ingest
 
@@ -28,13 +28,6 @@ pytestmark = needs_realworld
 def run_together(m: dict) -> bool:
     layout = (m.get("layout") or "").lower()
     return "flattened" in layout or "run together" in layout or "run-together" in layout
-
-
-def same(a, b) -> bool:
-    try:
-        return abs(float(a) - float(b)) < 1e-6
-    except (TypeError, ValueError):
-        return False
 
 
 @pytest.fixture(scope="module", params=CORPORA)
@@ -61,16 +54,10 @@ def scored(request, tmp_path_factory):
         for key, value in t["cells"].items():
             if key.startswith("narr."):
                 continue
-            c = cells.get(key)
-            if c is None or c["status"] in ("uncertain", "missing"):
-                part["flagged"] += 1
-            elif same(c["value"], value):
-                part["right"] += 1
-            elif c["value"] is None and c["status"] == "blank":
-                part["false_blank"] += 1
-                bad.append(f"{t['file']} {key}: {value} printed, stored blank")
-            else:
-                part["wrong"] += 1
+            c = cells.get(key) or {"status": None, "value": None}
+            verdict = judge(c["status"], c["value"], value)
+            part[verdict] += 1
+            if verdict in ("wrong", "false_blank"):
                 bad.append(f"{t['file']} {key}: {value} printed, stored {c['value']!r} ({c['status']})")
     store.close()
     return corpus, tally, bad

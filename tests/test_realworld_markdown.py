@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import pathlib
 
-from realworld_corpus import REALWORLD, load, needs_realworld
+from realworld_corpus import REALWORLD, judge, load, needs_realworld
 from store.db import Store
 from store.export import export_rows
 from store.ingest import ingest
@@ -40,16 +40,10 @@ def score(corpus: str, files: list[str], store_path: pathlib.Path) -> tuple[coll
         for key, value in truth[f]["cells"].items():
             if key.startswith("narr."):
                 continue
-            row = cells.get(key)
-            if row is None or row["status"] in ("uncertain", "missing"):
-                tally["flagged"] += 1
-            elif row["value"] is not None and abs(float(row["value"]) - float(value)) < 1e-6:
-                tally["right"] += 1
-            elif row["value"] is None and row["status"] == "blank":
-                tally["false_blank"] += 1
-                bad.append(f"{f} {key}: expect {value}, stored blank")
-            else:
-                tally["wrong"] += 1
+            row = cells.get(key) or {"status": None, "value": None}
+            verdict = judge(row["status"], row["value"], value)
+            tally[verdict] += 1
+            if verdict in ("wrong", "false_blank"):
                 bad.append(f"{f} {key}: expect {value}, stored {row['value']!r} ({row['status']})")
     return tally, bad
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import lxml.html
 
 from pdf_fixtures import TEXT_W, PdfWriter, TCell, grid_positions
+from realworld_corpus import judge
 
 _SKIP = {"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "select", "button"}
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "header",
@@ -704,13 +705,6 @@ def render(page: Page, layout: str, seed: int | str = 0) -> tuple[bytes, str]:
 
 # --------------------------------------------------------------------------- scoring
 
-def same(a, b) -> bool:
-    try:
-        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-6
-    except (TypeError, ValueError):
-        return False
-
-
 def score(report, truth_cells: dict) -> tuple[collections.Counter, list[str]]:
     """right / wrong / false_blank / flagged over the verified table cells (``narr.*`` left out)."""
     tally, bad = collections.Counter(), []
@@ -718,15 +712,9 @@ def score(report, truth_cells: dict) -> tuple[collections.Counter, list[str]]:
         if key.startswith("narr."):
             continue
         c = report.cells.get(key) if report is not None else None
-        if c is None or c.status in ("uncertain", "missing"):
-            tally["flagged"] += 1
-        elif same(c.value, value):
-            tally["right"] += 1
-        elif c.value is None and c.status == "blank":
-            tally["false_blank"] += 1
-            bad.append(f"{key}: {value} printed, stored blank")
-        else:
-            tally["wrong"] += 1
+        verdict = judge(c.status if c else None, c.value if c else None, value)
+        tally[verdict] += 1
+        if verdict in ("wrong", "false_blank"):
             bad.append(f"{key}: {value} printed, stored {c.value!r} ({c.status}, {c.raw!r})")
     return tally, bad
 

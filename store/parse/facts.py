@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from store.parse.memo import recent, remembered
+from store.parse.script import simplifier
 from store.records import Fact, Passage
 from store.template.facts import (CONCEPTS, REGION_SUFFIXES, MIN_NAME_PART, MAX_DIGITS, TABLE_LIKE_FIGURES, RANGE_MARKS, unit_family, NEXT_YEAR, PREVIOUS_YEAR, PART_MARKERS, SHORT_SUBJECT, TAIL_OPENERS, APPROX_AFTER, APPROX_BEFORE, CHANGE_WORDS, MULTIPLIERS, UNIT_NOT_BEFORE, UNITLESS_AFTER,
                                   UNITS, WORD_DIGITS, WORD_NUMBER_NOT_AFTER, WORD_NUMBER_NOT_BEFORE,
@@ -44,21 +45,6 @@ _TRAIL_WORDS = ("累计", "共计", "合计", "总计", "总数为", "总数", "
                 "为", "是", "有", "了")
 
 
-@lru_cache(maxsize=1)
-def _simplifier():
-    """OpenCC's traditional-to-simplified converter (None where the bindings are missing)."""
-    try:
-        import opencc
-    except ImportError:
-        return None
-    for config in ("t2s", "t2s.json"):
-        try:
-            return opencc.OpenCC(config)
-        except Exception:  # noqa: BLE001 - older bindings want the .json name
-            continue
-    return None
-
-
 def fold(text: str) -> str:
     """The matching form of printed text: NFKC and simplified characters, one character for one, so
     that an offset into it is an offset into the printed text ("共公開信息31條" -> "共公开信息31条")."""
@@ -72,7 +58,7 @@ def fold(text: str) -> str:
                 changed[ch] = n
         folded = text.translate(str.maketrans(changed)) if changed else text
     folded = folded.replace("\u3000", " ").replace("\u00a0", " ")
-    conv = _simplifier()
+    conv = simplifier()
     if conv is None or folded.isascii():
         return folded
     converted = conv.convert(folded)

@@ -28,7 +28,8 @@ _MIN_SHARE = 0.01
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def simplifier():
+    """OpenCC's traditional-to-simplified converter, made once (None where the bindings are missing)."""
     try:
         import opencc
     except ImportError:  # the dependency is declared; without it traditional text is matched as printed
@@ -43,7 +44,7 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     """``text`` in simplified characters (unchanged where no converter is installed)."""
-    conv = _converter()
+    conv = simplifier()
     return conv.convert(text) if conv and text else text
 
 
